@@ -1,0 +1,111 @@
+//! The command line: `multaqa` (no arguments) opens the window; subcommands run headless and
+//! print JSON for scripts.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::error::{AppError, Result};
+use crate::state::{default_db_path, Core};
+use crate::{demo, forum};
+
+#[derive(Parser, Debug)]
+#[command(name = "multaqa", version, about = "ملتقى — إدارة ملتقى التمكين الاجتماعي")]
+pub struct Cli {
+    /// The SQLite database file (default: the OS app-data folder).
+    #[arg(long, global = true, env = "MULTAQA_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the UI and the HTTP API (loopback only).
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8470")]
+        bind: SocketAddr,
+    },
+    /// Load the demo forum into the database (idempotent); `--remove` deletes demo data.
+    Demo {
+        #[arg(long)]
+        remove: bool,
+    },
+    /// Forums (editions).
+    Forum {
+        #[command(subcommand)]
+        action: ForumAction,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ForumAction {
+    /// Print every forum as one JSON line.
+    List,
+}
+
+fn db_path(cli: &Cli) -> Result<PathBuf> {
+    match &cli.db {
+        Some(p) => Ok(p.clone()),
+        None => default_db_path(),
+    }
+}
+
+fn print_json(v: &impl serde::Serialize) -> Result<()> {
+    let line = serde_json::to_string(v).map_err(|e| AppError::Internal(e.to_string()))?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{line}")?;
+    Ok(())
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let path = db_path(&cli)?;
+    match cli.command {
+        None => crate::adapters::window::run(Core::open_interactive(&path)?),
+        Some(Command::Serve { bind }) => {
+            let core = Core::open_interactive(&path)?;
+            let rt = tokio::runtime::Runtime::new()?;
+            rt.block_on(async move {
+                let listener = crate::adapters::http::bind(bind).await?;
+                let addr = listener.local_addr()?;
+                println!("Multaqa serving on http://{addr}/");
+                let shutdown = async {
+                    let _ = tokio::signal::ctrl_c().await;
+                };
+                crate::adapters::http::serve(core, listener, shutdown).await
+            })
+        }
+        Some(Command::Demo { remove }) => {
+            let core = Core::open(&path)?;
+            let mut conn = core.conn();
+            if remove {
+                print_json(&serde_json::json!({ "removed": demo::remove(&conn)? }))
+            } else {
+                print_json(&serde_json::json!({ "forum_id": demo::load(&mut conn)? }))
+            }
+        }
+        Some(Command::Forum { action: ForumAction::List }) => {
+            let core = Core::open(&path)?;
+            for f in forum::list(&core.conn())? {
+                print_json(&f)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Entry point of the `multaqa` binary.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("خطأ [{}]: {e}", e.code());
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,177 @@
+//! Dates as Saudi documents show them: the Umm al-Qura Hijri date beside the Gregorian one.
+//! The Hijri conversion comes from ICU4X (`icu_calendar`, KACST Umm al-Qura data); only the
+//! Arabic names of months and weekdays are written here.
+
+use chrono::{Datelike, NaiveDate, Weekday};
+use icu_calendar::cal::Hijri;
+use icu_calendar::Date;
+use serde::Serialize;
+
+pub const HIJRI_MONTHS: [&str; 12] = [
+    "محرم",
+    "صفر",
+    "ربيع الأول",
+    "ربيع الآخر",
+    "جمادى الأولى",
+    "جمادى الآخرة",
+    "رجب",
+    "شعبان",
+    "رمضان",
+    "شوال",
+    "ذو القعدة",
+    "ذو الحجة",
+];
+
+pub const GREGORIAN_MONTHS: [&str; 12] = [
+    "يناير",
+    "فبراير",
+    "مارس",
+    "أبريل",
+    "مايو",
+    "يونيو",
+    "يوليو",
+    "أغسطس",
+    "سبتمبر",
+    "أكتوبر",
+    "نوفمبر",
+    "ديسمبر",
+];
+
+/// Years the app accepts for forum dates (inside the range of the published Umm al-Qura tables).
+pub const MIN_YEAR: i32 = 1950;
+pub const MAX_YEAR: i32 = 2075;
+
+pub fn weekday_ar(w: Weekday) -> &'static str {
+    match w {
+        Weekday::Sun => "الأحد",
+        Weekday::Mon => "الاثنين",
+        Weekday::Tue => "الثلاثاء",
+        Weekday::Wed => "الأربعاء",
+        Weekday::Thu => "الخميس",
+        Weekday::Fri => "الجمعة",
+        Weekday::Sat => "السبت",
+    }
+}
+
+/// A date in the Umm al-Qura calendar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct HijriDate {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl HijriDate {
+    pub fn month_name(&self) -> &'static str {
+        HIJRI_MONTHS[usize::from(self.month.clamp(1, 12) - 1)]
+    }
+}
+
+/// Converts a Gregorian date to Umm al-Qura. `None` only for dates ICU cannot represent.
+pub fn to_hijri(date: NaiveDate) -> Option<HijriDate> {
+    let month = u8::try_from(date.month()).ok()?;
+    let day = u8::try_from(date.day()).ok()?;
+    let g = Date::try_new_gregorian(date.year(), month, day).ok()?;
+    let h = g.to_calendar(Hijri::new_umm_al_qura());
+    Some(HijriDate {
+        year: h.era_year().year,
+        month: h.month().ordinal,
+        day: h.day_of_month().0,
+    })
+}
+
+/// Parses `YYYY-MM-DD`, the only date format that crosses the API.
+pub fn parse_iso(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+}
+
+/// One date, ready to show: weekday, Hijri and Gregorian parts and the full line
+/// `الأحد 13 ربيع الأول 1441هـ — 10 نوفمبر 2019م`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DateLabel {
+    /// ISO `YYYY-MM-DD`.
+    pub date: String,
+    pub weekday: String,
+    pub hijri: String,
+    pub gregorian: String,
+    pub full: String,
+    pub hijri_parts: Option<HijriDate>,
+}
+
+pub fn gregorian_ar(date: NaiveDate) -> String {
+    format!(
+        "{} {} {}م",
+        date.day(),
+        GREGORIAN_MONTHS[date.month0() as usize],
+        date.year()
+    )
+}
+
+pub fn hijri_ar(h: HijriDate) -> String {
+    format!("{} {} {}هـ", h.day, h.month_name(), h.year)
+}
+
+pub fn label(date: NaiveDate) -> DateLabel {
+    let weekday = weekday_ar(date.weekday()).to_string();
+    let gregorian = gregorian_ar(date);
+    let hijri_parts = to_hijri(date);
+    let hijri = hijri_parts.map(hijri_ar).unwrap_or_default();
+    let full = if hijri.is_empty() {
+        format!("{weekday} {gregorian}")
+    } else {
+        format!("{weekday} {hijri} — {gregorian}")
+    };
+    DateLabel {
+        date: date.format("%Y-%m-%d").to_string(),
+        weekday,
+        hijri,
+        gregorian,
+        full,
+        hijri_parts,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn umm_al_qura_reference_dates() {
+        // Ramadan 1445 began on Monday 11 March 2024 in Saudi Arabia.
+        assert_eq!(
+            to_hijri(d(2024, 3, 11)),
+            Some(HijriDate { year: 1445, month: 9, day: 1 })
+        );
+        // 1 Muharram 1446 = 7 July 2024 (Umm al-Qura).
+        assert_eq!(
+            to_hijri(d(2024, 7, 7)),
+            Some(HijriDate { year: 1446, month: 1, day: 1 })
+        );
+        // Saudi National Day 2019 fell on 24 Muharram 1441.
+        assert_eq!(
+            to_hijri(d(2019, 9, 23)),
+            Some(HijriDate { year: 1441, month: 1, day: 24 })
+        );
+    }
+
+    #[test]
+    fn full_label_shows_both_calendars_with_arabic_names() {
+        let l = label(d(2019, 11, 10));
+        assert_eq!(l.weekday, "الأحد");
+        assert_eq!(l.gregorian, "10 نوفمبر 2019م");
+        assert_eq!(l.hijri, "13 ربيع الأول 1441هـ");
+        assert_eq!(l.full, "الأحد 13 ربيع الأول 1441هـ — 10 نوفمبر 2019م");
+    }
+
+    #[test]
+    fn parse_iso_rejects_garbage() {
+        assert_eq!(parse_iso("2019-11-10"), Some(d(2019, 11, 10)));
+        assert_eq!(parse_iso("2019-02-30"), None);
+        assert_eq!(parse_iso("10/11/2019"), None);
+        assert_eq!(parse_iso(""), None);
+    }
+}

@@ -1,0 +1,131 @@
+//! Typed errors. Every error has a stable machine `code` and an Arabic message fit for the user.
+//! Adapters serialise an error as `{"code": "...", "message": "...", "fields": [...]}`.
+
+use serde::ser::SerializeStruct;
+use serde::{Serialize, Serializer};
+
+/// One invalid field in a form: which field, and what the user must fix (Arabic).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Input that breaks a rule; nothing was saved.
+    #[error("{}", validation_summary(.0))]
+    Validation(Vec<FieldError>),
+
+    #[error("{what} غير موجود")]
+    NotFound { what: &'static str },
+
+    #[error("الأمر «{0}» غير معروف")]
+    UnknownCommand(String),
+
+    /// The request itself is malformed (wrong JSON shape, wrong types).
+    #[error("بيانات الطلب غير صالحة: {0}")]
+    BadRequest(String),
+
+    #[error("تعذر فتح قاعدة البيانات «{path}»: {reason}")]
+    OpenDatabase { path: String, reason: String },
+
+    #[error("قاعدة البيانات أنشأها إصدار أحدث من البرنامج (الإصدار {found} من المخطط، وهذا البرنامج يعرف حتى {known}). حدّث البرنامج.")]
+    SchemaTooNew { found: i64, known: i64 },
+
+    #[error("خطأ في قاعدة البيانات: {0}")]
+    Database(#[from] rusqlite::Error),
+
+    #[error("خطأ في الملفات: {0}")]
+    Io(#[from] std::io::Error),
+
+    #[error("{0}")]
+    Forbidden(String),
+
+    #[error("خطأ داخلي: {0}")]
+    Internal(String),
+}
+
+fn validation_summary(errors: &[FieldError]) -> String {
+    match errors {
+        [] => "البيانات غير صالحة".to_string(),
+        [one] => one.message.clone(),
+        many => format!("يوجد {} أخطاء في البيانات: {}", many.len(), many[0].message),
+    }
+}
+
+impl AppError {
+    /// Stable code for programs (the UI, the HTTP API, tests).
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Validation(_) => "validation",
+            AppError::NotFound { .. } => "not_found",
+            AppError::UnknownCommand(_) => "unknown_command",
+            AppError::BadRequest(_) => "bad_request",
+            AppError::OpenDatabase { .. } => "open_database",
+            AppError::SchemaTooNew { .. } => "schema_too_new",
+            AppError::Database(_) => "database",
+            AppError::Io(_) => "io",
+            AppError::Forbidden(_) => "forbidden",
+            AppError::Internal(_) => "internal",
+        }
+    }
+
+    pub fn field(field: &str, message: &str) -> Self {
+        AppError::Validation(vec![FieldError::new(field, message)])
+    }
+
+    pub fn fields(&self) -> &[FieldError] {
+        match self {
+            AppError::Validation(f) => f,
+            _ => &[],
+        }
+    }
+}
+
+impl Serialize for AppError {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("AppError", 3)?;
+        st.serialize_field("code", self.code())?;
+        st.serialize_field("message", &self.to_string())?;
+        st.serialize_field("fields", self.fields())?;
+        st.end()
+    }
+}
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serialises_code_message_and_fields() {
+        let e = AppError::Validation(vec![FieldError::new("name_ar", "اسم الملتقى مطلوب")]);
+        let v = serde_json::to_value(&e).unwrap();
+        assert_eq!(v["code"], "validation");
+        assert_eq!(v["message"], "اسم الملتقى مطلوب");
+        assert_eq!(v["fields"][0]["field"], "name_ar");
+    }
+
+    #[test]
+    fn summary_counts_many_errors() {
+        let e = AppError::Validation(vec![
+            FieldError::new("a", "الأول"),
+            FieldError::new("b", "الثاني"),
+        ]);
+        assert_eq!(e.to_string(), "يوجد 2 أخطاء في البيانات: الأول");
+        let nf = AppError::NotFound { what: "الملتقى" };
+        assert_eq!(nf.to_string(), "الملتقى غير موجود");
+        assert_eq!(nf.code(), "not_found");
+    }
+}

@@ -1,0 +1,19 @@
+//! Multaqa (ملتقى): runs a regional Social Empowerment Forum end to end.
+//!
+//! Core modules (no Tauri or HTTP types): [`forum`], [`demo`], [`calendar`], [`text`],
+//! [`store`], [`error`], [`state`]. The command registry [`api`] is what the three adapters in
+//! [`adapters`] (window, HTTP, CLI) call. See `ARCHITECTURE.md`.
+
+pub mod adapters;
+pub mod api;
+pub mod assets;
+pub mod calendar;
+pub mod demo;
+pub mod error;
+pub mod forum;
+pub mod state;
+pub mod store;
+pub mod text;
+
+pub use error::{AppError, Result};
+pub use state::Core;
