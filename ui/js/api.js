@@ -1,0 +1,47 @@
+// The one place that knows the transport. Inside the desktop app: Tauri's `invoke`.
+// In a plain browser (a LAN desk, the tests): `POST /api/<command>` to `multaqa serve`.
+// Both take the same JSON arguments and give the same JSON result or error
+// ({code, message, fields}).
+
+export class ApiError extends Error {
+  constructor({ code = 'unknown', message = 'حدث خطأ غير متوقع', fields = [] } = {}) {
+    super(message);
+    this.code = code;
+    this.fields = fields;
+  }
+}
+
+const tauri = window.__TAURI__ && window.__TAURI__.core;
+
+function toApiError(e) {
+  if (e instanceof ApiError) return e;
+  if (e && typeof e === 'object' && 'message' in e) return new ApiError(e);
+  return new ApiError({ code: 'transport', message: String(e) });
+}
+
+export async function call(command, args = {}) {
+  if (tauri) {
+    try {
+      return await tauri.invoke(command, args);
+    } catch (e) {
+      throw toApiError(e);
+    }
+  }
+  let res;
+  try {
+    res = await fetch(`/api/${encodeURIComponent(command)}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(args),
+    });
+  } catch (e) {
+    throw new ApiError({ code: 'offline', message: 'تعذر الاتصال بالخادم؛ تحقق من الشبكة' });
+  }
+  const body = await res.json().catch(() => null);
+  if (!res.ok) {
+    throw toApiError((body && body.error) || { code: 'http', message: `تعذر تنفيذ الطلب (${res.status})` });
+  }
+  return body;
+}
+
+export const transport = tauri ? 'tauri' : 'http';
