@@ -9,10 +9,10 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use crate::demo;
 use crate::error::{AppError, Result};
 use crate::forum::{self, ForumInput, LooseInt};
 use crate::state::Core;
-use crate::demo;
 
 /// Every command name [`call`] understands.
 pub const COMMANDS: &[&str] = &[
@@ -70,7 +70,10 @@ pub fn call(core: &Core, command: &str, a: Value) -> Result<Value> {
         "app_info" => out(core.info()?),
         "forum_list" => out(forum::list(&core.conn())?),
         "forum_get" => out(forum::get(&core.conn(), args::<Id>(a)?.id)?),
-        "forum_create" => out(forum::create(&mut core.conn(), &args::<ForumArgs>(a)?.forum)?),
+        "forum_create" => out(forum::create(
+            &mut core.conn(),
+            &args::<ForumArgs>(a)?.forum,
+        )?),
         "forum_update" => {
             let a: ForumUpdateArgs = args(a)?;
             out(forum::update(&mut core.conn(), a.id, &a.forum)?)
@@ -104,7 +107,15 @@ mod tests {
                 assert_ne!(e.code(), "unknown_command", "{name}");
             }
         }
-        assert_eq!(call(&core, "nope", Value::Null).unwrap_err().code(), "unknown_command");
-        assert_eq!(call(&core, "forum_get", json!({"id": "x"})).unwrap_err().code(), "bad_request");
+        assert_eq!(
+            call(&core, "nope", Value::Null).unwrap_err().code(),
+            "unknown_command"
+        );
+        assert_eq!(
+            call(&core, "forum_get", json!({"id": "x"}))
+                .unwrap_err()
+                .code(),
+            "bad_request"
+        );
     }
 }

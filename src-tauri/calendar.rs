@@ -144,17 +144,29 @@ mod tests {
         // Ramadan 1445 began on Monday 11 March 2024 in Saudi Arabia.
         assert_eq!(
             to_hijri(d(2024, 3, 11)),
-            Some(HijriDate { year: 1445, month: 9, day: 1 })
+            Some(HijriDate {
+                year: 1445,
+                month: 9,
+                day: 1
+            })
         );
         // 1 Muharram 1446 = 7 July 2024 (Umm al-Qura).
         assert_eq!(
             to_hijri(d(2024, 7, 7)),
-            Some(HijriDate { year: 1446, month: 1, day: 1 })
+            Some(HijriDate {
+                year: 1446,
+                month: 1,
+                day: 1
+            })
         );
         // Saudi National Day 2019 fell on 24 Muharram 1441.
         assert_eq!(
             to_hijri(d(2019, 9, 23)),
-            Some(HijriDate { year: 1441, month: 1, day: 24 })
+            Some(HijriDate {
+                year: 1441,
+                month: 1,
+                day: 24
+            })
         );
     }
 

@@ -34,8 +34,14 @@ pub fn demo_forum() -> ForumInput {
         end_date: None,
         patron: "صاحب السمو الملكي أمير منطقة جازان".into(),
         organizing_committee: vec![
-            member("أ. عبدالله بن محمد المالكي", "رئيس اللجنة المنظمة — مدير الضمان الاجتماعي بالمنطقة"),
-            member("أ. فاطمة بنت علي الحازمي", "نائبة الرئيس — التمكين والشراكات"),
+            member(
+                "أ. عبدالله بن محمد المالكي",
+                "رئيس اللجنة المنظمة — مدير الضمان الاجتماعي بالمنطقة",
+            ),
+            member(
+                "أ. فاطمة بنت علي الحازمي",
+                "نائبة الرئيس — التمكين والشراكات",
+            ),
             member("أ. حسن بن أحمد عريشي", "أمين اللجنة"),
             member("أ. نورة بنت سالم الشهري", "عضو — الإعلام والتواصل"),
             member("م. خالد بن يحيى صميلي", "عضو — الجهات الممكنة"),
@@ -53,7 +59,9 @@ pub fn demo_forum() -> ForumInput {
 
 pub fn status(conn: &Connection) -> Result<DemoStatus> {
     let mut stmt = conn.prepare("SELECT id FROM forum WHERE is_demo = 1 ORDER BY id")?;
-    let ids = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;
+    let ids = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
     Ok(DemoStatus {
         present: !ids.is_empty(),
         forum_ids: ids,

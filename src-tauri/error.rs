@@ -124,7 +124,9 @@ mod tests {
             FieldError::new("b", "الثاني"),
         ]);
         assert_eq!(e.to_string(), "يوجد 2 أخطاء في البيانات: الأول");
-        let nf = AppError::NotFound { what: "الملتقى" };
+        let nf = AppError::NotFound {
+            what: "الملتقى"
+        };
         assert_eq!(nf.to_string(), "الملتقى غير موجود");
         assert_eq!(nf.code(), "not_found");
     }

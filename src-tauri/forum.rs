@@ -138,19 +138,37 @@ pub fn days(start: NaiveDate, day_count: u32) -> Vec<ForumDay> {
 
 /// The day list for a form that is still being filled in (live preview), with the same rules
 /// as saving.
-pub fn preview_days(start_date: &str, day_count: Option<LooseInt>, end_date: Option<String>) -> Result<Vec<ForumDay>> {
+pub fn preview_days(
+    start_date: &str,
+    day_count: Option<LooseInt>,
+    end_date: Option<String>,
+) -> Result<Vec<ForumDay>> {
     let mut errors = Vec::new();
-    let (start, count) = check_dates(start_date, day_count.as_ref(), end_date.as_deref(), &mut errors);
+    let (start, count) = check_dates(
+        start_date,
+        day_count.as_ref(),
+        end_date.as_deref(),
+        &mut errors,
+    );
     match (start, count) {
         (Some(s), Some(c)) if errors.is_empty() => Ok(days(s, c)),
         _ => Err(AppError::Validation(errors)),
     }
 }
 
-fn check_text(field: &str, value: &str, max: usize, label: &str, errors: &mut Vec<FieldError>) -> String {
+fn check_text(
+    field: &str,
+    value: &str,
+    max: usize,
+    label: &str,
+    errors: &mut Vec<FieldError>,
+) -> String {
     let v = text::clean(value);
     if text::char_len(&v) > max {
-        errors.push(FieldError::new(field, format!("{label} أطول من الحد المسموح ({max} حرفًا)")));
+        errors.push(FieldError::new(
+            field,
+            format!("{label} أطول من الحد المسموح ({max} حرفًا)"),
+        ));
     }
     v
 }
@@ -171,10 +189,17 @@ fn check_dates(
                 errors.push(FieldError::new("start_date", "تاريخ اليوم الأول غير صحيح"));
                 None
             }
-            Some(d) if !(calendar::MIN_YEAR..=calendar::MAX_YEAR).contains(&chrono::Datelike::year(&d)) => {
+            Some(d)
+                if !(calendar::MIN_YEAR..=calendar::MAX_YEAR)
+                    .contains(&chrono::Datelike::year(&d)) =>
+            {
                 errors.push(FieldError::new(
                     "start_date",
-                    format!("السنة يجب أن تكون من {} إلى {}", calendar::MIN_YEAR, calendar::MAX_YEAR),
+                    format!(
+                        "السنة يجب أن تكون من {} إلى {}",
+                        calendar::MIN_YEAR,
+                        calendar::MAX_YEAR
+                    ),
                 ));
                 None
             }
@@ -182,7 +207,9 @@ fn check_dates(
         }
     };
 
-    let end_text = end_date.map(|e| text::latin_digits(&text::clean(e))).filter(|e| !e.is_empty());
+    let end_text = end_date
+        .map(|e| text::latin_digits(&text::clean(e)))
+        .filter(|e| !e.is_empty());
     let mut count: Option<i64> = None;
     if let Some(e) = &end_text {
         match calendar::parse_iso(e) {
@@ -190,7 +217,10 @@ fn check_dates(
             Some(end) => {
                 if let Some(s) = start {
                     if end < s {
-                        errors.push(FieldError::new("end_date", "تاريخ اليوم الأخير يسبق تاريخ اليوم الأول"));
+                        errors.push(FieldError::new(
+                            "end_date",
+                            "تاريخ اليوم الأخير يسبق تاريخ اليوم الأول",
+                        ));
                     } else {
                         count = Some((end - s).num_days() + 1);
                     }
@@ -214,8 +244,15 @@ fn check_dates(
     let count = match count {
         Some(c) if (1..=i64::from(MAX_DAYS)).contains(&c) => u32::try_from(c).ok(),
         Some(_) => {
-            let field = if given.is_some() { "day_count" } else { "end_date" };
-            errors.push(FieldError::new(field, format!("عدد أيام الملتقى يجب أن يكون من 1 إلى {MAX_DAYS} يومًا")));
+            let field = if given.is_some() {
+                "day_count"
+            } else {
+                "end_date"
+            };
+            errors.push(FieldError::new(
+                field,
+                format!("عدد أيام الملتقى يجب أن يكون من 1 إلى {MAX_DAYS} يومًا"),
+            ));
             None
         }
         None => None,
@@ -223,7 +260,12 @@ fn check_dates(
     (start, count)
 }
 
-fn check_members(field: &str, label: &str, members: &[Member], errors: &mut Vec<FieldError>) -> Vec<Member> {
+fn check_members(
+    field: &str,
+    label: &str,
+    members: &[Member],
+    errors: &mut Vec<FieldError>,
+) -> Vec<Member> {
     let mut out = Vec::new();
     for (i, m) in members.iter().enumerate() {
         let name = text::clean(&m.name);
@@ -232,14 +274,23 @@ fn check_members(field: &str, label: &str, members: &[Member], errors: &mut Vec<
             continue; // an empty row left in the form
         }
         if name.is_empty() {
-            errors.push(FieldError::new(field, format!("العضو رقم {} في {label} بلا اسم", i + 1)));
+            errors.push(FieldError::new(
+                field,
+                format!("العضو رقم {} في {label} بلا اسم", i + 1),
+            ));
         } else if text::char_len(&name) > MAX_NAME || text::char_len(&role) > MAX_TEXT {
-            errors.push(FieldError::new(field, format!("بيانات العضو رقم {} في {label} أطول من الحد المسموح", i + 1)));
+            errors.push(FieldError::new(
+                field,
+                format!("بيانات العضو رقم {} في {label} أطول من الحد المسموح", i + 1),
+            ));
         }
         out.push(Member { name, role });
     }
     if out.len() > MAX_MEMBERS {
-        errors.push(FieldError::new(field, format!("{label}: الحد الأعلى {MAX_MEMBERS} عضوًا")));
+        errors.push(FieldError::new(
+            field,
+            format!("{label}: الحد الأعلى {MAX_MEMBERS} عضوًا"),
+        ));
     }
     out
 }
@@ -258,7 +309,9 @@ pub fn sniff_image(bytes: &[u8]) -> Option<&'static str> {
 }
 
 fn check_logo(logo: Option<&str>, errors: &mut Vec<FieldError>) -> LogoChange {
-    let Some(raw) = logo else { return LogoChange::Keep };
+    let Some(raw) = logo else {
+        return LogoChange::Keep;
+    };
     let raw = raw.trim();
     if raw.is_empty() {
         return LogoChange::Remove;
@@ -278,13 +331,19 @@ fn check_logo(logo: Option<&str>, errors: &mut Vec<FieldError>) -> LogoChange {
         return LogoChange::Keep;
     };
     if bytes.len() > MAX_LOGO_BYTES {
-        errors.push(FieldError::new("logo", "حجم الشعار أكبر من 2 ميغابايت؛ اختر صورة أصغر"));
+        errors.push(FieldError::new(
+            "logo",
+            "حجم الشعار أكبر من 2 ميغابايت؛ اختر صورة أصغر",
+        ));
         return LogoChange::Keep;
     }
     match sniff_image(&bytes) {
         Some(mime) => LogoChange::Set { mime, bytes },
         None => {
-            errors.push(FieldError::new("logo", "الشعار يجب أن يكون صورة بصيغة PNG أو JPEG أو WebP"));
+            errors.push(FieldError::new(
+                "logo",
+                "الشعار يجب أن يكون صورة بصيغة PNG أو JPEG أو WebP",
+            ));
             LogoChange::Keep
         }
     }
@@ -292,17 +351,50 @@ fn check_logo(logo: Option<&str>, errors: &mut Vec<FieldError>) -> LogoChange {
 
 fn validate(input: &ForumInput) -> Result<Valid> {
     let mut errors = Vec::new();
-    let name_ar = check_text("name_ar", &input.name_ar, MAX_NAME, "اسم الملتقى", &mut errors);
+    let name_ar = check_text(
+        "name_ar",
+        &input.name_ar,
+        MAX_NAME,
+        "اسم الملتقى",
+        &mut errors,
+    );
     if name_ar.is_empty() {
         errors.push(FieldError::new("name_ar", "اسم الملتقى بالعربية مطلوب"));
     }
-    let name_en = check_text("name_en", &input.name_en, MAX_NAME, "الاسم بالإنجليزية", &mut errors);
+    let name_en = check_text(
+        "name_en",
+        &input.name_en,
+        MAX_NAME,
+        "الاسم بالإنجليزية",
+        &mut errors,
+    );
     let region = check_text("region", &input.region, MAX_TEXT, "المنطقة", &mut errors);
     let venue = check_text("venue", &input.venue, MAX_TEXT, "المقر", &mut errors);
-    let patron = check_text("patron", &input.patron, MAX_TEXT, "راعي الملتقى", &mut errors);
-    let (start, count) = check_dates(&input.start_date, input.day_count.as_ref(), input.end_date.as_deref(), &mut errors);
-    let organizing = check_members("organizing_committee", "اللجنة المنظمة", &input.organizing_committee, &mut errors);
-    let executive = check_members("executive_committee", "اللجنة التنفيذية", &input.executive_committee, &mut errors);
+    let patron = check_text(
+        "patron",
+        &input.patron,
+        MAX_TEXT,
+        "راعي الملتقى",
+        &mut errors,
+    );
+    let (start, count) = check_dates(
+        &input.start_date,
+        input.day_count.as_ref(),
+        input.end_date.as_deref(),
+        &mut errors,
+    );
+    let organizing = check_members(
+        "organizing_committee",
+        "اللجنة المنظمة",
+        &input.organizing_committee,
+        &mut errors,
+    );
+    let executive = check_members(
+        "executive_committee",
+        "اللجنة التنفيذية",
+        &input.executive_committee,
+        &mut errors,
+    );
     let logo = check_logo(input.logo.as_deref(), &mut errors);
     match (start, count) {
         (Some(start), Some(day_count)) if errors.is_empty() => Ok(Valid {
@@ -336,7 +428,10 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Forum> {
         name_en: r.get(3)?,
         region: r.get(4)?,
         venue: r.get(5)?,
-        end_date: day_list.last().map(|d| d.label.date.clone()).unwrap_or_else(|| start_date.clone()),
+        end_date: day_list
+            .last()
+            .map(|d| d.label.date.clone())
+            .unwrap_or_else(|| start_date.clone()),
         start_date,
         day_count,
         patron: r.get(8)?,
@@ -355,7 +450,13 @@ fn load_members(conn: &Connection, forum: &mut Forum) -> Result<()> {
         "SELECT committee, name, role FROM committee_member WHERE forum_id = ?1 ORDER BY committee, position",
     )?;
     let rows = stmt.query_map([forum.id], |r| {
-        Ok((r.get::<_, String>(0)?, Member { name: r.get(1)?, role: r.get(2)? }))
+        Ok((
+            r.get::<_, String>(0)?,
+            Member {
+                name: r.get(1)?,
+                role: r.get(2)?,
+            },
+        ))
     })?;
     for row in rows {
         let (committee, m) = row?;
@@ -372,7 +473,9 @@ pub fn list(conn: &Connection) -> Result<Vec<Forum>> {
     let mut stmt = conn.prepare(&format!(
         "SELECT {FORUM_COLUMNS} FROM forum f ORDER BY f.start_date DESC, f.id DESC"
     ))?;
-    let mut forums = stmt.query_map([], from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut forums = stmt
+        .query_map([], from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     for f in &mut forums {
         load_members(conn, f)?;
     }
@@ -381,9 +484,15 @@ pub fn list(conn: &Connection) -> Result<Vec<Forum>> {
 
 pub fn get(conn: &Connection, id: i64) -> Result<Forum> {
     let mut forum = conn
-        .query_row(&format!("SELECT {FORUM_COLUMNS} FROM forum f WHERE f.id = ?1"), [id], from_row)
+        .query_row(
+            &format!("SELECT {FORUM_COLUMNS} FROM forum f WHERE f.id = ?1"),
+            [id],
+            from_row,
+        )
         .optional()?
-        .ok_or(AppError::NotFound { what: "الملتقى" })?;
+        .ok_or(AppError::NotFound {
+            what: "الملتقى"
+        })?;
     load_members(conn, &mut forum)?;
     Ok(forum)
 }
@@ -423,7 +532,12 @@ pub fn create(conn: &mut Connection, input: &ForumInput) -> Result<Forum> {
 }
 
 /// Creates a forum with a chosen UUID (demo data uses a fixed one).
-pub(crate) fn create_with(conn: &mut Connection, input: &ForumInput, uuid: &str, is_demo: bool) -> Result<Forum> {
+pub(crate) fn create_with(
+    conn: &mut Connection,
+    input: &ForumInput,
+    uuid: &str,
+    is_demo: bool,
+) -> Result<Forum> {
     let v = validate(input)?;
     let tx = conn.transaction()?;
     let ts = now();
@@ -468,7 +582,9 @@ pub fn update(conn: &mut Connection, id: i64, input: &ForumInput) -> Result<Foru
         ],
     )?;
     if changed == 0 {
-        return Err(AppError::NotFound { what: "الملتقى" });
+        return Err(AppError::NotFound {
+            what: "الملتقى"
+        });
     }
     write_children(&tx, id, &v)?;
     tx.commit()?;
@@ -478,16 +594,20 @@ pub fn update(conn: &mut Connection, id: i64, input: &ForumInput) -> Result<Foru
 pub fn delete(conn: &Connection, id: i64) -> Result<()> {
     let n = conn.execute("DELETE FROM forum WHERE id = ?1", [id])?;
     if n == 0 {
-        return Err(AppError::NotFound { what: "الملتقى" });
+        return Err(AppError::NotFound {
+            what: "الملتقى"
+        });
     }
     Ok(())
 }
 
 pub fn logo(conn: &Connection, id: i64) -> Result<Option<Logo>> {
     let row: Option<(String, Vec<u8>)> = conn
-        .query_row("SELECT mime, bytes FROM forum_logo WHERE forum_id = ?1", [id], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .query_row(
+            "SELECT mime, bytes FROM forum_logo WHERE forum_id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .optional()?;
     Ok(row.map(|(mime, bytes)| Logo {
         data_url: format!(
@@ -509,7 +629,10 @@ mod tests {
             start_date: "2019-11-10".into(),
             day_count: Some(LooseInt::Int(2)),
             organizing_committee: vec![
-                Member { name: "سعد علي".into(), role: "رئيس".into() },
+                Member {
+                    name: "سعد علي".into(),
+                    role: "رئيس".into(),
+                },
                 Member::default(),
             ],
             ..Default::default()
@@ -517,7 +640,10 @@ mod tests {
     }
 
     fn field_messages(e: AppError) -> Vec<(String, String)> {
-        e.fields().iter().map(|f| (f.field.clone(), f.message.clone())).collect()
+        e.fields()
+            .iter()
+            .map(|f| (f.field.clone(), f.message.clone()))
+            .collect()
     }
 
     #[test]
@@ -552,9 +678,21 @@ mod tests {
             ..Default::default()
         };
         let f = field_messages(validate(&bad).unwrap_err());
-        assert!(f.contains(&("name_ar".into(), "اسم الملتقى بالعربية مطلوب".into())), "{f:?}");
-        assert!(f.contains(&("end_date".into(), "تاريخ اليوم الأخير يسبق تاريخ اليوم الأول".into())), "{f:?}");
-        assert!(f.iter().any(|(k, m)| k == "logo" && m.contains("PNG")), "{f:?}");
+        assert!(
+            f.contains(&("name_ar".into(), "اسم الملتقى بالعربية مطلوب".into())),
+            "{f:?}"
+        );
+        assert!(
+            f.contains(&(
+                "end_date".into(),
+                "تاريخ اليوم الأخير يسبق تاريخ اليوم الأول".into()
+            )),
+            "{f:?}"
+        );
+        assert!(
+            f.iter().any(|(k, m)| k == "logo" && m.contains("PNG")),
+            "{f:?}"
+        );
     }
 
     #[test]
@@ -569,13 +707,18 @@ mod tests {
         assert_eq!(field_messages(validate(&i).unwrap_err())[0].0, "day_count");
         i.day_count = Some(LooseInt::Int(5));
         i.end_date = Some("2019-11-11".into());
-        assert!(field_messages(validate(&i).unwrap_err())[0].1.contains("لا يوافق"));
+        assert!(field_messages(validate(&i).unwrap_err())[0]
+            .1
+            .contains("لا يوافق"));
     }
 
     #[test]
     fn member_with_role_but_no_name_is_refused() {
         let mut i = input();
-        i.executive_committee = vec![Member { name: " ".into(), role: "أمين".into() }];
+        i.executive_committee = vec![Member {
+            name: " ".into(),
+            role: "أمين".into(),
+        }];
         let f = field_messages(validate(&i).unwrap_err());
         assert_eq!(f[0].0, "executive_committee");
     }
@@ -587,7 +730,10 @@ mod tests {
         let mut conn = store.conn();
         let mut i = input();
         let png = b"\x89PNG\r\n\x1a\nrest-of-file";
-        i.logo = Some(format!("data:image/png;base64,{}", base64::engine::general_purpose::STANDARD.encode(png)));
+        i.logo = Some(format!(
+            "data:image/png;base64,{}",
+            base64::engine::general_purpose::STANDARD.encode(png)
+        ));
         let f = create(&mut conn, &i).unwrap();
         assert!(f.has_logo);
         assert_eq!(f.end_date, "2019-11-11");
@@ -605,14 +751,19 @@ mod tests {
 
         // An invalid update changes nothing.
         u.name_ar = String::new();
-        assert_eq!(update(&mut conn, f.id, &u).unwrap_err().code(), "validation");
+        assert_eq!(
+            update(&mut conn, f.id, &u).unwrap_err().code(),
+            "validation"
+        );
         assert_eq!(get(&conn, f.id).unwrap().name_ar, "اسم جديد");
 
         assert_eq!(list(&conn).unwrap().len(), 1);
         delete(&conn, f.id).unwrap();
         assert_eq!(get(&conn, f.id).unwrap_err().code(), "not_found");
         assert_eq!(delete(&conn, f.id).unwrap_err().code(), "not_found");
-        let members: i64 = conn.query_row("SELECT count(*) FROM committee_member", [], |r| r.get(0)).unwrap();
+        let members: i64 = conn
+            .query_row("SELECT count(*) FROM committee_member", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(members, 0, "committee rows go with the forum");
     }
 }

@@ -51,7 +51,10 @@ mod tests {
 
     #[test]
     fn cleans_spaces_and_bidi_controls() {
-        assert_eq!(clean("  ملتقى\u{00A0}\u{00A0}التمكين \t الاجتماعي "), "ملتقى التمكين الاجتماعي");
+        assert_eq!(
+            clean("  ملتقى\u{00A0}\u{00A0}التمكين \t الاجتماعي "),
+            "ملتقى التمكين الاجتماعي"
+        );
         assert_eq!(clean("\u{202B}جازان\u{202C}\u{200F}"), "جازان");
         assert_eq!(clean("\u{2067}abc\u{2069} \u{200E}"), "abc");
         assert_eq!(clean("\u{FEFF}"), "");

@@ -1,1 +1,9 @@
+//! The one integration-test binary (each extra test binary would relink the whole app).
 
+mod cli;
+mod common;
+mod forum_commands;
+mod http_api;
+mod migrations;
+mod tauri_mock;
+mod ui_browser;

@@ -13,7 +13,11 @@ use crate::state::{default_db_path, Core};
 use crate::{demo, forum};
 
 #[derive(Parser, Debug)]
-#[command(name = "multaqa", version, about = "ملتقى — إدارة ملتقى التمكين الاجتماعي")]
+#[command(
+    name = "multaqa",
+    version,
+    about = "ملتقى — إدارة ملتقى التمكين الاجتماعي"
+)]
 pub struct Cli {
     /// The SQLite database file (default: the OS app-data folder).
     #[arg(long, global = true, env = "MULTAQA_DB", value_name = "PATH")]
@@ -88,7 +92,9 @@ fn run(cli: Cli) -> Result<()> {
                 print_json(&serde_json::json!({ "forum_id": demo::load(&mut conn)? }))
             }
         }
-        Some(Command::Forum { action: ForumAction::List }) => {
+        Some(Command::Forum {
+            action: ForumAction::List,
+        }) => {
             let core = Core::open(&path)?;
             for f in forum::list(&core.conn())? {
                 print_json(&f)?;

@@ -23,7 +23,8 @@ use crate::assets;
 use crate::error::{AppError, Result};
 use crate::state::Core;
 
-const CSP: &str = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; \
+const CSP: &str =
+    "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; \
                    font-src 'self'; script-src 'self'; frame-ancestors 'none'";
 
 #[derive(Clone)]
@@ -63,7 +64,11 @@ async fn guard(State(st): State<AppState>, req: Request, next: Next) -> Response
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .map(str::to_ascii_lowercase)
-        .or_else(|| req.uri().authority().map(|a| a.as_str().to_ascii_lowercase()));
+        .or_else(|| {
+            req.uri()
+                .authority()
+                .map(|a| a.as_str().to_ascii_lowercase())
+        });
     if !host.as_ref().is_some_and(|h| st.allowed_hosts.contains(h)) {
         return error_response(AppError::Forbidden(
             "عنوان الخادم في الطلب غير معروف؛ افتح البرنامج من عنوانه الصحيح".into(),
@@ -75,7 +80,11 @@ async fn guard(State(st): State<AppState>, req: Request, next: Next) -> Response
                 .to_str()
                 .ok()
                 .and_then(|o| o.strip_prefix("http://"))
-                .is_some_and(|o| st.allowed_hosts.iter().any(|h| h == &o.to_ascii_lowercase()));
+                .is_some_and(|o| {
+                    st.allowed_hosts
+                        .iter()
+                        .any(|h| h == &o.to_ascii_lowercase())
+                });
             if !ok {
                 return error_response(AppError::Forbidden(
                     "رُفض الطلب لأنه صادر من صفحة أخرى غير صفحة البرنامج".into(),
@@ -125,8 +134,14 @@ async fn static_file(uri: Uri) -> Response {
             if let Ok(v) = HeaderValue::from_str(&mime) {
                 headers.insert(header::CONTENT_TYPE, v);
             }
-            headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
-            headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+            headers.insert(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(CSP),
+            );
+            headers.insert(
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            );
             (headers, bytes.into_owned()).into_response()
         }
         None => (StatusCode::NOT_FOUND, "404").into_response(),

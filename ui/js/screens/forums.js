@@ -154,9 +154,9 @@ async function renderForm(view, id) {
     h('fieldset.dates', {},
       h('legend', {}, 'أيام الملتقى'),
       h('div.grid.three', {},
-        field('start_date', 'اليوم الأول *', input('date', f?.start_date, { required: true })),
+        field('start_date', 'اليوم الأول *', input('date', f?.start_date, { required: true, dir: 'ltr' })),
         field('day_count', 'عدد الأيام *', input('number', f?.day_count ?? 2, { min: 1, max: 29, inputmode: 'numeric' }), 'من 1 إلى 29'),
-        field('end_date', 'اليوم الأخير', input('date', f?.end_date))),
+        field('end_date', 'اليوم الأخير', input('date', f?.end_date, { dir: 'ltr' }))),
       daysPreview),
     committeeEditor('organizing_committee', 'اللجنة المنظمة', f?.organizing_committee?.length ? f.organizing_committee : [{ name: '', role: '' }]),
     committeeEditor('executive_committee', 'اللجنة التنفيذية', f?.executive_committee?.length ? f.executive_committee : [{ name: '', role: '' }]),
@@ -200,6 +200,12 @@ async function renderForm(view, id) {
   countEl.addEventListener('input', () => { lastEdited = 'count'; refreshDays(); });
   endEl.addEventListener('change', () => { lastEdited = 'end'; refreshDays(); });
   refreshDays();
+
+  // An error disappears as soon as the user edits its field.
+  form.addEventListener('input', (ev) => {
+    const owner = ev.target.closest('[data-field]');
+    if (owner) clearErrors(form, [owner.dataset.field]);
+  });
 
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();

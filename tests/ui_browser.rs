@@ -1,0 +1,258 @@
+//! The UI in real browser engines over WebDriver:
+//! 1. the real app window (WebKitGTK) under Xvfb through `WebKitWebDriver`;
+//! 2. Chromium against `multaqa serve` on loopback — the same screens in a plain browser.
+//!
+//! Both create a forum through the form and see it listed with its Hijri date. Screenshots go
+//! to `<target>/screenshots/`.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Map, Value};
+
+use crate::common::{
+    free_port, screenshot_dir, spawn_serve, temp_db, wait_for_port, ChildGuard, APP,
+};
+
+const WAIT: Duration = Duration::from_secs(30);
+
+async fn wait_css(c: &Client, css: &str) -> Element {
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("element {css} did not appear: {e}"))
+}
+
+/// Waits until the element's text contains `needle`; returns the text.
+async fn wait_text(c: &Client, css: &str, needle: &str) -> String {
+    let deadline = Instant::now() + WAIT;
+    let mut last = String::new();
+    while Instant::now() < deadline {
+        if let Ok(el) = c.find(Locator::Css(css)).await {
+            last = el.text().await.unwrap_or_default();
+            if last.contains(needle) {
+                return last;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{css} never contained «{needle}»; last text: «{last}»");
+}
+
+async fn screenshot(c: &Client, name: &str) {
+    // Let fonts load and two frames paint: WebKit otherwise hands back the previous frame.
+    c.execute_async(
+        "const done = arguments[arguments.length - 1];
+         document.fonts.ready.then(() => requestAnimationFrame(() => requestAnimationFrame(() => done(document.fonts.status))));",
+        vec![],
+    )
+    .await
+    .expect("fonts and frames settle");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let png = c.screenshot().await.expect("screenshot");
+    assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
+    std::fs::write(screenshot_dir().join(name), png).expect("write screenshot");
+}
+
+/// The user's path through forum setup, the same in both engines.
+async fn create_forum_through_the_form(c: &Client, engine: &str) {
+    let dir: Value = c
+        .execute(
+            "return document.documentElement.dir + '/' + getComputedStyle(document.body).direction",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(dir, json!("rtl/rtl"));
+
+    wait_css(c, "#new-forum").await.click().await.unwrap();
+    let name = wait_css(c, "#f-name_ar").await;
+
+    // Saving an empty form shows the Arabic message beside the field and saves nothing.
+    c.find(Locator::Css("#save-forum"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_text(c, "#err-name_ar", "اسم الملتقى بالعربية مطلوب").await;
+    wait_text(c, "#err-start_date", "تاريخ اليوم الأول مطلوب").await;
+    screenshot(c, &format!("{engine}-forum-form-errors.png")).await;
+
+    name.send_keys("ملتقى الاختبار الآلي").await.unwrap();
+    let err: Value = c
+        .execute(
+            "return document.querySelector('#err-name_ar').textContent",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(err, json!(""), "editing a field clears its error");
+    c.find(Locator::Css("#f-region"))
+        .await
+        .unwrap()
+        .send_keys("منطقة جازان")
+        .await
+        .unwrap();
+    // Date pickers differ between engines; set the ISO value as the picker would.
+    c.execute(
+        "const el = document.querySelector('#f-start_date'); el.value = '2024-03-11'; el.dispatchEvent(new Event('change'));",
+        vec![],
+    )
+    .await
+    .unwrap();
+    let count = c.find(Locator::Css("#f-day_count")).await.unwrap();
+    count.clear().await.unwrap();
+    count.send_keys("2").await.unwrap();
+    wait_text(c, "#days-preview", "الثلاثاء 2 رمضان 1445هـ — 12 مارس 2024م").await;
+    c.find(Locator::Css("#f-organizing_committee .m-name"))
+        .await
+        .unwrap()
+        .send_keys("سعد علي")
+        .await
+        .unwrap();
+    c.find(Locator::Css("#f-organizing_committee .m-role"))
+        .await
+        .unwrap()
+        .send_keys("رئيس اللجنة")
+        .await
+        .unwrap();
+    screenshot(c, &format!("{engine}-forum-form.png")).await;
+
+    c.find(Locator::Css("#save-forum"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let list = wait_text(c, "#forum-list", "ملتقى الاختبار الآلي").await;
+    assert!(
+        list.contains("الاثنين 1 رمضان 1445هـ — 11 مارس 2024م"),
+        "{list}"
+    );
+    assert!(list.contains("منطقة جازان"), "{list}");
+    screenshot(c, &format!("{engine}-forum-list.png")).await;
+}
+
+fn caps(v: Value) -> Map<String, Value> {
+    match v {
+        Value::Object(m) => m,
+        _ => unreachable!("capabilities are an object"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn chromium_against_multaqa_serve() {
+    let db = temp_db();
+    let (_server, url) = spawn_serve(&db);
+    let port = free_port();
+    let _driver = ChildGuard(
+        Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver (Debian package chromium-driver) must be installed"),
+    );
+    wait_for_port(port, WAIT);
+    let profile = tempfile::tempdir().unwrap();
+    let c = ClientBuilder::native()
+        .capabilities(caps(json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": "/usr/bin/chromium",
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--window-size=1280,900", "--lang=ar",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ]
+            }
+        })))
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .expect("chromium session");
+    c.goto(&format!("{url}/#/forums")).await.unwrap();
+    // The demo forum of the first start is listed with its Hijri dates.
+    wait_text(
+        &c,
+        "#forum-list",
+        "الأحد 13 ربيع الأول 1441هـ — 10 نوفمبر 2019م",
+    )
+    .await;
+    create_forum_through_the_form(&c, "chromium").await;
+    c.close().await.unwrap();
+}
+
+/// Starts a private X server; returns it and its display name (`:N`).
+fn start_xvfb() -> (ChildGuard, String) {
+    let mut child = Command::new("Xvfb")
+        .args([
+            "-displayfd",
+            "1",
+            "-screen",
+            "0",
+            "1280x900x24",
+            "-nolisten",
+            "tcp",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("Xvfb (Debian package xvfb) must be installed");
+    let stdout = child.stdout.take().unwrap();
+    let guard = ChildGuard(child);
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("Xvfb display number");
+    (guard, format!(":{}", line.trim()))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn real_app_window_under_xvfb() {
+    let db = temp_db();
+    let (_x, display) = start_xvfb();
+    let port = free_port();
+    let _driver = ChildGuard(
+        Command::new("WebKitWebDriver")
+            .arg(format!("--port={port}"))
+            .env("DISPLAY", &display)
+            .env("TAURI_WEBVIEW_AUTOMATION", "true")
+            .env_remove("WAYLAND_DISPLAY")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("WebKitWebDriver (Debian package webkit2gtk-driver) must be installed"),
+    );
+    wait_for_port(port, WAIT);
+    let c = ClientBuilder::native()
+        .capabilities(caps(json!({
+            "webkitgtk:browserOptions": {
+                "binary": APP,
+                "args": ["--db", db.path.to_str().unwrap()]
+            }
+        })))
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .expect("app window session");
+    let url = c.current_url().await.unwrap();
+    assert_eq!(
+        url.scheme(),
+        "tauri",
+        "the real app window, not a browser: {url}"
+    );
+    wait_text(
+        &c,
+        "#forum-list",
+        "الأحد 13 ربيع الأول 1441هـ — 10 نوفمبر 2019م",
+    )
+    .await;
+    screenshot(&c, "webkit-app-first-start.png").await;
+    create_forum_through_the_form(&c, "webkit").await;
+    c.close().await.unwrap();
+}
