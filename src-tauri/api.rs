@@ -9,9 +9,11 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use crate::checkin::{self, CheckinRequest};
 use crate::demo;
 use crate::error::{AppError, Result};
 use crate::forum::{self, ForumInput, LooseInt};
+use crate::person::{self, PersonInput};
 use crate::state::Core;
 
 /// Every command name [`call`] understands.
@@ -27,6 +29,18 @@ pub const COMMANDS: &[&str] = &[
     "demo_status",
     "demo_load",
     "demo_remove",
+    "categories",
+    "offices",
+    "person_list",
+    "person_get",
+    "person_create",
+    "person_update",
+    "person_delete",
+    "person_search",
+    "desk_context",
+    "checkin",
+    "checkin_undo",
+    "checkin_stats",
 ];
 
 #[derive(Deserialize)]
@@ -53,6 +67,62 @@ struct DaysArgs {
     day_count: Option<LooseInt>,
     #[serde(default)]
     end_date: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ForumId {
+    forum_id: i64,
+}
+
+#[derive(Deserialize)]
+struct PersonCreateArgs {
+    forum_id: i64,
+    person: PersonInput,
+}
+
+#[derive(Deserialize)]
+struct PersonUpdateArgs {
+    id: i64,
+    person: PersonInput,
+}
+
+#[derive(Deserialize)]
+struct PersonListArgs {
+    forum_id: i64,
+    #[serde(default)]
+    category: Option<String>,
+    #[serde(default)]
+    offset: i64,
+    #[serde(default = "default_page")]
+    limit: i64,
+}
+
+fn default_page() -> i64 {
+    100
+}
+
+#[derive(Deserialize)]
+struct SearchArgs {
+    forum_id: i64,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    limit: Option<usize>,
+}
+
+#[derive(Deserialize)]
+struct UndoArgs {
+    uuid: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    by: String,
+}
+
+#[derive(Deserialize)]
+struct StatsArgs {
+    forum_id: i64,
+    day: u32,
 }
 
 fn args<T: DeserializeOwned>(v: Value) -> Result<T> {
@@ -90,6 +160,57 @@ pub fn call(core: &Core, command: &str, a: Value) -> Result<Value> {
         "demo_status" => out(demo::status(&core.conn())?),
         "demo_load" => out(json!({ "forum_id": demo::load(&mut core.conn())? })),
         "demo_remove" => out(json!({ "removed": demo::remove(&core.conn())? })),
+        "categories" => out(person::categories(&core.conn())?),
+        "offices" => out(person::offices(&core.conn(), args::<ForumId>(a)?.forum_id)?),
+        "person_list" => {
+            let a: PersonListArgs = args(a)?;
+            out(person::list(
+                &core.conn(),
+                a.forum_id,
+                a.category.as_deref(),
+                a.offset,
+                a.limit,
+            )?)
+        }
+        "person_get" => out(person::get(&core.conn(), args::<Id>(a)?.id)?),
+        "person_create" => {
+            let a: PersonCreateArgs = args(a)?;
+            out(person::create(&mut core.conn(), a.forum_id, &a.person)?)
+        }
+        "person_update" => {
+            let a: PersonUpdateArgs = args(a)?;
+            out(person::update(&mut core.conn(), a.id, &a.person)?)
+        }
+        "person_delete" => {
+            person::delete(&core.conn(), args::<Id>(a)?.id)?;
+            out(json!({ "deleted": true }))
+        }
+        "person_search" => {
+            let a: SearchArgs = args(a)?;
+            let limit = a.limit.unwrap_or(person::search::DEFAULT_LIMIT);
+            out(person::search::search(
+                &core.conn(),
+                a.forum_id,
+                &a.q,
+                limit,
+            )?)
+        }
+        "desk_context" => out(checkin::desk_context(
+            &core.conn(),
+            args::<ForumId>(a)?.forum_id,
+        )?),
+        "checkin" => out(checkin::check_in(
+            &mut core.conn(),
+            &args::<CheckinRequest>(a)?,
+        )?),
+        "checkin_undo" => {
+            let a: UndoArgs = args(a)?;
+            out(checkin::undo(&core.conn(), &a.uuid, &a.reason, &a.by)?)
+        }
+        "checkin_stats" => {
+            let a: StatsArgs = args(a)?;
+            out(checkin::stats(&core.conn(), a.forum_id, a.day)?)
+        }
         other => Err(AppError::UnknownCommand(other.to_string())),
     }
 }

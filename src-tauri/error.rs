@@ -48,6 +48,10 @@ pub enum AppError {
     #[error("خطأ في الملفات: {0}")]
     Io(#[from] std::io::Error),
 
+    /// The same person (or thing) is already registered; nothing new was created.
+    #[error("{message}")]
+    Duplicate { message: String, existing_id: i64 },
+
     #[error("{0}")]
     Forbidden(String),
 
@@ -75,6 +79,7 @@ impl AppError {
             AppError::SchemaTooNew { .. } => "schema_too_new",
             AppError::Database(_) => "database",
             AppError::Io(_) => "io",
+            AppError::Duplicate { .. } => "duplicate",
             AppError::Forbidden(_) => "forbidden",
             AppError::Internal(_) => "internal",
         }
@@ -94,10 +99,13 @@ impl AppError {
 
 impl Serialize for AppError {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut st = s.serialize_struct("AppError", 3)?;
+        let mut st = s.serialize_struct("AppError", 4)?;
         st.serialize_field("code", self.code())?;
         st.serialize_field("message", &self.to_string())?;
         st.serialize_field("fields", self.fields())?;
+        if let AppError::Duplicate { existing_id, .. } = self {
+            st.serialize_field("existing_id", existing_id)?;
+        }
         st.end()
     }
 }

@@ -136,6 +136,16 @@ pub fn days(start: NaiveDate, day_count: u32) -> Vec<ForumDay> {
         .collect()
 }
 
+/// Which day of the forum `date` is (1-based), if it is one.
+pub fn day_number(forum: &Forum, date: NaiveDate) -> Option<u32> {
+    let iso = date.format("%Y-%m-%d").to_string();
+    forum
+        .days
+        .iter()
+        .find(|d| d.label.date == iso)
+        .map(|d| d.number)
+}
+
 /// The day list for a form that is still being filled in (live preview), with the same rules
 /// as saving.
 pub fn preview_days(

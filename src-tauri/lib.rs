@@ -1,6 +1,6 @@
 //! Multaqa (ملتقى): runs a regional Social Empowerment Forum end to end.
 //!
-//! Core modules (no Tauri or HTTP types): [`forum`], [`demo`], [`calendar`], [`text`],
+//! Core modules (no Tauri or HTTP types): [`forum`], [`person`], [`checkin`], [`demo`], [`calendar`], [`text`],
 //! [`store`], [`error`], [`state`]. The command registry [`api`] is what the three adapters in
 //! [`adapters`] (window, HTTP, CLI) call. See `ARCHITECTURE.md`.
 
@@ -8,9 +8,11 @@ pub mod adapters;
 pub mod api;
 pub mod assets;
 pub mod calendar;
+pub mod checkin;
 pub mod demo;
 pub mod error;
 pub mod forum;
+pub mod person;
 pub mod state;
 pub mod store;
 pub mod text;

@@ -40,6 +40,50 @@ pub fn latin_digits(s: &str) -> String {
         .collect()
 }
 
+/// Tashkeel (harakat, shadda, sukun, superscript alef, Quranic marks) and tatweel.
+fn is_mark(c: char) -> bool {
+    matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{06D6}'..='\u{06ED}' | '\u{0640}')
+}
+
+/// The key names are matched on (DESIGN.md §2): tashkeel and tatweel removed, أ/إ/آ/ٱ → ا,
+/// ة → ه, ى → ي, ئ → ي, ؤ → و, Arabic-Indic and Persian digits → Latin, Latin lower-cased,
+/// spaces collapsed, and «عبد ال…» written without its space. `فاطمه` and `فاطمة`,
+/// `عبد الله` and `عبدالله`, `مُحَمَّد` and `محمد` give the same key.
+pub fn search_key(s: &str) -> String {
+    let cleaned = clean(s);
+    let mut folded = String::with_capacity(cleaned.len());
+    for c in cleaned.chars() {
+        if is_mark(c) {
+            continue;
+        }
+        let c = match c {
+            '\u{0623}' | '\u{0625}' | '\u{0622}' | '\u{0671}' => '\u{0627}',
+            '\u{0629}' => '\u{0647}',
+            '\u{0649}' | '\u{0626}' => '\u{064A}',
+            '\u{0624}' => '\u{0648}',
+            '\u{0660}'..='\u{0669}' => char::from(b'0' + (c as u32 - 0x0660) as u8),
+            '\u{06F0}'..='\u{06F9}' => char::from(b'0' + (c as u32 - 0x06F0) as u8),
+            // Persian forms of kaf and yeh typed on some keyboards.
+            '\u{06A9}' => '\u{0643}',
+            '\u{06CC}' => '\u{064A}',
+            c => c,
+        };
+        folded.extend(c.to_lowercase());
+    }
+    // «عبد الله», «عبد الرحمن» … are one name part.
+    let mut out = String::with_capacity(folded.len());
+    let mut words = folded.split(' ').peekable();
+    while let Some(w) = words.next() {
+        out.push_str(w);
+        match words.peek() {
+            Some(next) if w == "عبد" && next.starts_with("ال") => {}
+            Some(_) => out.push(' '),
+            None => {}
+        }
+    }
+    out
+}
+
 /// Length as a person counts it (characters, not bytes).
 pub fn char_len(s: &str) -> usize {
     s.chars().count()
@@ -59,6 +103,25 @@ mod tests {
         assert_eq!(clean("\u{2067}abc\u{2069} \u{200E}"), "abc");
         assert_eq!(clean("\u{FEFF}"), "");
         assert_eq!(char_len("جازان"), 5);
+    }
+
+    #[test]
+    fn search_key_folds_the_usual_spelling_variants() {
+        assert_eq!(search_key("فاطمة"), search_key("فاطمه"));
+        assert_eq!(search_key("أحمد"), search_key("احمد"));
+        assert_eq!(search_key("إبراهيم"), "ابراهيم");
+        assert_eq!(search_key("آمنة"), "امنه");
+        assert_eq!(search_key("عبد الله"), search_key("عبدالله"));
+        assert_eq!(search_key("عبد  الرحمن بن علي"), "عبدالرحمن بن علي");
+        assert_eq!(search_key("مُحَمَّد"), "محمد");
+        assert_eq!(search_key("مـحـمـد"), "محمد");
+        assert_eq!(search_key("مصطفى"), "مصطفي");
+        assert_eq!(search_key("هيئة"), "هييه");
+        assert_eq!(search_key("مؤمن"), "مومن");
+        assert_eq!(search_key("١٠١٢٣"), "10123");
+        assert_eq!(search_key("\u{202B}Sara\u{202C}"), "sara");
+        // «عبد» alone or before a name without «ال» keeps its space.
+        assert_eq!(search_key("عبد ربه"), "عبد ربه");
     }
 
     #[test]

@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand};
 
 use crate::error::{AppError, Result};
 use crate::state::{default_db_path, Core};
-use crate::{demo, forum};
+use crate::{checkin, demo, forum, person};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -43,6 +43,27 @@ pub enum Command {
     Forum {
         #[command(subcommand)]
         action: ForumAction,
+    },
+    /// Find people by any part of the name, ID, mobile or badge code (JSON lines).
+    Search {
+        query: String,
+        #[arg(long)]
+        forum: i64,
+        #[arg(long, default_value_t = 30)]
+        limit: usize,
+    },
+    /// Check a person in by badge code; prints the result as JSON.
+    Checkin {
+        code: String,
+        #[arg(long)]
+        forum: i64,
+        #[arg(long)]
+        day: u32,
+        #[arg(long, default_value = "سطر الأوامر")]
+        desk: String,
+        /// Reuse a UUID to make a retry idempotent.
+        #[arg(long)]
+        uuid: Option<String>,
     },
 }
 
@@ -91,6 +112,36 @@ fn run(cli: Cli) -> Result<()> {
             } else {
                 print_json(&serde_json::json!({ "forum_id": demo::load(&mut conn)? }))
             }
+        }
+        Some(Command::Search {
+            query,
+            forum,
+            limit,
+        }) => {
+            let core = Core::open(&path)?;
+            for p in person::search::search(&core.conn(), forum, &query, limit)? {
+                print_json(&p)?;
+            }
+            Ok(())
+        }
+        Some(Command::Checkin {
+            code,
+            forum,
+            day,
+            desk,
+            uuid,
+        }) => {
+            let core = Core::open(&path)?;
+            let req = checkin::CheckinRequest {
+                forum_id: forum,
+                code: Some(code),
+                person_id: None,
+                day,
+                desk,
+                uuid,
+            };
+            let outcome = checkin::check_in(&mut core.conn(), &req)?;
+            print_json(&outcome)
         }
         Some(Command::Forum {
             action: ForumAction::List,

@@ -39,6 +39,7 @@ fn status_for(e: &AppError) -> StatusCode {
         AppError::NotFound { .. } | AppError::UnknownCommand(_) => StatusCode::NOT_FOUND,
         AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
         AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+        AppError::Duplicate { .. } => StatusCode::CONFLICT,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }

@@ -45,6 +45,85 @@ pub const MIGRATIONS: &[&str] = &[
         value       TEXT NOT NULL
     );
     "#,
+    // 3: people (registration), their categories and social-security offices, and check-ins.
+    r#"
+    CREATE TABLE category (
+        code        TEXT PRIMARY KEY CHECK (length(code) BETWEEN 1 AND 40),
+        label_ar    TEXT NOT NULL CHECK (length(trim(label_ar)) > 0),
+        color       TEXT NOT NULL DEFAULT '#0b6b4a',
+        position    INTEGER NOT NULL DEFAULT 0
+    );
+    INSERT INTO category(code, label_ar, color, position) VALUES
+        ('beneficiary',   'مستفيد',            '#0b6b4a', 1),
+        ('family_member', 'فرد من الأسرة',      '#2f7d6d', 2),
+        ('disability',    'شخص ذو إعاقة',       '#1f5fa8', 3),
+        ('visitor',       'زائر',              '#5b6660', 4),
+        ('vip',           'ضيف شرف',           '#8a6d00', 5),
+        ('media',         'إعلام',             '#7b3fa0', 6),
+        ('volunteer',     'متطوع',             '#c2410c', 7),
+        ('entity_staff',  'منسوب جهة ممكنة',    '#0e7490', 8),
+        ('organizer',     'اللجنة المنظمة',     '#b3261e', 9);
+
+    CREATE TABLE office (
+        id          INTEGER PRIMARY KEY,
+        forum_id    INTEGER NOT NULL REFERENCES forum(id) ON DELETE CASCADE,
+        name_ar     TEXT NOT NULL CHECK (length(trim(name_ar)) > 0),
+        UNIQUE (forum_id, name_ar)
+    );
+
+    CREATE TABLE person (
+        id              INTEGER PRIMARY KEY,
+        forum_id        INTEGER NOT NULL REFERENCES forum(id) ON DELETE CASCADE,
+        uuid            TEXT NOT NULL UNIQUE,
+        full_name       TEXT NOT NULL CHECK (length(trim(full_name)) > 0),
+        name_key        TEXT NOT NULL,
+        name_en         TEXT NOT NULL DEFAULT '',
+        national_id     TEXT CHECK (national_id IS NULL OR (length(national_id) = 10 AND national_id NOT GLOB '*[^0-9]*')),
+        mobile          TEXT CHECK (mobile IS NULL OR (length(mobile) = 10 AND mobile GLOB '05*')),
+        gender          TEXT CHECK (gender IS NULL OR gender IN ('m', 'f')),
+        category        TEXT NOT NULL REFERENCES category(code) ON UPDATE CASCADE,
+        needs_wheelchair INTEGER NOT NULL DEFAULT 0,
+        needs_sign      INTEGER NOT NULL DEFAULT 0,
+        needs_companion INTEGER NOT NULL DEFAULT 0,
+        needs_other     TEXT NOT NULL DEFAULT '',
+        office_id       INTEGER REFERENCES office(id) ON DELETE SET NULL,
+        source          TEXT NOT NULL CHECK (source IN ('pre', 'import', 'walk_in')),
+        badge_code      TEXT NOT NULL,
+        created_at      TEXT NOT NULL,
+        updated_at      TEXT NOT NULL,
+        UNIQUE (forum_id, badge_code),
+        UNIQUE (forum_id, national_id)
+    );
+    CREATE INDEX person_forum_key ON person(forum_id, name_key);
+    CREATE INDEX person_forum_mobile ON person(forum_id, mobile);
+    CREATE VIRTUAL TABLE person_fts USING fts5(
+        name_key, content = 'person', content_rowid = 'id', tokenize = 'trigram'
+    );
+    CREATE TRIGGER person_fts_insert AFTER INSERT ON person BEGIN
+        INSERT INTO person_fts(rowid, name_key) VALUES (new.id, new.name_key);
+    END;
+    CREATE TRIGGER person_fts_delete AFTER DELETE ON person BEGIN
+        INSERT INTO person_fts(person_fts, rowid, name_key) VALUES ('delete', old.id, old.name_key);
+    END;
+    CREATE TRIGGER person_fts_update AFTER UPDATE OF name_key ON person BEGIN
+        INSERT INTO person_fts(person_fts, rowid, name_key) VALUES ('delete', old.id, old.name_key);
+        INSERT INTO person_fts(rowid, name_key) VALUES (new.id, new.name_key);
+    END;
+
+    CREATE TABLE checkin (
+        uuid        TEXT PRIMARY KEY,
+        forum_id    INTEGER NOT NULL REFERENCES forum(id) ON DELETE CASCADE,
+        person_id   INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+        day         INTEGER NOT NULL CHECK (day BETWEEN 1 AND 29),
+        desk        TEXT NOT NULL,
+        at          TEXT NOT NULL,
+        undone_at   TEXT,
+        undo_reason TEXT,
+        undone_by   TEXT
+    );
+    CREATE UNIQUE INDEX checkin_once_per_day ON checkin(person_id, day) WHERE undone_at IS NULL;
+    CREATE INDEX checkin_forum_day ON checkin(forum_id, day, at);
+    "#,
 ];
 
 pub fn latest() -> i64 {

@@ -1,0 +1,608 @@
+//! People (الزوار والمستفيدون): registration, validation, duplicates, badge codes and search.
+
+pub mod badge_code;
+pub mod rules;
+pub mod search;
+
+use chrono::Utc;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{AppError, FieldError, Result};
+use crate::text;
+
+/// What a registration form, a walk-in desk or an import row sends.
+#[derive(Debug, Clone, Deserialize, Default)]
+pub struct PersonInput {
+    #[serde(default)]
+    pub full_name: String,
+    #[serde(default)]
+    pub name_en: String,
+    #[serde(default)]
+    pub national_id: String,
+    #[serde(default)]
+    pub mobile: String,
+    #[serde(default)]
+    pub gender: String,
+    /// A category code (`beneficiary`) or its Arabic label (`مستفيد`).
+    #[serde(default)]
+    pub category: String,
+    #[serde(default)]
+    pub needs_wheelchair: bool,
+    #[serde(default)]
+    pub needs_sign: bool,
+    #[serde(default)]
+    pub needs_companion: bool,
+    #[serde(default)]
+    pub needs_other: String,
+    /// The social-security office by name (created in the forum's list if new).
+    #[serde(default)]
+    pub office: String,
+    /// `pre` (default), `import` or `walk_in`.
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Needs {
+    pub wheelchair: bool,
+    pub sign_language: bool,
+    pub companion: bool,
+    pub other: String,
+}
+
+impl Needs {
+    /// «كرسي متحرك، مترجم لغة إشارة» — empty when none.
+    pub fn label(&self) -> String {
+        let mut parts = Vec::new();
+        if self.wheelchair {
+            parts.push("كرسي متحرك".to_string());
+        }
+        if self.sign_language {
+            parts.push("مترجم لغة إشارة".to_string());
+        }
+        if self.companion {
+            parts.push("مرافق".to_string());
+        }
+        if !self.other.is_empty() {
+            parts.push(self.other.clone());
+        }
+        parts.join("، ")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Person {
+    pub id: i64,
+    pub forum_id: i64,
+    pub uuid: String,
+    pub full_name: String,
+    pub name_en: String,
+    pub national_id: Option<String>,
+    pub mobile: Option<String>,
+    pub gender: Option<String>,
+    pub category: String,
+    pub category_label: String,
+    pub category_color: String,
+    pub needs: Needs,
+    pub needs_label: String,
+    pub office: Option<String>,
+    pub source: String,
+    pub badge_code: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone)]
+struct Valid {
+    full_name: String,
+    name_key: String,
+    name_en: String,
+    national_id: Option<String>,
+    mobile: Option<String>,
+    gender: Option<&'static str>,
+    category: String,
+    needs: Needs,
+    office: Option<String>,
+    source: &'static str,
+}
+
+/// Finds a category by code or Arabic label.
+fn category_code(conn: &Connection, given: &str) -> Result<Option<String>> {
+    let key = text::search_key(given);
+    if key.is_empty() {
+        return Ok(None);
+    }
+    let mut stmt = conn.prepare_cached("SELECT code, label_ar FROM category")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    for row in rows {
+        let (code, label) = row?;
+        if code == key || text::search_key(&label) == key {
+            return Ok(Some(code));
+        }
+    }
+    Ok(None)
+}
+
+fn validate(conn: &Connection, input: &PersonInput) -> Result<Valid> {
+    let mut errors = Vec::new();
+    let mut take = |field: &str, r: std::result::Result<String, String>| match r {
+        Ok(v) => Some(v),
+        Err(m) => {
+            errors.push(FieldError::new(field, m));
+            None
+        }
+    };
+    let full_name = take("full_name", rules::full_name(&input.full_name));
+    let national_id = if text::clean(&input.national_id).is_empty() {
+        None
+    } else {
+        take("national_id", rules::national_id(&input.national_id))
+    };
+    let mobile = if text::clean(&input.mobile).is_empty() {
+        None
+    } else {
+        take("mobile", rules::mobile(&input.mobile))
+    };
+    if text::clean(&input.national_id).is_empty() && text::clean(&input.mobile).is_empty() {
+        errors.push(FieldError::new(
+            "national_id",
+            "أدخل رقم الهوية أو رقم الجوال",
+        ));
+    }
+    let gender = match rules::gender(&input.gender) {
+        Ok(g) => g,
+        Err(m) => {
+            errors.push(FieldError::new("gender", m));
+            None
+        }
+    };
+    let category = match category_code(conn, &input.category)? {
+        Some(c) => Some(c),
+        None if text::clean(&input.category).is_empty() => {
+            errors.push(FieldError::new("category", "اختر الفئة"));
+            None
+        }
+        None => {
+            errors.push(FieldError::new(
+                "category",
+                format!("الفئة «{}» غير معروفة", text::clean(&input.category)),
+            ));
+            None
+        }
+    };
+    let name_en = text::clean(&input.name_en);
+    if text::char_len(&name_en) > rules::MAX_NAME_CHARS {
+        errors.push(FieldError::new(
+            "name_en",
+            "الاسم بالإنجليزية أطول من الحد المسموح",
+        ));
+    }
+    let needs_other = text::clean(&input.needs_other);
+    if text::char_len(&needs_other) > 200 {
+        errors.push(FieldError::new(
+            "needs_other",
+            "وصف الاحتياج أطول من 200 حرف",
+        ));
+    }
+    let office = Some(text::clean(&input.office)).filter(|o| !o.is_empty());
+    if office.as_ref().is_some_and(|o| text::char_len(o) > 120) {
+        errors.push(FieldError::new("office", "اسم المكتب أطول من الحد المسموح"));
+    }
+    let source = match input.source.as_deref().map(str::trim) {
+        None | Some("") | Some("pre") => "pre",
+        Some("import") => "import",
+        Some("walk_in") => "walk_in",
+        Some(_) => {
+            errors.push(FieldError::new("source", "مصدر التسجيل غير معروف"));
+            "pre"
+        }
+    };
+    match (full_name, category) {
+        (Some(full_name), Some(category)) if errors.is_empty() => Ok(Valid {
+            name_key: text::search_key(&full_name),
+            full_name,
+            name_en,
+            national_id,
+            mobile,
+            gender,
+            category,
+            needs: Needs {
+                wheelchair: input.needs_wheelchair,
+                sign_language: input.needs_sign,
+                companion: input.needs_companion,
+                other: needs_other,
+            },
+            office,
+            source,
+        }),
+        _ => Err(AppError::Validation(errors)),
+    }
+}
+
+pub(crate) const PERSON_SELECT: &str = "SELECT p.id, p.forum_id, p.uuid, p.full_name, p.name_en, p.national_id, p.mobile, p.gender,
+        p.category, c.label_ar, c.color, p.needs_wheelchair, p.needs_sign, p.needs_companion, p.needs_other,
+        o.name_ar, p.source, p.badge_code, p.created_at
+   FROM person p JOIN category c ON c.code = p.category LEFT JOIN office o ON o.id = p.office_id";
+
+pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<Person> {
+    let needs = Needs {
+        wheelchair: r.get(11)?,
+        sign_language: r.get(12)?,
+        companion: r.get(13)?,
+        other: r.get(14)?,
+    };
+    Ok(Person {
+        id: r.get(0)?,
+        forum_id: r.get(1)?,
+        uuid: r.get(2)?,
+        full_name: r.get(3)?,
+        name_en: r.get(4)?,
+        national_id: r.get(5)?,
+        mobile: r.get(6)?,
+        gender: r.get(7)?,
+        category: r.get(8)?,
+        category_label: r.get(9)?,
+        category_color: r.get(10)?,
+        needs_label: needs.label(),
+        needs,
+        office: r.get(15)?,
+        source: r.get(16)?,
+        badge_code: r.get(17)?,
+        created_at: r.get(18)?,
+    })
+}
+
+pub fn get(conn: &Connection, id: i64) -> Result<Person> {
+    conn.query_row(&format!("{PERSON_SELECT} WHERE p.id = ?1"), [id], from_row)
+        .optional()?
+        .ok_or(AppError::NotFound { what: "الشخص" })
+}
+
+pub fn by_badge_code(conn: &Connection, forum_id: i64, code: &str) -> Result<Option<Person>> {
+    Ok(conn
+        .query_row(
+            &format!("{PERSON_SELECT} WHERE p.forum_id = ?1 AND p.badge_code = ?2"),
+            params![forum_id, code],
+            from_row,
+        )
+        .optional()?)
+}
+
+/// The already-registered person this input would duplicate: same ID, or same mobile and
+/// same normalised name.
+fn find_duplicate(
+    conn: &Connection,
+    forum_id: i64,
+    v: &Valid,
+    except: Option<i64>,
+) -> Result<Option<AppError>> {
+    let except = except.unwrap_or(-1);
+    let found: Option<(i64, String, String, bool)> = conn
+        .query_row(
+            "SELECT id, full_name, badge_code, national_id IS ?2 FROM person
+              WHERE forum_id = ?1 AND id <> ?5
+                AND ((?2 IS NOT NULL AND national_id = ?2) OR (?3 IS NOT NULL AND mobile = ?3 AND name_key = ?4))
+              LIMIT 1",
+            params![forum_id, v.national_id, v.mobile, v.name_key, except],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .optional()?;
+    Ok(found.map(|(id, name, code, same_id)| AppError::Duplicate {
+        message: if same_id {
+            format!("رقم الهوية مسجل من قبل باسم «{name}» (رمز البطاقة {code})")
+        } else {
+            format!("«{name}» مسجل من قبل بالجوال نفسه (رمز البطاقة {code})")
+        },
+        existing_id: id,
+    }))
+}
+
+fn office_id(conn: &Connection, forum_id: i64, office: Option<&str>) -> Result<Option<i64>> {
+    let Some(name) = office else { return Ok(None) };
+    conn.execute(
+        "INSERT INTO office(forum_id, name_ar) VALUES (?1, ?2) ON CONFLICT(forum_id, name_ar) DO NOTHING",
+        params![forum_id, name],
+    )?;
+    Ok(Some(conn.query_row(
+        "SELECT id FROM office WHERE forum_id = ?1 AND name_ar = ?2",
+        params![forum_id, name],
+        |r| r.get(0),
+    )?))
+}
+
+fn ensure_forum(conn: &Connection, forum_id: i64) -> Result<()> {
+    let exists: bool = conn.query_row(
+        "SELECT EXISTS(SELECT 1 FROM forum WHERE id = ?1)",
+        [forum_id],
+        |r| r.get(0),
+    )?;
+    if exists {
+        Ok(())
+    } else {
+        Err(AppError::NotFound {
+            what: "الملتقى"
+        })
+    }
+}
+
+fn now() -> String {
+    Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// Registers a person inside an open transaction (imports call this once per row).
+pub(crate) fn insert(conn: &Connection, forum_id: i64, input: &PersonInput) -> Result<i64> {
+    let v = validate(conn, input)?;
+    if let Some(dup) = find_duplicate(conn, forum_id, &v, None)? {
+        return Err(dup);
+    }
+    let office = office_id(conn, forum_id, v.office.as_deref())?;
+    let ts = now();
+    for _ in 0..20 {
+        let code = badge_code::generate();
+        let taken: bool = conn.query_row(
+            "SELECT EXISTS(SELECT 1 FROM person WHERE forum_id = ?1 AND badge_code = ?2)",
+            params![forum_id, code],
+            |r| r.get(0),
+        )?;
+        if taken {
+            continue;
+        }
+        conn.execute(
+            "INSERT INTO person(forum_id, uuid, full_name, name_key, name_en, national_id, mobile, gender, category,
+                                needs_wheelchair, needs_sign, needs_companion, needs_other, office_id, source,
+                                badge_code, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17)",
+            params![
+                forum_id,
+                uuid::Uuid::new_v4().to_string(),
+                v.full_name,
+                v.name_key,
+                v.name_en,
+                v.national_id,
+                v.mobile,
+                v.gender,
+                v.category,
+                v.needs.wheelchair,
+                v.needs.sign_language,
+                v.needs.companion,
+                v.needs.other,
+                office,
+                v.source,
+                code,
+                ts
+            ],
+        )?;
+        return Ok(conn.last_insert_rowid());
+    }
+    Err(AppError::Internal("تعذر توليد رمز بطاقة فريد".into()))
+}
+
+pub fn create(conn: &mut Connection, forum_id: i64, input: &PersonInput) -> Result<Person> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    ensure_forum(&tx, forum_id)?;
+    let id = insert(&tx, forum_id, input)?;
+    tx.commit()?;
+    get(conn, id)
+}
+
+pub fn update(conn: &mut Connection, id: i64, input: &PersonInput) -> Result<Person> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let current = get(&tx, id)?;
+    let mut v = validate(&tx, input)?;
+    if input.source.is_none() {
+        v.source = match current.source.as_str() {
+            "import" => "import",
+            "walk_in" => "walk_in",
+            _ => "pre",
+        };
+    }
+    if let Some(dup) = find_duplicate(&tx, current.forum_id, &v, Some(id))? {
+        return Err(dup);
+    }
+    let office = office_id(&tx, current.forum_id, v.office.as_deref())?;
+    tx.execute(
+        "UPDATE person SET full_name = ?2, name_key = ?3, name_en = ?4, national_id = ?5, mobile = ?6, gender = ?7,
+                category = ?8, needs_wheelchair = ?9, needs_sign = ?10, needs_companion = ?11, needs_other = ?12,
+                office_id = ?13, source = ?14, updated_at = ?15
+          WHERE id = ?1",
+        params![
+            id,
+            v.full_name,
+            v.name_key,
+            v.name_en,
+            v.national_id,
+            v.mobile,
+            v.gender,
+            v.category,
+            v.needs.wheelchair,
+            v.needs.sign_language,
+            v.needs.companion,
+            v.needs.other,
+            office,
+            v.source,
+            now()
+        ],
+    )?;
+    tx.commit()?;
+    get(conn, id)
+}
+
+pub fn delete(conn: &Connection, id: i64) -> Result<()> {
+    if conn.execute("DELETE FROM person WHERE id = ?1", [id])? == 0 {
+        return Err(AppError::NotFound { what: "الشخص" });
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Page {
+    pub total: i64,
+    pub people: Vec<Person>,
+}
+
+/// People of a forum, newest first, optionally of one category.
+pub fn list(
+    conn: &Connection,
+    forum_id: i64,
+    category: Option<&str>,
+    offset: i64,
+    limit: i64,
+) -> Result<Page> {
+    let limit = limit.clamp(1, 500);
+    let total = conn.query_row(
+        "SELECT count(*) FROM person WHERE forum_id = ?1 AND (?2 IS NULL OR category = ?2)",
+        params![forum_id, category],
+        |r| r.get(0),
+    )?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "{PERSON_SELECT} WHERE p.forum_id = ?1 AND (?2 IS NULL OR p.category = ?2) ORDER BY p.id DESC LIMIT ?3 OFFSET ?4"
+    ))?;
+    let people = stmt
+        .query_map(params![forum_id, category, limit, offset.max(0)], from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(Page { total, people })
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Category {
+    pub code: String,
+    pub label_ar: String,
+    pub color: String,
+}
+
+pub fn categories(conn: &Connection) -> Result<Vec<Category>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT code, label_ar, color FROM category ORDER BY position, code")?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(Category {
+                code: r.get(0)?,
+                label_ar: r.get(1)?,
+                color: r.get(2)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+pub fn offices(conn: &Connection, forum_id: i64) -> Result<Vec<String>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT name_ar FROM office WHERE forum_id = ?1 ORDER BY name_ar")?;
+    let rows = stmt
+        .query_map([forum_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    pub(crate) fn setup() -> (tempfile::TempDir, Store, i64) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("m.sqlite3")).unwrap();
+        let id = crate::demo::load(&mut store.conn()).unwrap();
+        (dir, store, id)
+    }
+
+    fn id(nine: &str) -> String {
+        format!("{nine}{}", rules::luhn_check_digit(nine).unwrap())
+    }
+
+    fn input(name: &str, nid: &str, mobile: &str) -> PersonInput {
+        PersonInput {
+            full_name: name.into(),
+            national_id: nid.into(),
+            mobile: mobile.into(),
+            category: "مستفيد".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn registers_with_clean_values_and_a_valid_badge_code() {
+        let (_d, store, forum) = setup();
+        let mut conn = store.conn();
+        let mut i = input(
+            " فاطمة  علي \u{202B}الحازمي\u{202C} ",
+            &id("101234567"),
+            "+966 55 123 4567",
+        );
+        i.needs_wheelchair = true;
+        i.office = "مكتب الضمان الاجتماعي بصبيا".into();
+        let p = create(&mut conn, forum, &i).unwrap();
+        assert_eq!(p.full_name, "فاطمة علي الحازمي");
+        assert_eq!(p.mobile.as_deref(), Some("0551234567"));
+        assert_eq!(p.category, "beneficiary");
+        assert_eq!(p.category_label, "مستفيد");
+        assert_eq!(p.needs_label, "كرسي متحرك");
+        assert_eq!(p.office.as_deref(), Some("مكتب الضمان الاجتماعي بصبيا"));
+        assert!(badge_code::is_valid(&p.badge_code));
+        assert_eq!(
+            offices(&conn, forum).unwrap(),
+            vec!["مكتب الضمان الاجتماعي بصبيا".to_string()]
+        );
+    }
+
+    #[test]
+    fn duplicates_are_refused_with_the_existing_person() {
+        let (_d, store, forum) = setup();
+        let mut conn = store.conn();
+        let first = create(
+            &mut conn,
+            forum,
+            &input("أحمد علي", &id("101234567"), "0551234567"),
+        )
+        .unwrap();
+        // Same ID, other name.
+        let e = create(&mut conn, forum, &input("خالد علي", &id("101234567"), "")).unwrap_err();
+        assert_eq!(e.code(), "duplicate");
+        assert!(e.to_string().contains("أحمد علي"));
+        assert!(matches!(e, AppError::Duplicate { existing_id, .. } if existing_id == first.id));
+        // Same mobile and the same name spelt differently.
+        let e = create(&mut conn, forum, &input("احمد  علي", "", "+966551234567")).unwrap_err();
+        assert_eq!(e.code(), "duplicate");
+        // Same mobile, another family member: fine.
+        create(&mut conn, forum, &input("سارة أحمد علي", "", "0551234567")).unwrap();
+        assert_eq!(list(&conn, forum, None, 0, 50).unwrap().total, 2);
+    }
+
+    #[test]
+    fn invalid_people_name_every_field() {
+        let (_d, store, forum) = setup();
+        let mut conn = store.conn();
+        let mut bad = input("محمد", "1012345670", "0451234567");
+        bad.category = "طالب".into();
+        bad.gender = "؟".into();
+        let e = create(&mut conn, forum, &bad).unwrap_err();
+        let fields: Vec<&str> = e.fields().iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            ["full_name", "national_id", "mobile", "gender", "category"]
+        );
+        let e = create(&mut conn, forum, &input("محمد علي", "", "")).unwrap_err();
+        assert_eq!(e.fields()[0].message, "أدخل رقم الهوية أو رقم الجوال");
+        assert_eq!(list(&conn, forum, None, 0, 50).unwrap().total, 0);
+    }
+
+    #[test]
+    fn update_keeps_badge_code_and_checks_duplicates() {
+        let (_d, store, forum) = setup();
+        let mut conn = store.conn();
+        let a = create(&mut conn, forum, &input("أحمد علي", &id("101234567"), "")).unwrap();
+        let b = create(&mut conn, forum, &input("سالم علي", &id("101234568"), "")).unwrap();
+        let mut change = input("سالم علي الحربي", &id("101234568"), "0551112222");
+        change.category = "volunteer".into();
+        let b2 = update(&mut conn, b.id, &change).unwrap();
+        assert_eq!(b2.badge_code, b.badge_code);
+        assert_eq!(b2.category_label, "متطوع");
+        let clash = input("سالم علي", &id("101234567"), "");
+        assert_eq!(
+            update(&mut conn, b.id, &clash).unwrap_err().code(),
+            "duplicate"
+        );
+        delete(&conn, a.id).unwrap();
+        assert_eq!(get(&conn, a.id).unwrap_err().code(), "not_found");
+    }
+}
