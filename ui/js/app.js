@@ -1,21 +1,31 @@
-// The shell: hash router and navigation. Each screen module exports `render(view, params)`.
+// The shell: hash router, navigation and the current-forum picker. Each screen module exports
+// `render(view, params)` and may return a cleanup function (timers, listeners).
 import { call } from './api.js';
+import * as dashboard from './screens/dashboard.js';
+import * as desk from './screens/desk.js';
 import * as forums from './screens/forums.js';
+import * as people from './screens/people.js';
 import * as settings from './screens/settings.js';
 import { errorBox } from './dom.js';
+import { refreshForums, onForumChange } from './forum-context.js';
 
 const routes = [
+  { re: /^#\/dashboard$/, screen: dashboard, nav: 'dashboard', params: () => ({}) },
+  { re: /^#\/people$/, screen: people, nav: 'people', params: () => ({}) },
+  { re: /^#\/desk$/, screen: desk, nav: 'desk', params: () => ({}) },
   { re: /^#\/forums\/new$/, screen: forums, nav: 'forums', params: () => ({ mode: 'new' }) },
   { re: /^#\/forums\/(\d+)\/edit$/, screen: forums, nav: 'forums', params: (m) => ({ mode: 'edit', id: Number(m[1]) }) },
   { re: /^#\/forums$/, screen: forums, nav: 'forums', params: () => ({ mode: 'list' }) },
   { re: /^#\/settings$/, screen: settings, nav: 'settings', params: () => ({}) },
 ];
 
+let cleanup = null;
+
 async function route() {
-  const hash = location.hash || '#/forums';
+  const hash = location.hash || '#/dashboard';
   const found = routes.map((r) => [r, hash.match(r.re)]).find(([, m]) => m);
   if (!found) {
-    location.hash = '#/forums';
+    location.hash = '#/dashboard';
     return;
   }
   const [r, m] = found;
@@ -23,15 +33,20 @@ async function route() {
     if (a.dataset.route === r.nav) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
+  if (typeof cleanup === 'function') cleanup();
+  cleanup = null;
+  document.body.classList.remove('fullscreen');
   const view = document.getElementById('view');
   view.replaceChildren();
   try {
-    await r.screen.render(view, r.params(m));
+    await refreshForums();
+    cleanup = await r.screen.render(view, r.params(m));
   } catch (e) {
     view.replaceChildren(errorBox(e));
   }
 }
 
+onForumChange(() => route());
 window.addEventListener('hashchange', route);
 route();
 call('app_info')

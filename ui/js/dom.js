@@ -50,3 +50,25 @@ export function dayName(n) {
 export function errorBox(err) {
   return h('div.notice.error', { role: 'alert' }, err.message || String(err));
 }
+
+/** The empty state of screens that need a forum when there is none yet. */
+export function noForum() {
+  return h('section.empty', {},
+    h('h2', {}, 'لا يوجد ملتقى بعد'),
+    h('p', {}, 'أنشئ الملتقى أولًا، ثم سجّل الزوار وابدأ تسجيل الحضور.'),
+    h('a.btn.primary', { href: '#/forums/new' }, 'إنشاء ملتقى'));
+}
+
+/** A category chip: colour plus its Arabic label (never colour alone). */
+export function categoryChip(person) {
+  return h('span.chip', { style: `--chip:${person.category_color || person.color}` }, person.category_label || person.label);
+}
+
+/** Runs `fn` at most once per `ms` of quiet. */
+export function debounce(fn, ms) {
+  let t = null;
+  return (...args) => {
+    clearTimeout(t);
+    t = setTimeout(() => fn(...args), ms);
+  };
+}

@@ -1,0 +1,229 @@
+// The registration desk (منصة التسجيل), full screen for volunteers at a counter. The scan field
+// always has the focus: a USB scanner types the badge code and Enter; typing a name in the same
+// field searches instead. Results are big cards with colour *and* words.
+import { call } from '../api.js';
+import { h, noForum, categoryChip, debounce, dayName } from '../dom.js';
+import { currentForumId } from '../forum-context.js';
+import { personForm } from './people.js';
+
+const DESK_KEY = 'multaqa.desk';
+const DAY_KEY = 'multaqa.desk.day';
+
+/** A v4 UUID also where `crypto.randomUUID` is missing (plain http on a LAN is not a secure context). */
+function uuid4() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const x = [...b].map((v) => v.toString(16).padStart(2, '0')).join('');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+}
+
+const ARABIC_DIGITS = /[\u0660-\u0669\u06F0-\u06F9]/g;
+function normalizeCode(s) {
+  return s.replace(ARABIC_DIGITS, (d) => String((d.charCodeAt(0) & 0xf) % 10))
+    .replace(/[\s\-_]/g, '').toUpperCase();
+}
+const looksLikeCode = (s) => /^[A-Z0-9]{7}$/.test(s);
+
+export async function render(view) {
+  const forumId = currentForumId();
+  if (!forumId) {
+    view.append(noForum());
+    return;
+  }
+  document.body.classList.add('fullscreen');
+  const ctx = await call('desk_context', { forum_id: forumId });
+  const forum = ctx.forum;
+  let day = ctx.today_day ?? (Number(sessionStorage.getItem(DAY_KEY)) || 1);
+  if (day > forum.day_count) day = 1;
+
+  const count = h('strong.count-number', { id: 'today-count' }, String(ctx.counts[day - 1] ?? 0));
+  const deskName = h('input', { type: 'text', id: 'desk-name', value: localStorage.getItem(DESK_KEY) || 'منصة 1', 'aria-label': 'اسم المنصة', maxlength: 60 });
+  deskName.addEventListener('change', () => localStorage.setItem(DESK_KEY, deskName.value.trim() || 'منصة 1'));
+  const daySelect = h('select', { id: 'desk-day', 'aria-label': 'يوم الملتقى' },
+    forum.days.map((d) => h('option', { value: d.number, selected: d.number === day }, `${dayName(d.number)} — ${d.full}`)));
+  daySelect.addEventListener('change', async () => {
+    day = Number(daySelect.value);
+    sessionStorage.setItem(DAY_KEY, String(day));
+    const c = await call('desk_context', { forum_id: forumId });
+    count.textContent = String(c.counts[day - 1] ?? 0);
+    scan.focus();
+  });
+  const banner = ctx.today_day ? null : h('div.notice.warn', { id: 'not-forum-day' },
+    `اليوم (${ctx.today.full}) ليس من أيام الملتقى. اختر اليوم الذي تسجّل له، للتجربة أو للتدريب.`);
+
+  const scan = h('input.scan', {
+    type: 'text', id: 'scan', autocomplete: 'off', spellcheck: 'false',
+    placeholder: 'امسح البطاقة أو اكتب الاسم أو رقم الهوية', 'aria-label': 'رمز البطاقة أو الاسم',
+  });
+  const results = h('ul.desk-results', { id: 'desk-results', role: 'listbox', 'aria-label': 'نتائج البحث' });
+  const card = h('section.desk-card.idle', { id: 'desk-card', role: 'status', 'aria-live': 'assertive' },
+    h('p.big', {}, 'جاهز للمسح'), h('p', {}, 'امسح رمز البطاقة، أو اكتب جزءًا من الاسم ثم اختر الشخص.'));
+  const walkInSlot = h('div.walkin-slot', { id: 'walkin-slot' });
+
+  view.append(h('div.desk', {},
+    h('header.desk-head', {},
+      h('div.desk-title', {}, h('h1', {}, 'منصة التسجيل'), h('p', {}, forum.name_ar)),
+      h('div.desk-controls', {}, daySelect, deskName),
+      h('div.desk-count', {}, h('span', {}, 'حضور اليوم'), count),
+      h('div.desk-actions', {},
+        h('button.btn', { type: 'button', id: 'walkin', onclick: openWalkIn }, '+ تسجيل حضور جديد'),
+        h('a.btn', { href: '#/dashboard', id: 'desk-exit' }, 'خروج'))),
+    banner,
+    scan,
+    results,
+    walkInSlot,
+    card));
+
+  // Keep the focus in the scan field (unless the volunteer is using another control).
+  const keepFocus = () => setTimeout(() => {
+    const a = document.activeElement;
+    if (a && a !== document.body && a !== scan && view.contains(a)) return;
+    if (!document.querySelector('dialog[open]')) scan.focus();
+  }, 0);
+  scan.addEventListener('blur', keepFocus);
+  document.addEventListener('click', keepFocus);
+
+  // Physical keys typed since the field was last cleared: a scanner on an Arabic keyboard layout
+  // types Arabic letters, but the keys (KeyK, Digit7 …) still spell the code.
+  let physical = '';
+  let found = [];
+  let selected = -1;
+
+  scan.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Enter') {
+      ev.preventDefault();
+      submit();
+    } else if (ev.key === 'Escape') {
+      clearScan();
+    } else if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
+      ev.preventDefault();
+      if (!found.length) return;
+      selected = (selected + (ev.key === 'ArrowDown' ? 1 : -1) + found.length) % found.length;
+      paintResults();
+    } else if (/^Key[A-Z]$/.test(ev.code)) {
+      physical += ev.code.slice(3);
+    } else if (/^(Digit|Numpad)[0-9]$/.test(ev.code)) {
+      physical += ev.code.slice(-1);
+    } else if (ev.key === 'Backspace') {
+      physical = physical.slice(0, -1);
+    }
+  });
+  scan.addEventListener('input', debounce(() => {
+    const text = scan.value.trim();
+    if (!text) { physical = ''; found = []; paintResults(); return; }
+    if (looksLikeCode(normalizeCode(text))) return; // a code: wait for Enter
+    liveSearch(text);
+  }, 150));
+
+  async function liveSearch(text) {
+    if (text.length < 2) { found = []; paintResults(); return; }
+    try {
+      found = await call('person_search', { forum_id: forumId, q: text, limit: 8 });
+    } catch { found = []; }
+    if (scan.value.trim() !== text) return; // typed on meanwhile
+    selected = found.length ? 0 : -1;
+    paintResults();
+  }
+
+  function paintResults() {
+    results.replaceChildren(...found.map((p, i) => h('li', {
+      role: 'option', 'aria-selected': i === selected ? 'true' : 'false', class: i === selected ? 'selected' : '',
+      onclick: () => checkIn({ person_id: p.id }),
+    }, h('span.name', {}, p.full_name), categoryChip(p), h('span.code', { dir: 'ltr' }, p.badge_code))));
+  }
+
+  function clearScan() {
+    scan.value = '';
+    physical = '';
+    found = [];
+    selected = -1;
+    paintResults();
+  }
+
+  async function submit() {
+    const typed = scan.value.trim();
+    if (!typed) return;
+    if (found.length && selected >= 0 && !looksLikeCode(normalizeCode(typed))) {
+      return checkIn({ person_id: found[selected].id });
+    }
+    const code = normalizeCode(typed);
+    const candidate = looksLikeCode(code) ? code : looksLikeCode(physical) ? physical : null;
+    if (!candidate) {
+      await liveSearch(typed);
+      if (!found.length) showCard('refused', 'لا يوجد شخص بهذا الاسم أو الرقم', 'جرّب جزءًا آخر من الاسم، أو سجّله حضورًا جديدًا.');
+      return;
+    }
+    const outcome = await checkIn({ code: candidate }, { keepOnInvalid: !looksLikeCode(code) });
+    if (outcome === 'fallback') await liveSearch(typed);
+  }
+
+  async function checkIn(target, { keepOnInvalid = false } = {}) {
+    const req = { forum_id: forumId, day, desk: deskName.value.trim() || 'منصة 1', uuid: uuid4(), ...target };
+    let outcome = null;
+    for (let attempt = 0; attempt < 3 && !outcome; attempt++) {
+      try {
+        outcome = await call('checkin', req);
+      } catch (e) {
+        if (e.code !== 'offline' && e.code !== 'transport') {
+          showCard('refused', 'تعذر تسجيل الحضور', e.message);
+          return null;
+        }
+        showCard('idle', 'جارٍ إعادة المحاولة…', 'انقطع الاتصال بالجهاز الرئيس');
+        await new Promise((r) => setTimeout(r, 700 * (attempt + 1)));
+      }
+    }
+    if (!outcome) {
+      showCard('refused', 'لم يُحفظ الحضور', 'انقطع الاتصال؛ تحقق من الشبكة ثم امسح البطاقة مرة أخرى.');
+      return null;
+    }
+    if (keepOnInvalid && outcome.reason === 'invalid_code') return 'fallback';
+    clearScan();
+    count.textContent = String(outcome.today_count);
+    const p = outcome.person;
+    if (outcome.status === 'checked_in') {
+      showCard('ok', 'تم تسجيل الحضور ✓', null, p, outcome.checkin);
+    } else if (outcome.status === 'already') {
+      showCard('already', outcome.message, null, p);
+    } else {
+      showCard('refused', outcome.message, refusalHint(outcome.reason), p);
+    }
+    return outcome;
+  }
+
+  function refusalHint(reason) {
+    return {
+      invalid_code: 'قد تكون البطاقة تالفة أو الرمز مكتوبًا خطأ. اكتب الاسم للبحث.',
+      unknown_code: 'اكتب الاسم للبحث، أو سجّله حضورًا جديدًا.',
+      other_forum: 'هذه البطاقة ليست لهذا الملتقى.',
+      not_forum_day: 'اختر يوم الملتقى الصحيح في أعلى الشاشة.',
+    }[reason] || '';
+  }
+
+  function showCard(kind, title, detail, person, rec) {
+    card.className = `desk-card ${kind}`;
+    const label = { ok: 'حضور', already: 'سبق', refused: 'مرفوض', idle: '' }[kind];
+    card.replaceChildren(
+      label ? h('span.card-label', {}, label) : null,
+      h('p.big', {}, title),
+      person ? h('p.person-name', {}, person.full_name) : null,
+      person ? h('p.person-meta', {}, categoryChip(person), person.needs_label ? h('span.needs', {}, `♿ ${person.needs_label}`) : null) : null,
+      rec ? h('p.time', {}, `${rec.time} — ${rec.desk}`) : null,
+      detail ? h('p.detail', {}, detail) : null);
+  }
+
+  async function openWalkIn() {
+    const categories = await call('categories');
+    const form = await personForm(forumId, categories, null, async (saved) => {
+      walkInSlot.replaceChildren();
+      await checkIn({ person_id: saved.id });
+      scan.focus();
+    }, () => { walkInSlot.replaceChildren(); scan.focus(); }, { walkIn: true });
+    walkInSlot.replaceChildren(form);
+    form.querySelector('#p-full_name').focus();
+  }
+
+  scan.focus();
+  return () => document.removeEventListener('click', keepFocus);
+}

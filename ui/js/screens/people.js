@@ -1,0 +1,184 @@
+// Attendees (الزوار والمستفيدون): one search box (name in any spelling, ID, mobile, badge code),
+// the list, and the registration form.
+import { call, ApiError } from '../api.js';
+import { h, toast, confirmDialog, noForum, categoryChip, debounce, errorBox } from '../dom.js';
+import { currentForumId } from '../forum-context.js';
+
+export async function render(view) {
+  const forumId = currentForumId();
+  if (!forumId) {
+    view.append(noForum());
+    return;
+  }
+  const categories = await call('categories');
+  const countEl = h('span.count', { id: 'people-count' });
+  const search = h('input.search', {
+    type: 'search', id: 'people-search', placeholder: 'ابحث بالاسم أو رقم الهوية أو الجوال أو رمز البطاقة',
+    'aria-label': 'بحث', autocomplete: 'off',
+  });
+  const filter = h('select', { id: 'people-category', 'aria-label': 'الفئة' },
+    h('option', { value: '' }, 'كل الفئات'),
+    categories.map((c) => h('option', { value: c.code }, c.label_ar)));
+  const body = h('tbody');
+  const table = h('table.data', { id: 'people-table' },
+    h('thead', {}, h('tr', {},
+      ['الاسم', 'الفئة', 'رقم الهوية', 'الجوال', 'الاحتياجات', 'رمز البطاقة', ''].map((t) => h('th', { scope: 'col' }, t)))),
+    body);
+  const formSlot = h('div', { id: 'person-form-slot' });
+
+  view.append(
+    h('header.page-head', {},
+      h('h1', {}, 'الزوار والمستفيدون ', countEl),
+      h('button.btn.primary', { type: 'button', id: 'new-person', onclick: () => openForm(null) }, '+ تسجيل شخص')),
+    formSlot,
+    h('div.toolbar', {}, search, filter),
+    h('div.table-wrap', {}, table));
+
+  async function load() {
+    const q = search.value.trim();
+    try {
+      let people;
+      if (q) {
+        people = await call('person_search', { forum_id: forumId, q, limit: 100 });
+        countEl.textContent = `(${people.length} نتيجة)`;
+      } else {
+        const page = await call('person_list', { forum_id: forumId, category: filter.value || null, limit: 200 });
+        people = page.people;
+        countEl.textContent = `(${page.total})`;
+      }
+      if (filter.value && q) people = people.filter((p) => p.category === filter.value);
+      body.replaceChildren(...(people.length ? people.map(row) : [h('tr', {}, h('td.empty-row', { colspan: 7 },
+        q ? 'لا توجد نتائج؛ جرّب جزءًا آخر من الاسم أو رقم الهوية' : 'لم يُسجَّل أحد بعد. ابدأ بزر «تسجيل شخص».'))]));
+    } catch (e) {
+      body.replaceChildren(h('tr', {}, h('td', { colspan: 7 }, errorBox(e))));
+    }
+  }
+
+  function row(p) {
+    return h('tr', { dataset: { personId: p.id } },
+      h('td.name', {}, p.full_name),
+      h('td', {}, categoryChip(p)),
+      h('td.num', { dir: 'ltr' }, p.national_id || '—'),
+      h('td.num', { dir: 'ltr' }, p.mobile || '—'),
+      h('td', {}, p.needs_label || '—'),
+      h('td.num.code', { dir: 'ltr' }, p.badge_code),
+      h('td.row-actions', {},
+        h('button.btn.small', { type: 'button', onclick: () => openForm(p) }, 'تعديل'),
+        h('button.btn.small.danger-outline', { type: 'button', onclick: () => remove(p) }, 'حذف')));
+  }
+
+  async function remove(p) {
+    if (!(await confirmDialog('حذف شخص', `سيُحذف «${p.full_name}» وسجل حضوره.`, 'حذف'))) return;
+    try {
+      await call('person_delete', { id: p.id });
+      toast('حُذف');
+      load();
+    } catch (e) { toast(e.message, 'error'); }
+  }
+
+  async function openForm(p) {
+    formSlot.replaceChildren(await personForm(forumId, categories, p, (saved) => {
+      formSlot.replaceChildren();
+      toast(p ? 'حُفظت التعديلات' : `سُجّل «${saved.full_name}» — رمز البطاقة ${saved.badge_code}`);
+      load();
+    }, () => formSlot.replaceChildren()));
+    formSlot.querySelector('input')?.focus();
+  }
+
+  search.addEventListener('input', debounce(load, 120));
+  filter.addEventListener('change', load);
+  await load();
+  search.focus();
+}
+
+/** The registration form (full), used here and for corrections. */
+export async function personForm(forumId, categories, p, onSaved, onCancel, { walkIn = false } = {}) {
+  const offices = walkIn ? [] : await call('offices', { forum_id: forumId });
+  const input = (name, label, attrs = {}, hint) => {
+    const el = h('input', { type: 'text', id: `p-${name}`, name, value: p?.[name] ?? '', 'aria-describedby': `perr-${name}`, ...attrs });
+    return h('div.field', { dataset: { field: name } }, h('label', { for: el.id }, label), el,
+      hint ? h('small.hint', {}, hint) : null, h('p.field-error', { id: `perr-${name}`, role: 'alert' }));
+  };
+  const categorySelect = h('select', { id: 'p-category', name: 'category' },
+    categories.map((c) => h('option', { value: c.code, selected: (p?.category ?? 'beneficiary') === c.code }, c.label_ar)));
+  const gender = h('select', { id: 'p-gender', name: 'gender' },
+    [['', '—'], ['m', 'ذكر'], ['f', 'أنثى']].map(([v, l]) => h('option', { value: v, selected: (p?.gender ?? '') === v }, l)));
+  const check = (name, label, checked) => h('label.check', {}, h('input', { type: 'checkbox', id: `p-${name}`, checked: !!checked }), label);
+  const form = h('form.card.person-form', { id: 'person-form', novalidate: true },
+    h('h2', {}, p ? `تعديل: ${p.full_name}` : walkIn ? 'تسجيل حضور جديد' : 'تسجيل شخص'),
+    h('div.grid', {},
+      input('full_name', 'الاسم الكامل بالعربية *', { autocomplete: 'off' }, 'من جزأين إلى ستة أجزاء'),
+      input('national_id', 'رقم الهوية / الإقامة', { dir: 'ltr', inputmode: 'numeric', autocomplete: 'off' }),
+      input('mobile', 'الجوال', { dir: 'ltr', inputmode: 'tel', placeholder: '05XXXXXXXX', autocomplete: 'off' }),
+      h('div.field', { dataset: { field: 'category' } }, h('label', { for: 'p-category' }, 'الفئة *'), categorySelect,
+        h('p.field-error', { id: 'perr-category', role: 'alert' })),
+      walkIn ? null : h('div.field', { dataset: { field: 'gender' } }, h('label', { for: 'p-gender' }, 'الجنس'), gender,
+        h('p.field-error', { id: 'perr-gender', role: 'alert' })),
+      walkIn ? null : input('name_en', 'الاسم بالإنجليزية', { dir: 'ltr', lang: 'en' }),
+      walkIn ? null : input('office', 'مكتب الضمان الاجتماعي', { list: 'office-list', value: p?.office ?? '' })),
+    walkIn ? null : h('datalist', { id: 'office-list' }, offices.map((o) => h('option', { value: o }))),
+    h('fieldset.needs', {}, h('legend', {}, 'احتياجات الوصول'),
+      check('needs_wheelchair', 'كرسي متحرك', p?.needs?.wheelchair),
+      check('needs_sign', 'مترجم لغة إشارة', p?.needs?.sign_language),
+      check('needs_companion', 'مرافق', p?.needs?.companion),
+      h('input', { type: 'text', id: 'p-needs_other', placeholder: 'احتياج آخر', value: p?.needs?.other ?? '', 'aria-label': 'احتياج آخر' })),
+    h('div.form-error', { id: 'person-form-error', role: 'alert' }),
+    h('div.actions', {},
+      h('button.btn.primary', { type: 'submit', id: 'save-person' }, p ? 'حفظ' : walkIn ? 'تسجيل وتأكيد الحضور' : 'تسجيل'),
+      h('button.btn', { type: 'button', onclick: onCancel }, 'إلغاء')));
+
+  form.addEventListener('input', (ev) => {
+    const f = ev.target.closest('[data-field]')?.dataset.field;
+    if (f) clear(form, f);
+  });
+  form.addEventListener('keydown', (ev) => { if (ev.key === 'Escape') onCancel(); });
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clear(form);
+    const v = (id) => form.querySelector(`#p-${id}`)?.value ?? '';
+    const data = {
+      full_name: v('full_name'), national_id: v('national_id'), mobile: v('mobile'), category: v('category'),
+      gender: v('gender'), name_en: v('name_en'), office: v('office'), needs_other: v('needs_other'),
+      needs_wheelchair: form.querySelector('#p-needs_wheelchair').checked,
+      needs_sign: form.querySelector('#p-needs_sign').checked,
+      needs_companion: form.querySelector('#p-needs_companion').checked,
+    };
+    if (walkIn) data.source = 'walk_in';
+    const button = form.querySelector('#save-person');
+    button.disabled = true;
+    try {
+      const saved = p ? await call('person_update', { id: p.id, person: data })
+        : await call('person_create', { forum_id: forumId, person: data });
+      onSaved(saved);
+    } catch (e) {
+      show(form, e);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return form;
+}
+
+function clear(form, only) {
+  for (const el of form.querySelectorAll('.field-error')) {
+    const name = el.id.replace(/^perr-/, '');
+    if (only && name !== only) continue;
+    el.textContent = '';
+    form.querySelector(`[data-field="${name}"]`)?.classList.remove('invalid');
+  }
+  if (!only) form.querySelector('#person-form-error').replaceChildren();
+}
+
+function show(form, e) {
+  const fields = e instanceof ApiError ? e.fields : [];
+  let first = null;
+  for (const fe of fields) {
+    const box = form.querySelector(`#perr-${fe.field}`);
+    if (!box) continue;
+    box.textContent = fe.message;
+    form.querySelector(`[data-field="${fe.field}"]`)?.classList.add('invalid');
+    first ??= form.querySelector(`#p-${fe.field}`);
+  }
+  if (!fields.length) form.querySelector('#person-form-error').replaceChildren(errorBox(e));
+  first?.focus();
+}
