@@ -424,7 +424,7 @@ mod tests {
     fn fx() -> Fx {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("m.sqlite3")).unwrap();
-        let forum = crate::demo::load(&mut store.conn()).unwrap();
+        let forum = crate::forum::test_forum(&mut store.conn());
         let person = crate::person::create(
             &mut store.conn(),
             forum,

@@ -4,8 +4,10 @@
 use rusqlite::Connection;
 use serde::Serialize;
 
-use crate::error::Result;
+use crate::error::{AppError, Result};
 use crate::forum::{self, ForumInput, LooseInt, Member};
+use crate::name_generator::{self, Rng};
+use crate::person;
 
 /// Fixed identity of the demo forum, so loading twice never creates two.
 pub const DEMO_FORUM_UUID: &str = "5ef0d3a0-0000-4000-8000-000000001441";
@@ -68,6 +70,10 @@ pub fn status(conn: &Connection) -> Result<DemoStatus> {
     })
 }
 
+/// How many people the demo forum registers, and the share checked in on each day (per cent).
+pub const DEMO_PEOPLE: usize = 240;
+const DEMO_ATTENDANCE: [u64; 2] = [68, 52];
+
 /// Loads the demo forum unless it is already there; returns its id.
 pub fn load(conn: &mut Connection) -> Result<i64> {
     let existing: Option<i64> = rusqlite::OptionalExtension::optional(conn.query_row(
@@ -78,7 +84,41 @@ pub fn load(conn: &mut Connection) -> Result<i64> {
     if let Some(id) = existing {
         return Ok(id);
     }
-    Ok(forum::create_with(conn, &demo_forum(), DEMO_FORUM_UUID, true)?.id)
+    let forum = forum::create_with(conn, &demo_forum(), DEMO_FORUM_UUID, true)?;
+    let tx = conn.transaction()?;
+    add_people_and_checkins(&tx, &forum)?;
+    tx.commit()?;
+    Ok(forum.id)
+}
+
+/// Registered people (from the Jazan offices) and two days of check-ins at three desks.
+fn add_people_and_checkins(tx: &Connection, forum: &forum::Forum) -> Result<()> {
+    let mut rng = Rng::new(1441);
+    let mut ids = Vec::with_capacity(DEMO_PEOPLE);
+    while ids.len() < DEMO_PEOPLE {
+        match person::insert(tx, forum.id, &name_generator::person(&mut rng)) {
+            Ok(id) => ids.push(id),
+            Err(AppError::Duplicate { .. }) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    let mut stmt = tx.prepare("INSERT INTO checkin(uuid, forum_id, person_id, day, desk, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?;
+    for (day_index, share) in DEMO_ATTENDANCE.iter().enumerate() {
+        let Some(day) = forum.days.get(day_index) else { break };
+        let Some(date) = crate::calendar::parse_iso(&day.label.date) else { continue };
+        for id in &ids {
+            if rng.below(100) >= *share {
+                continue;
+            }
+            // Arrivals from 08:30 to 13:30 venue time, most before 11:00.
+            let minutes = 8 * 60 + 30 + (rng.below(150) + rng.below(150)) as u32;
+            let local = date.and_hms_opt(minutes / 60, minutes % 60, rng.below(60) as u32).unwrap_or_default();
+            let at = (local - chrono::Duration::hours(3)).and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+            let desk = format!("منصة {}", 1 + rng.below(3));
+            stmt.execute(rusqlite::params![uuid::Uuid::new_v4().to_string(), forum.id, id, day.number, desk, at])?;
+        }
+    }
+    Ok(())
 }
 
 /// Deletes everything marked as demo data; returns how many forums went.
@@ -103,6 +143,12 @@ mod tests {
         assert!(f.is_demo);
         assert_eq!(f.days.len(), 2);
         assert_eq!(f.executive_committee.len(), 5);
+        let people = person::list(&conn, a, None, 0, 1).unwrap().total;
+        assert_eq!(people, DEMO_PEOPLE as i64);
+        let day1 = crate::checkin::stats(&conn, a, 1).unwrap();
+        assert!(day1.total > 120 && day1.total < 210, "{}", day1.total);
+        assert!(day1.by_hour.iter().all(|h| (8..=13).contains(&h.hour)), "{:?}", day1.by_hour);
+        assert_eq!(person::offices(&conn, a).unwrap().len(), 15);
         assert_eq!(status(&conn).unwrap().forum_ids, vec![a]);
         assert_eq!(remove(&conn).unwrap(), 1);
         assert!(!status(&conn).unwrap().present);

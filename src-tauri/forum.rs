@@ -628,6 +628,18 @@ pub fn logo(conn: &Connection, id: i64) -> Result<Option<Logo>> {
     }))
 }
 
+/// A plain two-day forum for other modules' tests.
+#[cfg(test)]
+pub(crate) fn test_forum(conn: &mut Connection) -> i64 {
+    let input = ForumInput {
+        name_ar: "ملتقى التمكين الاجتماعي للاختبار".into(),
+        start_date: "2019-11-10".into(),
+        day_count: Some(LooseInt::Int(2)),
+        ..Default::default()
+    };
+    create(conn, &input).expect("test forum").id
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

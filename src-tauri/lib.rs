@@ -7,11 +7,13 @@
 pub mod adapters;
 pub mod api;
 pub mod assets;
+pub mod bench;
 pub mod calendar;
 pub mod checkin;
 pub mod demo;
 pub mod error;
 pub mod forum;
+pub mod name_generator;
 pub mod person;
 pub mod state;
 pub mod store;

@@ -9,14 +9,14 @@ use serde_json::{json, Value};
 
 use crate::common::{core, forum_json, temp_db, TempDb};
 
-struct Server {
-    base: String,
-    addr: SocketAddr,
+pub struct Server {
+    pub base: String,
+    pub addr: SocketAddr,
     _db: TempDb,
     _stop: tokio::sync::oneshot::Sender<()>,
 }
 
-fn start() -> Server {
+pub fn start() -> Server {
     let db = temp_db();
     let core = core(&db);
     let std_listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -42,7 +42,7 @@ fn start() -> Server {
     }
 }
 
-fn post(s: &Server, command: &str, body: Value) -> (StatusCode, Value) {
+pub fn post(s: &Server, command: &str, body: Value) -> (StatusCode, Value) {
     let r = Client::new()
         .post(format!("{}/api/{command}", s.base))
         .json(&body)

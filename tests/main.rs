@@ -5,5 +5,6 @@ mod common;
 mod forum_commands;
 mod http_api;
 mod migrations;
+mod people_checkin;
 mod tauri_mock;
 mod ui_browser;

@@ -256,3 +256,101 @@ async fn real_app_window_under_xvfb() {
     create_forum_through_the_form(&c, "webkit").await;
     c.close().await.unwrap();
 }
+
+async fn chromium_session(profile: &tempfile::TempDir, port: u16) -> Client {
+    ClientBuilder::native()
+        .capabilities(caps(json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": "/usr/bin/chromium",
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--window-size=1280,900", "--lang=ar",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ]
+            }
+        })))
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .expect("chromium session")
+}
+
+async fn api(url: &str, command: &str, body: Value) -> Value {
+    reqwest::Client::new()
+        .post(format!("{url}/api/{command}"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+async fn today_count(c: &Client) -> i64 {
+    let t = c.find(Locator::Css("#today-count")).await.unwrap().text().await.unwrap();
+    t.trim().parse().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn chromium_desk_checks_in_by_scan_and_by_name() {
+    let db = temp_db();
+    let (_server, url) = spawn_serve(&db);
+    let forum_id = api(&url, "forum_list", json!({})).await[0]["id"].clone();
+    let nid = |nine: &str| format!("{nine}{}", multaqa::person::rules::luhn_check_digit(nine).unwrap());
+    let fatima = api(&url, "person_create", json!({ "forum_id": forum_id, "person": {
+        "full_name": "فاطمة علي الحازمي", "national_id": nid("109876543"), "category": "disability", "needs_wheelchair": true } })).await;
+    let code = fatima["badge_code"].as_str().expect("badge code").to_string();
+    api(&url, "person_create", json!({ "forum_id": forum_id, "person": {
+        "full_name": "سندس يحيى القعود", "mobile": "0559998877", "category": "beneficiary" } })).await;
+
+    let port = free_port();
+    let _driver = ChildGuard(
+        Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver"),
+    );
+    wait_for_port(port, WAIT);
+    let profile = tempfile::tempdir().unwrap();
+    let c = chromium_session(&profile, port).await;
+    c.goto(&format!("{url}/#/desk")).await.unwrap();
+    let scan = wait_css(&c, "#scan").await;
+    let focused: Value = c.execute("return document.activeElement.id", vec![]).await.unwrap();
+    assert_eq!(focused, json!("scan"), "the scan field has the focus");
+    let before = today_count(&c).await;
+
+    // A scanner types the code (lower case here) and Enter.
+    scan.send_keys(&format!("{}\u{E007}", code.to_lowercase())).await.unwrap();
+    let card = wait_text(&c, "#desk-card.ok", "تم تسجيل الحضور").await;
+    assert!(card.contains("فاطمة علي الحازمي") && card.contains("كرسي متحرك"), "{card}");
+    assert!(!card.contains("null"), "{card}");
+    assert_eq!(today_count(&c).await, before + 1);
+    screenshot(&c, "chromium-desk-checked-in.png").await;
+
+    // The same badge again: «سبق», and not counted twice.
+    c.find(Locator::Css("#scan")).await.unwrap().send_keys(&format!("{code}\u{E007}")).await.unwrap();
+    let card = wait_text(&c, "#desk-card.already", "سبق تسجيل حضوره اليوم").await;
+    assert!(card.contains("— منصة 1") && !card.contains("null"), "{card}");
+    assert_eq!(today_count(&c).await, before + 1);
+    screenshot(&c, "chromium-desk-already.png").await;
+
+    // Typing a name in the same field searches; Enter checks in the highlighted person.
+    let focused: Value = c.execute("return document.activeElement.id", vec![]).await.unwrap();
+    assert_eq!(focused, json!("scan"), "focus stays in the scan field");
+    c.find(Locator::Css("#scan")).await.unwrap().send_keys("سندس").await.unwrap();
+    wait_text(&c, "#desk-results", "سندس يحيى القعود").await;
+    screenshot(&c, "chromium-desk-search.png").await;
+    c.find(Locator::Css("#scan")).await.unwrap().send_keys("\u{E007}").await.unwrap();
+    let card = wait_text(&c, "#desk-card.ok", "سندس يحيى القعود").await;
+    assert!(card.contains("مستفيد"), "{card}");
+    assert_eq!(today_count(&c).await, before + 2);
+
+    // An unknown code is refused in red, with words.
+    c.find(Locator::Css("#scan")).await.unwrap().send_keys("K7M4QXA\u{E007}").await.unwrap();
+    wait_text(&c, "#desk-card.refused", "غير صحيح").await;
+    c.close().await.unwrap();
+}

@@ -52,6 +52,11 @@ pub enum Command {
         #[arg(long, default_value_t = 30)]
         limit: usize,
     },
+    /// Benchmarks; print a JSON line of figures.
+    Bench {
+        #[command(subcommand)]
+        what: BenchWhat,
+    },
     /// Check a person in by badge code; prints the result as JSON.
     Checkin {
         code: String,
@@ -64,6 +69,17 @@ pub enum Command {
         /// Reuse a UUID to make a retry idempotent.
         #[arg(long)]
         uuid: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BenchWhat {
+    /// People search over a synthetic forum (in a new temporary database unless --db is given).
+    Search {
+        #[arg(long, default_value_t = 50_000)]
+        people: usize,
+        #[arg(long, default_value_t = 2_000)]
+        queries: usize,
     },
 }
 
@@ -90,6 +106,7 @@ fn print_json(v: &impl serde::Serialize) -> Result<()> {
 fn run(cli: Cli) -> Result<()> {
     let path = db_path(&cli)?;
     match cli.command {
+        Some(Command::Bench { what }) => bench(cli.db.as_deref(), &what),
         None => crate::adapters::window::run(Core::open_interactive(&path)?),
         Some(Command::Serve { bind }) => {
             let core = Core::open_interactive(&path)?;
@@ -153,6 +170,23 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
     }
+}
+
+fn bench(db: Option<&std::path::Path>, what: &BenchWhat) -> Result<()> {
+    let dir = tempfile_dir()?;
+    let path = db.map(PathBuf::from).unwrap_or_else(|| dir.join("bench.sqlite3"));
+    let result = match what {
+        BenchWhat::Search { people, queries } => print_json(&crate::bench::search_bench(&path, *people, *queries)?),
+    };
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+/// A fresh private folder under the system temp dir for benchmark databases.
+fn tempfile_dir() -> Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!("multaqa-bench-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
 }
 
 /// Entry point of the `multaqa` binary.

@@ -277,16 +277,27 @@ fn find_duplicate(
     except: Option<i64>,
 ) -> Result<Option<AppError>> {
     let except = except.unwrap_or(-1);
-    let found: Option<(i64, String, String, bool)> = conn
-        .query_row(
-            "SELECT id, full_name, badge_code, national_id IS ?2 FROM person
-              WHERE forum_id = ?1 AND id <> ?5
-                AND ((?2 IS NOT NULL AND national_id = ?2) OR (?3 IS NOT NULL AND mobile = ?3 AND name_key = ?4))
-              LIMIT 1",
-            params![forum_id, v.national_id, v.mobile, v.name_key, except],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .optional()?;
+    // Two indexed look-ups (an OR of both would scan the table).
+    let mut found: Option<(i64, String, String, bool)> = None;
+    if let Some(nid) = &v.national_id {
+        found = conn
+            .query_row(
+                "SELECT id, full_name, badge_code FROM person WHERE forum_id = ?1 AND national_id = ?2 AND id <> ?3",
+                params![forum_id, nid, except],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, true)),
+            )
+            .optional()?;
+    }
+    if let (None, Some(mobile)) = (&found, &v.mobile) {
+        found = conn
+            .query_row(
+                "SELECT id, full_name, badge_code FROM person
+                  WHERE forum_id = ?1 AND mobile = ?2 AND name_key = ?3 AND id <> ?4 LIMIT 1",
+                params![forum_id, mobile, v.name_key, except],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, false)),
+            )
+            .optional()?;
+    }
     Ok(found.map(|(id, name, code, same_id)| AppError::Duplicate {
         message: if same_id {
             format!("رقم الهوية مسجل من قبل باسم «{name}» (رمز البطاقة {code})")
@@ -502,7 +513,7 @@ mod tests {
     pub(crate) fn setup() -> (tempfile::TempDir, Store, i64) {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("m.sqlite3")).unwrap();
-        let id = crate::demo::load(&mut store.conn()).unwrap();
+        let id = crate::forum::test_forum(&mut store.conn());
         (dir, store, id)
     }
 

@@ -204,13 +204,14 @@ export async function render(view) {
   function showCard(kind, title, detail, person, rec) {
     card.className = `desk-card ${kind}`;
     const label = { ok: 'حضور', already: 'سبق', refused: 'مرفوض', idle: '' }[kind];
-    card.replaceChildren(
+    card.replaceChildren(...[
       label ? h('span.card-label', {}, label) : null,
       h('p.big', {}, title),
       person ? h('p.person-name', {}, person.full_name) : null,
       person ? h('p.person-meta', {}, categoryChip(person), person.needs_label ? h('span.needs', {}, `♿ ${person.needs_label}`) : null) : null,
       rec ? h('p.time', {}, `${rec.time} — ${rec.desk}`) : null,
-      detail ? h('p.detail', {}, detail) : null);
+      detail ? h('p.detail', {}, detail) : null,
+    ].filter(Boolean));
   }
 
   async function openWalkIn() {

@@ -1,0 +1,90 @@
+//! Benchmarks that print figures (never timed tests): `multaqa bench search`.
+
+use std::path::Path;
+use std::time::Instant;
+
+use serde::Serialize;
+
+use crate::error::Result;
+use crate::name_generator::{self, Rng};
+use crate::person::{self, search};
+use crate::state::Core;
+
+#[derive(Debug, Serialize)]
+pub struct SearchBench {
+    pub people: usize,
+    pub insert_seconds: f64,
+    pub queries: usize,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    pub max_ms: f64,
+    pub mean_results: f64,
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+/// Registers `people` synthetic people in a new forum of the database at `db`, then times
+/// `queries` searches of the kinds a desk types: name fragments, full names, IDs, mobiles, codes.
+pub fn search_bench(db: &Path, people: usize, queries: usize) -> Result<SearchBench> {
+    let core = Core::open(db)?;
+    let forum_id = crate::demo::load(&mut core.conn())?;
+    let mut rng = Rng::new(50_000);
+    let t = Instant::now();
+    let mut samples = Vec::with_capacity(people);
+    {
+        let mut conn = core.conn();
+        let tx = conn.transaction()?;
+        while samples.len() < people {
+            let p = name_generator::person(&mut rng);
+            match person::insert(&tx, forum_id, &p) {
+                Ok(_) => samples.push(p),
+                Err(crate::error::AppError::Duplicate { .. }) => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        tx.commit()?;
+    }
+    let insert_seconds = t.elapsed().as_secs_f64();
+
+    let conn = core.conn();
+    let codes: Vec<String> = {
+        let mut stmt = conn.prepare("SELECT badge_code FROM person WHERE forum_id = ?1 LIMIT 200")?;
+        let rows = stmt.query_map([forum_id], |r| r.get(0))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut times = Vec::with_capacity(queries);
+    let mut results = 0usize;
+    for i in 0..queries {
+        let p = &samples[rng.below(samples.len() as u64) as usize];
+        let words: Vec<&str> = p.full_name.split(' ').collect();
+        let q = match i % 8 {
+            0 => words[0].to_string(),
+            1 => words[words.len() - 1].to_string(),
+            2 => p.full_name.clone(),
+            3 => format!("{} {}", words[0], words[1]),
+            4 => p.national_id[..6].to_string(),
+            5 => p.national_id.clone(),
+            6 => codes[rng.below(codes.len() as u64) as usize].clone(),
+            _ => words[1].chars().take(3).collect(),
+        };
+        let t = Instant::now();
+        results += search::search(&conn, forum_id, &q, search::DEFAULT_LIMIT)?.len();
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(|a, b| a.total_cmp(b));
+    Ok(SearchBench {
+        people,
+        insert_seconds,
+        queries,
+        p50_ms: percentile(&times, 0.50),
+        p99_ms: percentile(&times, 0.99),
+        max_ms: times.last().copied().unwrap_or(0.0),
+        mean_results: results as f64 / queries.max(1) as f64,
+    })
+}
