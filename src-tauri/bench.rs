@@ -54,7 +54,8 @@ pub fn search_bench(db: &Path, people: usize, queries: usize) -> Result<SearchBe
 
     let conn = core.conn();
     let codes: Vec<String> = {
-        let mut stmt = conn.prepare("SELECT badge_code FROM person WHERE forum_id = ?1 LIMIT 200")?;
+        let mut stmt =
+            conn.prepare("SELECT badge_code FROM person WHERE forum_id = ?1 LIMIT 200")?;
         let rows = stmt.query_map([forum_id], |r| r.get(0))?;
         rows.collect::<rusqlite::Result<_>>()?
     };

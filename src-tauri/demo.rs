@@ -104,18 +104,33 @@ fn add_people_and_checkins(tx: &Connection, forum: &forum::Forum) -> Result<()> 
     }
     let mut stmt = tx.prepare("INSERT INTO checkin(uuid, forum_id, person_id, day, desk, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?;
     for (day_index, share) in DEMO_ATTENDANCE.iter().enumerate() {
-        let Some(day) = forum.days.get(day_index) else { break };
-        let Some(date) = crate::calendar::parse_iso(&day.label.date) else { continue };
+        let Some(day) = forum.days.get(day_index) else {
+            break;
+        };
+        let Some(date) = crate::calendar::parse_iso(&day.label.date) else {
+            continue;
+        };
         for id in &ids {
             if rng.below(100) >= *share {
                 continue;
             }
             // Arrivals from 08:30 to 13:30 venue time, most before 11:00.
             let minutes = 8 * 60 + 30 + (rng.below(150) + rng.below(150)) as u32;
-            let local = date.and_hms_opt(minutes / 60, minutes % 60, rng.below(60) as u32).unwrap_or_default();
-            let at = (local - chrono::Duration::hours(3)).and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+            let local = date
+                .and_hms_opt(minutes / 60, minutes % 60, rng.below(60) as u32)
+                .unwrap_or_default();
+            let at = (local - chrono::Duration::hours(3))
+                .and_utc()
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
             let desk = format!("منصة {}", 1 + rng.below(3));
-            stmt.execute(rusqlite::params![uuid::Uuid::new_v4().to_string(), forum.id, id, day.number, desk, at])?;
+            stmt.execute(rusqlite::params![
+                uuid::Uuid::new_v4().to_string(),
+                forum.id,
+                id,
+                day.number,
+                desk,
+                at
+            ])?;
         }
     }
     Ok(())
@@ -147,7 +162,11 @@ mod tests {
         assert_eq!(people, DEMO_PEOPLE as i64);
         let day1 = crate::checkin::stats(&conn, a, 1).unwrap();
         assert!(day1.total > 120 && day1.total < 210, "{}", day1.total);
-        assert!(day1.by_hour.iter().all(|h| (8..=13).contains(&h.hour)), "{:?}", day1.by_hour);
+        assert!(
+            day1.by_hour.iter().all(|h| (8..=13).contains(&h.hour)),
+            "{:?}",
+            day1.by_hour
+        );
         assert_eq!(person::offices(&conn, a).unwrap().len(), 15);
         assert_eq!(status(&conn).unwrap().forum_ids, vec![a]);
         assert_eq!(remove(&conn).unwrap(), 1);

@@ -24,11 +24,19 @@ fn register_search_and_check_in_over_http() {
     let s = start();
     let (_, forum) = post(&s, "forum_create", json!({ "forum": forum_json("ملتقى") }));
     let forum_id = forum["id"].clone();
-    let (st, p) = post(&s, "person_create", json!({ "forum_id": forum_id, "person": person_json("فاطمة علي الحازمي", "101234567") }));
+    let (st, p) = post(
+        &s,
+        "person_create",
+        json!({ "forum_id": forum_id, "person": person_json("فاطمة علي الحازمي", "101234567") }),
+    );
     assert_eq!(st, StatusCode::OK, "{p}");
     let code = p["badge_code"].as_str().unwrap().to_string();
 
-    let (st, dup) = post(&s, "person_create", json!({ "forum_id": forum_id, "person": person_json("فاطمه علي", "101234567") }));
+    let (st, dup) = post(
+        &s,
+        "person_create",
+        json!({ "forum_id": forum_id, "person": person_json("فاطمه علي", "101234567") }),
+    );
     assert_eq!(st, StatusCode::CONFLICT);
     assert_eq!(dup["error"]["code"], "duplicate");
     assert_eq!(dup["error"]["existing_id"], p["id"]);
@@ -39,20 +47,35 @@ fn register_search_and_check_in_over_http() {
     }
 
     let uuid = "0b0c8a8e-35f4-4d8e-9a4e-6f3f3c1d2e11";
-    let req = json!({ "forum_id": forum_id, "code": code, "day": 1, "desk": "منصة 2", "uuid": uuid });
+    let req =
+        json!({ "forum_id": forum_id, "code": code, "day": 1, "desk": "منصة 2", "uuid": uuid });
     let (_, first) = post(&s, "checkin", req.clone());
     assert_eq!(first["status"], "checked_in");
     assert_eq!(first["person"]["needs_label"], "كرسي متحرك");
     let (_, retry) = post(&s, "checkin", req);
-    assert_eq!(retry["status"], "checked_in", "a retry gets the same answer");
+    assert_eq!(
+        retry["status"], "checked_in",
+        "a retry gets the same answer"
+    );
     assert_eq!(retry["checkin"], first["checkin"]);
-    let (_, again) = post(&s, "checkin", json!({ "forum_id": forum_id, "code": code, "day": 1, "desk": "منصة 3" }));
+    let (_, again) = post(
+        &s,
+        "checkin",
+        json!({ "forum_id": forum_id, "code": code, "day": 1, "desk": "منصة 3" }),
+    );
     assert_eq!(again["status"], "already");
     let time = first["checkin"]["time"].as_str().unwrap();
-    assert_eq!(again["message"], format!("سبق تسجيل حضوره اليوم {time} — منصة 2"));
+    assert_eq!(
+        again["message"],
+        format!("سبق تسجيل حضوره اليوم {time} — منصة 2")
+    );
     assert_eq!(again["today_count"], 1);
 
-    let (_, stats) = post(&s, "checkin_stats", json!({ "forum_id": forum_id, "day": 1 }));
+    let (_, stats) = post(
+        &s,
+        "checkin_stats",
+        json!({ "forum_id": forum_id, "day": 1 }),
+    );
     assert_eq!(stats["total"], 1);
 }
 
@@ -61,7 +84,11 @@ fn concurrent_desks_over_http_store_exactly_one_check_in() {
     let s = Arc::new(start());
     let (_, forum) = post(&s, "forum_create", json!({ "forum": forum_json("ملتقى") }));
     let forum_id = forum["id"].as_i64().unwrap();
-    let (_, p) = post(&s, "person_create", json!({ "forum_id": forum_id, "person": person_json("سارة علي", "101234567") }));
+    let (_, p) = post(
+        &s,
+        "person_create",
+        json!({ "forum_id": forum_id, "person": person_json("سارة علي", "101234567") }),
+    );
     let code = p["badge_code"].as_str().unwrap().to_string();
     let desks = 8;
     let barrier = Arc::new(Barrier::new(desks));
@@ -74,13 +101,25 @@ fn concurrent_desks_over_http_store_exactly_one_check_in() {
             })
         })
         .collect();
-    let answers: Vec<(StatusCode, Value)> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    let answers: Vec<(StatusCode, Value)> =
+        handles.into_iter().map(|h| h.join().unwrap()).collect();
     assert!(answers.iter().all(|(st, _)| *st == StatusCode::OK));
-    let checked: Vec<&Value> = answers.iter().map(|(_, v)| v).filter(|v| v["status"] == "checked_in").collect();
-    let already = answers.iter().filter(|(_, v)| v["status"] == "already").count();
+    let checked: Vec<&Value> = answers
+        .iter()
+        .map(|(_, v)| v)
+        .filter(|v| v["status"] == "checked_in")
+        .collect();
+    let already = answers
+        .iter()
+        .filter(|(_, v)| v["status"] == "already")
+        .count();
     assert_eq!(checked.len(), 1, "{answers:?}");
     assert_eq!(already, desks - 1);
-    let (_, stats) = post(&s, "checkin_stats", json!({ "forum_id": forum_id, "day": 1 }));
+    let (_, stats) = post(
+        &s,
+        "checkin_stats",
+        json!({ "forum_id": forum_id, "day": 1 }),
+    );
     assert_eq!(stats["total"], 1);
 }
 
@@ -89,7 +128,12 @@ fn two_connections_at_once_cannot_double_check_in() {
     let db = temp_db();
     let a = core(&db);
     let forum = call(&a, "forum_create", json!({ "forum": forum_json("ملتقى") })).unwrap();
-    let p = call(&a, "person_create", json!({ "forum_id": forum["id"], "person": person_json("سارة علي", "101234567") })).unwrap();
+    let p = call(
+        &a,
+        "person_create",
+        json!({ "forum_id": forum["id"], "person": person_json("سارة علي", "101234567") }),
+    )
+    .unwrap();
     let b = core(&db); // a second connection, as a second process would have
     let barrier = Arc::new(Barrier::new(2));
     let run = |c: multaqa::Core, desk: &'static str| {
@@ -101,10 +145,16 @@ fn two_connections_at_once_cannot_double_check_in() {
         })
     };
     let (x, y) = (run(a.clone(), "منصة 1"), run(b, "منصة 2"));
-    let mut statuses = vec![x.join().unwrap()["status"].clone(), y.join().unwrap()["status"].clone()];
+    let mut statuses = vec![
+        x.join().unwrap()["status"].clone(),
+        y.join().unwrap()["status"].clone(),
+    ];
     statuses.sort_by_key(|v| v.to_string());
     assert_eq!(statuses, [json!("already"), json!("checked_in")]);
-    let rows: i64 = a.conn().query_row("SELECT count(*) FROM checkin", [], |r| r.get(0)).unwrap();
+    let rows: i64 = a
+        .conn()
+        .query_row("SELECT count(*) FROM checkin", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(rows, 1);
 }
 
@@ -122,17 +172,28 @@ fn cli_search_and_checkin() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    let lines: Vec<Value> = String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 1);
     assert_eq!(lines[0]["full_name"], "عبد الله سالم مدخلي");
 
     let code = p["badge_code"].as_str().unwrap();
     let run = |desk: &str| {
         let out = std::process::Command::new(APP)
-            .args(["--db", db_path, "checkin", code, "--forum", &forum_id, "--day", "1", "--desk", desk])
+            .args([
+                "--db", db_path, "checkin", code, "--forum", &forum_id, "--day", "1", "--desk",
+                desk,
+            ])
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         serde_json::from_slice::<Value>(&out.stdout).unwrap()
     };
     assert_eq!(run("منصة 2")["status"], "checked_in");

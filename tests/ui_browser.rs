@@ -40,7 +40,11 @@ async fn wait_text(c: &Client, css: &str, needle: &str) -> String {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!("{css} never contained «{needle}»; last text: «{last}»");
+    let page: Value = c
+        .execute("return location.href + ' | ' + document.body.innerText.slice(0, 400)", vec![])
+        .await
+        .unwrap_or_default();
+    panic!("{css} never contained «{needle}»; last text: «{last}»; page: {page}");
 }
 
 async fn screenshot(c: &Client, name: &str) {
@@ -246,6 +250,10 @@ async fn real_app_window_under_xvfb() {
         "tauri",
         "the real app window, not a browser: {url}"
     );
+    // First start: the dashboard of the demo forum; then to the forums screen by its link.
+    wait_text(&c, "#kpi-registered", &multaqa::demo::DEMO_PEOPLE.to_string()).await;
+    screenshot(&c, "webkit-app-dashboard.png").await;
+    wait_css(&c, "#nav a[data-route='forums']").await.click().await.unwrap();
     wait_text(
         &c,
         "#forum-list",
@@ -289,7 +297,13 @@ async fn api(url: &str, command: &str, body: Value) -> Value {
 }
 
 async fn today_count(c: &Client) -> i64 {
-    let t = c.find(Locator::Css("#today-count")).await.unwrap().text().await.unwrap();
+    let t = c
+        .find(Locator::Css("#today-count"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     t.trim().parse().unwrap()
 }
 
@@ -298,12 +312,25 @@ async fn chromium_desk_checks_in_by_scan_and_by_name() {
     let db = temp_db();
     let (_server, url) = spawn_serve(&db);
     let forum_id = api(&url, "forum_list", json!({})).await[0]["id"].clone();
-    let nid = |nine: &str| format!("{nine}{}", multaqa::person::rules::luhn_check_digit(nine).unwrap());
+    let nid = |nine: &str| {
+        format!(
+            "{nine}{}",
+            multaqa::person::rules::luhn_check_digit(nine).unwrap()
+        )
+    };
     let fatima = api(&url, "person_create", json!({ "forum_id": forum_id, "person": {
         "full_name": "فاطمة علي الحازمي", "national_id": nid("109876543"), "category": "disability", "needs_wheelchair": true } })).await;
-    let code = fatima["badge_code"].as_str().expect("badge code").to_string();
-    api(&url, "person_create", json!({ "forum_id": forum_id, "person": {
-        "full_name": "سندس يحيى القعود", "mobile": "0559998877", "category": "beneficiary" } })).await;
+    let code = fatima["badge_code"]
+        .as_str()
+        .expect("badge code")
+        .to_string();
+    api(
+        &url,
+        "person_create",
+        json!({ "forum_id": forum_id, "person": {
+        "full_name": "سندس يحيى القعود", "mobile": "0559998877", "category": "beneficiary" } }),
+    )
+    .await;
 
     let port = free_port();
     let _driver = ChildGuard(
@@ -319,38 +346,72 @@ async fn chromium_desk_checks_in_by_scan_and_by_name() {
     let c = chromium_session(&profile, port).await;
     c.goto(&format!("{url}/#/desk")).await.unwrap();
     let scan = wait_css(&c, "#scan").await;
-    let focused: Value = c.execute("return document.activeElement.id", vec![]).await.unwrap();
+    let focused: Value = c
+        .execute("return document.activeElement.id", vec![])
+        .await
+        .unwrap();
     assert_eq!(focused, json!("scan"), "the scan field has the focus");
     let before = today_count(&c).await;
 
     // A scanner types the code (lower case here) and Enter.
-    scan.send_keys(&format!("{}\u{E007}", code.to_lowercase())).await.unwrap();
+    scan.send_keys(&format!("{}\u{E007}", code.to_lowercase()))
+        .await
+        .unwrap();
     let card = wait_text(&c, "#desk-card.ok", "تم تسجيل الحضور").await;
-    assert!(card.contains("فاطمة علي الحازمي") && card.contains("كرسي متحرك"), "{card}");
+    assert!(
+        card.contains("فاطمة علي الحازمي") && card.contains("كرسي متحرك"),
+        "{card}"
+    );
     assert!(!card.contains("null"), "{card}");
     assert_eq!(today_count(&c).await, before + 1);
     screenshot(&c, "chromium-desk-checked-in.png").await;
 
     // The same badge again: «سبق», and not counted twice.
-    c.find(Locator::Css("#scan")).await.unwrap().send_keys(&format!("{code}\u{E007}")).await.unwrap();
+    c.find(Locator::Css("#scan"))
+        .await
+        .unwrap()
+        .send_keys(&format!("{code}\u{E007}"))
+        .await
+        .unwrap();
     let card = wait_text(&c, "#desk-card.already", "سبق تسجيل حضوره اليوم").await;
-    assert!(card.contains("— منصة 1") && !card.contains("null"), "{card}");
+    assert!(
+        card.contains("— منصة 1") && !card.contains("null"),
+        "{card}"
+    );
     assert_eq!(today_count(&c).await, before + 1);
     screenshot(&c, "chromium-desk-already.png").await;
 
     // Typing a name in the same field searches; Enter checks in the highlighted person.
-    let focused: Value = c.execute("return document.activeElement.id", vec![]).await.unwrap();
+    let focused: Value = c
+        .execute("return document.activeElement.id", vec![])
+        .await
+        .unwrap();
     assert_eq!(focused, json!("scan"), "focus stays in the scan field");
-    c.find(Locator::Css("#scan")).await.unwrap().send_keys("سندس").await.unwrap();
+    c.find(Locator::Css("#scan"))
+        .await
+        .unwrap()
+        .send_keys("سندس")
+        .await
+        .unwrap();
     wait_text(&c, "#desk-results", "سندس يحيى القعود").await;
     screenshot(&c, "chromium-desk-search.png").await;
-    c.find(Locator::Css("#scan")).await.unwrap().send_keys("\u{E007}").await.unwrap();
+    c.find(Locator::Css("#scan"))
+        .await
+        .unwrap()
+        .send_keys("\u{E007}")
+        .await
+        .unwrap();
     let card = wait_text(&c, "#desk-card.ok", "سندس يحيى القعود").await;
     assert!(card.contains("مستفيد"), "{card}");
     assert_eq!(today_count(&c).await, before + 2);
 
     // An unknown code is refused in red, with words.
-    c.find(Locator::Css("#scan")).await.unwrap().send_keys("K7M4QXA\u{E007}").await.unwrap();
+    c.find(Locator::Css("#scan"))
+        .await
+        .unwrap()
+        .send_keys("K7M4QXA\u{E007}")
+        .await
+        .unwrap();
     wait_text(&c, "#desk-card.refused", "غير صحيح").await;
     c.close().await.unwrap();
 }

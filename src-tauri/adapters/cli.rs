@@ -174,9 +174,13 @@ fn run(cli: Cli) -> Result<()> {
 
 fn bench(db: Option<&std::path::Path>, what: &BenchWhat) -> Result<()> {
     let dir = tempfile_dir()?;
-    let path = db.map(PathBuf::from).unwrap_or_else(|| dir.join("bench.sqlite3"));
+    let path = db
+        .map(PathBuf::from)
+        .unwrap_or_else(|| dir.join("bench.sqlite3"));
     let result = match what {
-        BenchWhat::Search { people, queries } => print_json(&crate::bench::search_bench(&path, *people, *queries)?),
+        BenchWhat::Search { people, queries } => {
+            print_json(&crate::bench::search_bench(&path, *people, *queries)?)
+        }
     };
     let _ = std::fs::remove_dir_all(&dir);
     result

@@ -20,6 +20,7 @@ const routes = [
 ];
 
 let cleanup = null;
+let current = 0;
 
 async function route() {
   const hash = location.hash || '#/dashboard';
@@ -36,13 +37,19 @@ async function route() {
   if (typeof cleanup === 'function') cleanup();
   cleanup = null;
   document.body.classList.remove('fullscreen');
-  const view = document.getElementById('view');
-  view.replaceChildren();
+  // Each navigation renders into its own container: a slower screen still loading from an
+  // earlier navigation writes into a detached element and is cleaned up, never shown.
+  const token = ++current;
+  const view = document.createElement('div');
+  view.className = 'screen';
+  document.getElementById('view').replaceChildren(view);
   try {
     await refreshForums();
-    cleanup = await r.screen.render(view, r.params(m));
+    const done = await r.screen.render(view, r.params(m));
+    if (token === current) cleanup = done;
+    else if (typeof done === 'function') done();
   } catch (e) {
-    view.replaceChildren(errorBox(e));
+    if (token === current) view.replaceChildren(errorBox(e));
   }
 }
 

@@ -68,9 +68,7 @@ async function removeForum(f) {
   try {
     await call('forum_delete', { id: f.id });
     toast('حُذف الملتقى');
-    const view = document.getElementById('view');
-    view.replaceChildren();
-    await renderList(view);
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
   } catch (e) {
     toast(e.message, 'error');
   }
