@@ -41,6 +41,10 @@ pub const COMMANDS: &[&str] = &[
     "checkin",
     "checkin_undo",
     "checkin_stats",
+    "import_preview",
+    "person_import_start",
+    "person_import_rejects_xlsx",
+    "job_status",
 ];
 
 #[derive(Deserialize)]
@@ -123,6 +127,42 @@ struct UndoArgs {
 struct StatsArgs {
     forum_id: i64,
     day: u32,
+}
+
+/// A file sent by the UI: its name (for the type) and its bytes in base64.
+#[derive(Deserialize)]
+struct FileArgs {
+    file_name: String,
+    data_base64: String,
+}
+
+impl FileArgs {
+    fn bytes(&self) -> Result<Vec<u8>> {
+        use base64::Engine;
+        let data = self.data_base64.split_once(";base64,").map(|(_, d)| d).unwrap_or(&self.data_base64);
+        base64::engine::general_purpose::STANDARD
+            .decode(data.trim())
+            .map_err(|_| AppError::field("file", "تعذر قراءة الملف المرسل"))
+    }
+}
+
+#[derive(Deserialize)]
+struct ImportArgs {
+    forum_id: i64,
+    #[serde(flatten)]
+    file: FileArgs,
+    mapping: Vec<Option<String>>,
+}
+
+#[derive(Deserialize)]
+struct RejectsArgs {
+    headers: Vec<String>,
+    rejects: Vec<person::import::Reject>,
+}
+
+#[derive(Deserialize)]
+struct JobArgs {
+    job_id: String,
 }
 
 fn args<T: DeserializeOwned>(v: Value) -> Result<T> {
@@ -211,6 +251,29 @@ pub fn call(core: &Core, command: &str, a: Value) -> Result<Value> {
             let a: StatsArgs = args(a)?;
             out(checkin::stats(&core.conn(), a.forum_id, a.day)?)
         }
+        "import_preview" => {
+            let f: FileArgs = args(a)?;
+            out(person::import::preview(&crate::sheet::read_table(&f.file_name, &f.bytes()?)?))
+        }
+        "person_import_start" => {
+            let a: ImportArgs = args(a)?;
+            // Read the file now, so a bad file is answered at once rather than by the job.
+            let table = crate::sheet::read_table(&a.file.file_name, &a.file.bytes()?)?;
+            let job = core.start_job(move |core, progress| {
+                out(person::import::import(&mut core.conn(), a.forum_id, &table, &a.mapping, progress)?)
+            });
+            out(json!({ "job_id": job }))
+        }
+        "person_import_rejects_xlsx" => {
+            use base64::Engine;
+            let a: RejectsArgs = args(a)?;
+            let bytes = person::import::rejects_xlsx(&a.headers, &a.rejects)?;
+            out(json!({
+                "file_name": "الصفوف-المرفوضة.xlsx",
+                "data_base64": base64::engine::general_purpose::STANDARD.encode(bytes),
+            }))
+        }
+        "job_status" => out(core.job_status(&args::<JobArgs>(a)?.job_id)?),
         other => Err(AppError::UnknownCommand(other.to_string())),
     }
 }

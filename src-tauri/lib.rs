@@ -15,6 +15,7 @@ pub mod error;
 pub mod forum;
 pub mod name_generator;
 pub mod person;
+pub mod sheet;
 pub mod state;
 pub mod store;
 pub mod text;

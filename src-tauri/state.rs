@@ -2,7 +2,8 @@
 //! (first start, info). Cheap to clone; shared by the window, the HTTP server and the CLI.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use rusqlite::Connection;
 use serde::Serialize;
@@ -13,7 +14,22 @@ use crate::store::{self, migrations, Store};
 #[derive(Clone)]
 pub struct Core {
     store: Arc<Store>,
+    jobs: Arc<Mutex<HashMap<String, JobStatus>>>,
 }
+
+/// Progress of long work (an import) that the UI polls: rows done of total, then the result
+/// or the error.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct JobStatus {
+    pub done: usize,
+    pub total: usize,
+    pub finished: bool,
+    pub result: Option<serde_json::Value>,
+    pub error: Option<serde_json::Value>,
+}
+
+/// How many finished jobs are remembered for late pollers.
+const KEEP_JOBS: usize = 32;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct AppInfo {
@@ -27,6 +43,7 @@ impl Core {
     pub fn open(path: &Path) -> Result<Core> {
         Ok(Core {
             store: Arc::new(Store::open(path)?),
+            jobs: Arc::new(Mutex::new(HashMap::new())),
         })
     }
 
@@ -46,6 +63,51 @@ impl Core {
 
     pub fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
         self.store.conn()
+    }
+
+    /// Runs `work` on its own thread; returns the job id to poll with [`Core::job_status`].
+    /// `work` reports progress through the callback it is given.
+    pub fn start_job<F>(&self, work: F) -> String
+    where
+        F: FnOnce(&Core, &mut dyn FnMut(usize, usize)) -> Result<serde_json::Value> + Send + 'static,
+    {
+        let id = uuid::Uuid::new_v4().to_string();
+        {
+            let mut jobs = self.jobs.lock().unwrap_or_else(|p| p.into_inner());
+            if jobs.len() >= KEEP_JOBS {
+                jobs.retain(|_, j| !j.finished);
+            }
+            jobs.insert(id.clone(), JobStatus::default());
+        }
+        let core = self.clone();
+        let job = id.clone();
+        std::thread::spawn(move || {
+            let update = |f: &mut dyn FnMut(&mut JobStatus)| {
+                let mut jobs = core.jobs.lock().unwrap_or_else(|p| p.into_inner());
+                if let Some(j) = jobs.get_mut(&job) {
+                    f(j);
+                }
+            };
+            let result = work(&core, &mut |done, total| {
+                update(&mut |j| {
+                    j.done = done;
+                    j.total = total;
+                })
+            });
+            update(&mut |j| {
+                j.finished = true;
+                match &result {
+                    Ok(v) => j.result = Some(v.clone()),
+                    Err(e) => j.error = serde_json::to_value(e).ok(),
+                }
+            });
+        });
+        id
+    }
+
+    pub fn job_status(&self, id: &str) -> Result<JobStatus> {
+        let jobs = self.jobs.lock().unwrap_or_else(|p| p.into_inner());
+        jobs.get(id).cloned().ok_or(AppError::NotFound { what: "العملية" })
     }
 
     pub fn info(&self) -> Result<AppInfo> {

@@ -52,6 +52,12 @@ pub enum Command {
         #[arg(long, default_value_t = 30)]
         limit: usize,
     },
+    /// Import from a spreadsheet (.xlsx or .csv). Prints a JSON summary; each rejected row goes
+    /// to stderr as a JSON line with its row number and reason.
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
     /// Benchmarks; print a JSON line of figures.
     Bench {
         #[command(subcommand)]
@@ -69,6 +75,19 @@ pub enum Command {
         /// Reuse a UUID to make a retry idempotent.
         #[arg(long)]
         uuid: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportWhat {
+    /// People (attendees); columns are recognised from Arabic or English headers.
+    People {
+        file: PathBuf,
+        #[arg(long)]
+        forum: i64,
+        /// Also write the rejected rows, with their reasons, to this .xlsx.
+        #[arg(long)]
+        rejects: Option<PathBuf>,
     },
 }
 
@@ -107,6 +126,24 @@ fn run(cli: Cli) -> Result<()> {
     let path = db_path(&cli)?;
     match cli.command {
         Some(Command::Bench { what }) => bench(cli.db.as_deref(), &what),
+        Some(Command::Import { what: ImportWhat::People { file, forum, rejects } }) => {
+            let core = Core::open(&path)?;
+            let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+            let table = crate::sheet::read_table(&name, &std::fs::read(&file)?)?;
+            let mapping = person::import::guess_mapping(&table.headers);
+            let report = person::import::import(&mut core.conn(), forum, &table, &mapping, &mut |_, _| {})?;
+            for r in &report.rejects {
+                eprintln!("{}", serde_json::json!({ "row": r.row, "reason": r.reason }));
+            }
+            if let Some(out) = rejects {
+                std::fs::write(out, person::import::rejects_xlsx(&report.headers, &report.rejects)?)?;
+            }
+            print_json(&serde_json::json!({
+                "imported": report.imported,
+                "rejected": report.rejected,
+                "duplicates": report.duplicates,
+            }))
+        }
         None => crate::adapters::window::run(Core::open_interactive(&path)?),
         Some(Command::Serve { bind }) => {
             let core = Core::open_interactive(&path)?;

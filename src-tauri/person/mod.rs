@@ -1,6 +1,7 @@
 //! People (الزوار والمستفيدون): registration, validation, duplicates, badge codes and search.
 
 pub mod badge_code;
+pub mod import;
 pub mod rules;
 pub mod search;
 

@@ -3,6 +3,7 @@
 import { call, ApiError } from '../api.js';
 import { h, toast, confirmDialog, noForum, categoryChip, debounce, errorBox } from '../dom.js';
 import { currentForumId } from '../forum-context.js';
+import { importPanel } from './people-import.js';
 
 export async function render(view) {
   const forumId = currentForumId();
@@ -29,7 +30,9 @@ export async function render(view) {
   view.append(
     h('header.page-head', {},
       h('h1', {}, 'الزوار والمستفيدون ', countEl),
-      h('button.btn.primary', { type: 'button', id: 'new-person', onclick: () => openForm(null) }, '+ تسجيل شخص')),
+      h('div.actions.tight', {},
+        h('button.btn', { type: 'button', id: 'import-people', onclick: openImport }, 'استيراد من ملف'),
+        h('button.btn.primary', { type: 'button', id: 'new-person', onclick: () => openForm(null) }, '+ تسجيل شخص'))),
     formSlot,
     h('div.toolbar', {}, search, filter),
     h('div.table-wrap', {}, table));
@@ -74,6 +77,10 @@ export async function render(view) {
       toast('حُذف');
       load();
     } catch (e) { toast(e.message, 'error'); }
+  }
+
+  function openImport() {
+    formSlot.replaceChildren(importPanel(forumId, () => formSlot.replaceChildren(), load));
   }
 
   async function openForm(p) {

@@ -1,0 +1,121 @@
+// Importing people from .xlsx/.csv: choose the file, confirm which column is which, watch the
+// progress, then read (and save as .xlsx) the rows that were refused, with their reasons.
+import { call } from '../api.js';
+import { h, toast, errorBox } from '../dom.js';
+
+function readAsDataUrl(file) {
+  return new Promise((resolve, reject) => {
+    const r = new FileReader();
+    r.onload = () => resolve(r.result);
+    r.onerror = () => reject(new Error('تعذر قراءة الملف'));
+    r.readAsDataURL(file);
+  });
+}
+
+function download(fileName, base64, mime) {
+  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  const url = URL.createObjectURL(new Blob([bytes], { type: mime }));
+  const a = h('a', { href: url, download: fileName });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+/** The import panel; `onDone` is called after a successful import. */
+export function importPanel(forumId, onClose, onDone) {
+  const fileInput = h('input', { type: 'file', id: 'import-file', accept: '.xlsx,.xls,.csv' });
+  const body = h('div.import-body', { id: 'import-body' });
+  const panel = h('section.card.import-panel', { id: 'import-panel' },
+    h('h2', {}, 'استيراد من ملف Excel أو CSV'),
+    h('p.hint', {}, 'الصف الأول عناوين الأعمدة (بالعربية أو الإنجليزية). ستؤكد ربط الأعمدة قبل الاستيراد.'),
+    h('div.logo-row', {}, fileInput, h('button.btn', { type: 'button', onclick: onClose }, 'إغلاق')),
+    body);
+
+  fileInput.addEventListener('change', async () => {
+    const file = fileInput.files[0];
+    if (!file) return;
+    body.replaceChildren(h('p', {}, 'جارٍ قراءة الملف…'));
+    try {
+      const data = await readAsDataUrl(file);
+      const preview = await call('import_preview', { file_name: file.name, data_base64: data });
+      showMapping(file.name, data, preview);
+    } catch (e) {
+      body.replaceChildren(errorBox(e));
+    }
+  });
+
+  function showMapping(fileName, data, preview) {
+    const selects = preview.headers.map((header, i) => h('select', { 'aria-label': `حقل العمود ${header}`, dataset: { col: i } },
+      h('option', { value: '' }, '— تجاهل —'),
+      preview.fields.map((f) => h('option', { value: f.field, selected: preview.mapping[i] === f.field }, f.label))));
+    const table = h('table.data.mapping', { id: 'import-mapping' },
+      h('thead', {}, h('tr', {}, h('th', {}, 'العمود في الملف'), h('th', {}, 'يُقرأ على أنه'), h('th', {}, 'أمثلة من الملف'))),
+      h('tbody', {}, preview.headers.map((header, i) => h('tr', {},
+        h('td.name', {}, header || `عمود ${i + 1}`),
+        h('td', {}, selects[i]),
+        h('td.sample', {}, preview.sample.map((r) => r[i]).filter(Boolean).slice(0, 3).join(' · '))))));
+    const error = h('div', { id: 'import-error', role: 'alert' });
+    const start = h('button.btn.primary', { type: 'button', id: 'import-start' }, `استيراد ${preview.row_count} صفًا`);
+    body.replaceChildren(table, error, h('div.actions', {}, start));
+    start.addEventListener('click', async () => {
+      error.replaceChildren();
+      start.disabled = true;
+      try {
+        const mapping = selects.map((s) => s.value || null);
+        const { job_id } = await call('person_import_start', { forum_id: forumId, file_name: fileName, data_base64: data, mapping });
+        await follow(job_id);
+      } catch (e) {
+        error.replaceChildren(errorBox(e));
+        start.disabled = false;
+      }
+    });
+  }
+
+  async function follow(jobId) {
+    const bar = h('progress', { id: 'import-progress', max: 100, value: 0 });
+    const label = h('span', {}, 'جارٍ الاستيراد…');
+    body.replaceChildren(h('div.progress-row', {}, bar, label));
+    for (;;) {
+      const s = await call('job_status', { job_id: jobId });
+      if (s.total) {
+        bar.value = Math.round((100 * s.done) / s.total);
+        label.textContent = `${s.done} من ${s.total}`;
+      }
+      if (s.finished) {
+        if (s.error) throw Object.assign(new Error(s.error.message), s.error);
+        showReport(s.result);
+        onDone();
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  function showReport(r) {
+    const summary = h('div.kpis', { id: 'import-summary' },
+      h('div.kpi.accent', {}, h('span', {}, 'استُورد'), h('strong', {}, String(r.imported))),
+      h('div.kpi', {}, h('span', {}, 'مرفوض'), h('strong', {}, String(r.rejected))),
+      h('div.kpi', {}, h('span', {}, 'مكرر'), h('strong', {}, String(r.duplicates))));
+    if (!r.rejects.length) {
+      body.replaceChildren(summary, h('p', {}, 'استُوردت كل الصفوف.'));
+      return;
+    }
+    const save = h('button.btn', { type: 'button', id: 'import-save-rejects' }, 'حفظ الصفوف المرفوضة (Excel)');
+    save.addEventListener('click', async () => {
+      try {
+        const f = await call('person_import_rejects_xlsx', { headers: r.headers, rejects: r.rejects });
+        download(f.file_name, f.data_base64, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      } catch (e) { toast(e.message, 'error'); }
+    });
+    body.replaceChildren(summary,
+      h('h3', {}, 'الصفوف المرفوضة — صحّحها واستوردها مرة أخرى'),
+      h('div.table-wrap.short', {}, h('table.data', { id: 'import-rejects' },
+        h('thead', {}, h('tr', {}, h('th', {}, 'الصف'), h('th', {}, 'السبب'), h('th', {}, 'البيانات'))),
+        h('tbody', {}, r.rejects.map((x) => h('tr', {},
+          h('td.num', {}, String(x.row)), h('td', {}, x.reason), h('td.sample', {}, x.values.filter(Boolean).join(' · '))))))),
+      h('div.actions', {}, save));
+  }
+
+  return panel;
+}
