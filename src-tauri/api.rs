@@ -139,7 +139,11 @@ struct FileArgs {
 impl FileArgs {
     fn bytes(&self) -> Result<Vec<u8>> {
         use base64::Engine;
-        let data = self.data_base64.split_once(";base64,").map(|(_, d)| d).unwrap_or(&self.data_base64);
+        let data = self
+            .data_base64
+            .split_once(";base64,")
+            .map(|(_, d)| d)
+            .unwrap_or(&self.data_base64);
         base64::engine::general_purpose::STANDARD
             .decode(data.trim())
             .map_err(|_| AppError::field("file", "تعذر قراءة الملف المرسل"))
@@ -253,14 +257,23 @@ pub fn call(core: &Core, command: &str, a: Value) -> Result<Value> {
         }
         "import_preview" => {
             let f: FileArgs = args(a)?;
-            out(person::import::preview(&crate::sheet::read_table(&f.file_name, &f.bytes()?)?))
+            out(person::import::preview(&crate::sheet::read_table(
+                &f.file_name,
+                &f.bytes()?,
+            )?))
         }
         "person_import_start" => {
             let a: ImportArgs = args(a)?;
             // Read the file now, so a bad file is answered at once rather than by the job.
             let table = crate::sheet::read_table(&a.file.file_name, &a.file.bytes()?)?;
             let job = core.start_job(move |core, progress| {
-                out(person::import::import(&mut core.conn(), a.forum_id, &table, &a.mapping, progress)?)
+                out(person::import::import(
+                    &mut core.conn(),
+                    a.forum_id,
+                    &table,
+                    &a.mapping,
+                    progress,
+                )?)
             });
             out(json!({ "job_id": job }))
         }

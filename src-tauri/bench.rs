@@ -89,3 +89,74 @@ pub fn search_bench(db: &Path, people: usize, queries: usize) -> Result<SearchBe
         mean_results: results as f64 / queries.max(1) as f64,
     })
 }
+
+#[derive(Debug, Serialize)]
+pub struct ImportBench {
+    pub rows: usize,
+    pub xlsx_bytes: usize,
+    pub read_seconds: f64,
+    pub import_seconds: f64,
+    pub total_seconds: f64,
+    pub imported: usize,
+    pub rejected: usize,
+    pub duplicates: usize,
+}
+
+/// Writes an .xlsx of `rows` synthetic registrations (Arabic headers), then times reading it
+/// and importing it into a new forum of the database at `db`.
+pub fn import_bench(db: &Path, rows: usize) -> Result<ImportBench> {
+    let mut rng = Rng::new(2019);
+    let headers: Vec<String> = [
+        "الاسم الكامل",
+        "رقم الهوية",
+        "الجوال",
+        "الفئة",
+        "الجنس",
+        "مكتب الضمان",
+    ]
+    .map(String::from)
+    .to_vec();
+    let data: Vec<Vec<String>> = (0..rows)
+        .map(|_| {
+            let p = name_generator::person(&mut rng);
+            vec![
+                p.full_name,
+                p.national_id,
+                p.mobile,
+                p.category,
+                p.gender,
+                p.office,
+            ]
+        })
+        .collect();
+    let bytes = crate::sheet::write_xlsx("المسجلون", &headers, &data)?;
+    let core = Core::open(db)?;
+    let forum_id = {
+        let mut conn = core.conn();
+        let input = crate::forum::ForumInput {
+            name_ar: "ملتقى قياس الأداء".into(),
+            start_date: "2026-12-06".into(),
+            day_count: Some(crate::forum::LooseInt::Int(2)),
+            ..Default::default()
+        };
+        crate::forum::create(&mut conn, &input)?.id
+    };
+    let t = Instant::now();
+    let table = crate::sheet::read_table("bench.xlsx", &bytes)?;
+    let read_seconds = t.elapsed().as_secs_f64();
+    let mapping = person::import::guess_mapping(&table.headers);
+    let t2 = Instant::now();
+    let report =
+        person::import::import(&mut core.conn(), forum_id, &table, &mapping, &mut |_, _| {})?;
+    let import_seconds = t2.elapsed().as_secs_f64();
+    Ok(ImportBench {
+        rows,
+        xlsx_bytes: bytes.len(),
+        read_seconds,
+        import_seconds,
+        total_seconds: t.elapsed().as_secs_f64(),
+        imported: report.imported,
+        rejected: report.rejected,
+        duplicates: report.duplicates,
+    })
+}

@@ -1,6 +1,7 @@
 //! Spreadsheets in and out: .xlsx (calamine) and .csv (UTF-8 with or without BOM, or Windows-1256
 //! Arabic; comma, semicolon or tab) read into one plain table; .xlsx written right-to-left with
-//! values that Excel would run as formulas made inert.
+//! values that Excel would run as formulas kept as text (the quote-prefix cell format, so the
+//! value itself is unchanged and re-imports as it was).
 
 use std::io::Cursor;
 
@@ -45,18 +46,30 @@ pub fn read_table(file_name: &str, bytes: &[u8]) -> Result<Table> {
             .worksheet_range_at(0)
             .ok_or_else(|| bad_file("ملف الجدول لا يحتوي على أي ورقة"))?
             .map_err(|_| bad_file("تعذر قراءة الورقة الأولى من الملف"))?;
-        range.rows().map(|r| r.iter().map(cell_text).collect()).collect()
+        range
+            .rows()
+            .map(|r| r.iter().map(cell_text).collect())
+            .collect()
     } else {
-        return Err(bad_file("نوع الملف غير مدعوم؛ استخدم ملف Excel (.xlsx) أو CSV"));
+        return Err(bad_file(
+            "نوع الملف غير مدعوم؛ استخدم ملف Excel (.xlsx) أو CSV",
+        ));
     };
     // Leading empty rows (titles above the header are common) are skipped.
-    while rows.first().is_some_and(|r| r.iter().all(|c| c.trim().is_empty())) {
+    while rows
+        .first()
+        .is_some_and(|r| r.iter().all(|c| c.trim().is_empty()))
+    {
         rows.remove(0);
     }
     if rows.is_empty() {
         return Err(bad_file("الملف فارغ"));
     }
-    let headers: Vec<String> = rows.remove(0).into_iter().map(|h| crate::text::clean(&h)).collect();
+    let headers: Vec<String> = rows
+        .remove(0)
+        .into_iter()
+        .map(|h| crate::text::clean(&h))
+        .collect();
     let width = headers.len();
     for r in &mut rows {
         r.resize(width.max(r.len()), String::new());
@@ -93,31 +106,39 @@ fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>> {
     Ok(rows)
 }
 
-/// Makes a value safe to open in Excel: text starting with `= + - @` (or a tab/CR) would be
-/// run as a formula, so it gets a leading apostrophe (the usual guard).
-pub fn excel_safe(v: &str) -> String {
-    match v.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{v}"),
-        _ => v.to_string(),
-    }
+/// Would Excel take this text for a formula if a user edited the cell (`= + - @`, tab, CR)?
+pub fn looks_like_formula(v: &str) -> bool {
+    matches!(v.chars().next(), Some('=' | '+' | '-' | '@' | '\t' | '\r'))
 }
 
 /// An .xlsx with one right-to-left sheet: a bold header row, then the rows, all as text.
 pub fn write_xlsx(sheet_name: &str, headers: &[String], rows: &[Vec<String>]) -> Result<Vec<u8>> {
     use rust_xlsxwriter::{Format, Workbook};
-    let err = |e: rust_xlsxwriter::XlsxError| AppError::Internal(format!("تعذر كتابة ملف Excel: {e}"));
+    let err =
+        |e: rust_xlsxwriter::XlsxError| AppError::Internal(format!("تعذر كتابة ملف Excel: {e}"));
     let mut book = Workbook::new();
-    let bold = Format::new().set_bold();
+    let bold = Format::new().set_bold().set_quote_prefix();
+    let text = Format::new().set_quote_prefix();
     let sheet = book.add_worksheet();
     sheet.set_name(sheet_name).map_err(err)?;
     sheet.set_right_to_left(true);
     for (c, h) in headers.iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, excel_safe(h), &bold).map_err(err)?;
+        sheet
+            .write_string_with_format(0, c as u16, h, &bold)
+            .map_err(err)?;
         sheet.set_column_width(c as u16, 22).map_err(err)?;
     }
     for (r, row) in rows.iter().enumerate() {
         for (c, v) in row.iter().enumerate() {
-            sheet.write_string((r + 1) as u32, c as u16, excel_safe(v)).map_err(err)?;
+            if looks_like_formula(v) {
+                sheet
+                    .write_string_with_format((r + 1) as u32, c as u16, v, &text)
+                    .map_err(err)?;
+            } else {
+                sheet
+                    .write_string((r + 1) as u32, c as u16, v)
+                    .map_err(err)?;
+            }
         }
     }
     sheet.set_freeze_panes(1, 0).map_err(err)?;
@@ -130,7 +151,9 @@ mod tests {
 
     #[test]
     fn csv_in_utf8_bom_and_windows_1256_with_any_delimiter() {
-        let utf8 = "\u{FEFF}الاسم;الجوال\nفاطمة علي;0551234567\n".as_bytes().to_vec();
+        let utf8 = "\u{FEFF}الاسم;الجوال\nفاطمة علي;0551234567\n"
+            .as_bytes()
+            .to_vec();
         let t = read_table("a.csv", &utf8).unwrap();
         assert_eq!(t.headers, ["الاسم", "الجوال"]);
         assert_eq!(t.rows, [["فاطمة علي", "0551234567"]]);
@@ -145,18 +168,35 @@ mod tests {
     #[test]
     fn xlsx_round_trip_keeps_arabic_and_neutralises_formulas() {
         let headers = vec!["الاسم".to_string(), "ملاحظة".to_string()];
-        let rows = vec![vec!["سارة علي".to_string(), "=HYPERLINK(\"x\")".to_string()]];
+        let rows = vec![vec![
+            "سارة علي".to_string(),
+            "=HYPERLINK(\"x\")".to_string(),
+        ]];
         let bytes = write_xlsx("المرفوضة", &headers, &rows).unwrap();
         let t = read_table("r.xlsx", &bytes).unwrap();
         assert_eq!(t.headers, headers);
         assert_eq!(t.rows[0][0], "سارة علي");
-        assert_eq!(t.rows[0][1], "'=HYPERLINK(\"x\")");
+        assert_eq!(
+            t.rows[0][1], "=HYPERLINK(\"x\")",
+            "the value is kept, as text"
+        );
+        assert!(looks_like_formula("+966"));
+        assert!(!looks_like_formula("0551234567"));
     }
 
     #[test]
     fn unreadable_files_say_so_in_arabic() {
-        assert!(read_table("x.pdf", b"%PDF").unwrap_err().to_string().contains("غير مدعوم"));
-        assert!(read_table("x.xlsx", b"not a zip").unwrap_err().to_string().contains("Excel"));
-        assert!(read_table("x.csv", b"").unwrap_err().to_string().contains("فارغ"));
+        assert!(read_table("x.pdf", b"%PDF")
+            .unwrap_err()
+            .to_string()
+            .contains("غير مدعوم"));
+        assert!(read_table("x.xlsx", b"not a zip")
+            .unwrap_err()
+            .to_string()
+            .contains("Excel"));
+        assert!(read_table("x.csv", b"")
+            .unwrap_err()
+            .to_string()
+            .contains("فارغ"));
     }
 }

@@ -1,8 +1,8 @@
 //! `Core`: the one handle every adapter holds — the open store plus app-level operations
 //! (first start, info). Cheap to clone; shared by the window, the HTTP server and the CLI.
 
-use std::path::{Path, PathBuf};
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use rusqlite::Connection;
@@ -69,7 +69,9 @@ impl Core {
     /// `work` reports progress through the callback it is given.
     pub fn start_job<F>(&self, work: F) -> String
     where
-        F: FnOnce(&Core, &mut dyn FnMut(usize, usize)) -> Result<serde_json::Value> + Send + 'static,
+        F: FnOnce(&Core, &mut dyn FnMut(usize, usize)) -> Result<serde_json::Value>
+            + Send
+            + 'static,
     {
         let id = uuid::Uuid::new_v4().to_string();
         {
@@ -107,7 +109,9 @@ impl Core {
 
     pub fn job_status(&self, id: &str) -> Result<JobStatus> {
         let jobs = self.jobs.lock().unwrap_or_else(|p| p.into_inner());
-        jobs.get(id).cloned().ok_or(AppError::NotFound { what: "العملية" })
+        jobs.get(id).cloned().ok_or(AppError::NotFound {
+            what: "العملية"
+        })
     }
 
     pub fn info(&self) -> Result<AppInfo> {

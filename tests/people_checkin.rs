@@ -201,3 +201,144 @@ fn cli_search_and_checkin() {
     assert_eq!(again["status"], "already");
     assert!(again["message"].as_str().unwrap().ends_with("— منصة 2"));
 }
+
+fn xlsx_fixture(rows: &[[&str; 4]]) -> Vec<u8> {
+    let headers = ["الاسم الكامل", "رقم الهوية", "الجوال", "الفئة"]
+        .map(String::from)
+        .to_vec();
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    multaqa::sheet::write_xlsx("المسجلون", &headers, &rows).unwrap()
+}
+
+#[test]
+fn cli_imports_xlsx_and_reports_bad_rows_with_numbers() {
+    let db = temp_db();
+    let c = core(&db);
+    let forum = call(&c, "forum_create", json!({ "forum": forum_json("ملتقى") })).unwrap();
+    drop(c);
+    let good1 = nid("101234567");
+    let good2 = nid("201234567");
+    let file = db.dir.path().join("people.xlsx");
+    std::fs::write(
+        &file,
+        xlsx_fixture(&[
+            ["فاطمة علي الحازمي", &good1, "0551234567", "مستفيد"],
+            ["سالم", "1012345670", "", "مستفيد"],
+            ["", "", "", ""],
+            ["أحمد يحيى مدخلي", &good2, "+966501112222", "زائر"],
+            ["فاطمه علي الحازمي", &good1, "", "مستفيد"],
+            ["نورة حسن عريشي", "", "0561234567", "طالبة"],
+        ]),
+    )
+    .unwrap();
+    let rejects = db.dir.path().join("rejects.xlsx");
+    let out = std::process::Command::new(APP)
+        .args(["--db", db.path.to_str().unwrap(), "import", "people"])
+        .arg(&file)
+        .args(["--forum", &forum["id"].to_string(), "--rejects"])
+        .arg(&rejects)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        summary,
+        json!({ "imported": 2, "rejected": 2, "duplicates": 1 }),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<Value> = String::from_utf8(out.stderr)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let rows: Vec<i64> = lines.iter().map(|l| l["row"].as_i64().unwrap()).collect();
+    assert_eq!(rows, [3, 6, 7]);
+    assert!(lines[2]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("الفئة «طالبة» غير معروفة"));
+    let back =
+        multaqa::sheet::read_table("rejects.xlsx", &std::fs::read(&rejects).unwrap()).unwrap();
+    assert_eq!(back.rows.len(), 3);
+    assert_eq!(back.rows[0][0], "سالم");
+}
+
+#[test]
+fn http_import_with_preview_mapping_and_progress() {
+    let s = start();
+    let (_, forum) = post(&s, "forum_create", json!({ "forum": forum_json("ملتقى") }));
+    let csv =
+        "Name;Mobile;Notes;Category\r\nسارة محمد عطيف;551234567;x;visitor\r\nمحمد;0;y;visitor\r\n";
+    let (cp1256, _, _) = encoding_rs::WINDOWS_1256.encode(csv);
+    use base64::Engine;
+    let data = base64::engine::general_purpose::STANDARD.encode(&cp1256);
+    let (st, preview) = post(
+        &s,
+        "import_preview",
+        json!({ "file_name": "list.csv", "data_base64": data }),
+    );
+    assert_eq!(st, StatusCode::OK, "{preview}");
+    assert_eq!(
+        preview["headers"],
+        json!(["Name", "Mobile", "Notes", "Category"])
+    );
+    assert_eq!(
+        preview["mapping"],
+        json!(["full_name", "mobile", null, "category"])
+    );
+    assert_eq!(preview["row_count"], 2);
+
+    let (_, started) = post(
+        &s,
+        "person_import_start",
+        json!({
+        "forum_id": forum["id"], "file_name": "list.csv", "data_base64": data, "mapping": preview["mapping"] }),
+    );
+    let job = started["job_id"].clone();
+    let status = loop {
+        let (_, st) = post(&s, "job_status", json!({ "job_id": job }));
+        if st["finished"] == true {
+            break st;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert_eq!(status["done"], 2);
+    assert_eq!(status["result"]["imported"], 1);
+    assert_eq!(status["result"]["rejects"][0]["row"], 3);
+    let (_, found) = post(
+        &s,
+        "person_search",
+        json!({ "forum_id": forum["id"], "q": "ساره" }),
+    );
+    assert_eq!(found[0]["mobile"], "0551234567");
+
+    // A mapping without the name column is refused before anything is imported.
+    let (st, err) = post(
+        &s,
+        "person_import_start",
+        json!({
+        "forum_id": forum["id"], "file_name": "list.csv", "data_base64": data, "mapping": [null, "mobile", null, null] }),
+    );
+    assert_eq!(
+        st,
+        StatusCode::OK,
+        "the job starts; its result is the error"
+    );
+    let job = err["job_id"].clone();
+    let status = loop {
+        let (_, st) = post(&s, "job_status", json!({ "job_id": job }));
+        if st["finished"] == true {
+            break st;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert_eq!(status["error"]["code"], "validation");
+}

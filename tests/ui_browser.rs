@@ -41,7 +41,10 @@ async fn wait_text(c: &Client, css: &str, needle: &str) -> String {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let page: Value = c
-        .execute("return location.href + ' | ' + document.body.innerText.slice(0, 400)", vec![])
+        .execute(
+            "return location.href + ' | ' + document.body.innerText.slice(0, 400)",
+            vec![],
+        )
         .await
         .unwrap_or_default();
     panic!("{css} never contained «{needle}»; last text: «{last}»; page: {page}");
@@ -251,9 +254,18 @@ async fn real_app_window_under_xvfb() {
         "the real app window, not a browser: {url}"
     );
     // First start: the dashboard of the demo forum; then to the forums screen by its link.
-    wait_text(&c, "#kpi-registered", &multaqa::demo::DEMO_PEOPLE.to_string()).await;
+    wait_text(
+        &c,
+        "#kpi-registered",
+        &multaqa::demo::DEMO_PEOPLE.to_string(),
+    )
+    .await;
     screenshot(&c, "webkit-app-dashboard.png").await;
-    wait_css(&c, "#nav a[data-route='forums']").await.click().await.unwrap();
+    wait_css(&c, "#nav a[data-route='forums']")
+        .await
+        .click()
+        .await
+        .unwrap();
     wait_text(
         &c,
         "#forum-list",

@@ -100,6 +100,11 @@ pub enum BenchWhat {
         #[arg(long, default_value_t = 2_000)]
         queries: usize,
     },
+    /// Import of a synthetic .xlsx of registrations.
+    Import {
+        #[arg(long, default_value_t = 50_000)]
+        rows: usize,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -126,17 +131,34 @@ fn run(cli: Cli) -> Result<()> {
     let path = db_path(&cli)?;
     match cli.command {
         Some(Command::Bench { what }) => bench(cli.db.as_deref(), &what),
-        Some(Command::Import { what: ImportWhat::People { file, forum, rejects } }) => {
+        Some(Command::Import {
+            what:
+                ImportWhat::People {
+                    file,
+                    forum,
+                    rejects,
+                },
+        }) => {
             let core = Core::open(&path)?;
-            let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
             let table = crate::sheet::read_table(&name, &std::fs::read(&file)?)?;
             let mapping = person::import::guess_mapping(&table.headers);
-            let report = person::import::import(&mut core.conn(), forum, &table, &mapping, &mut |_, _| {})?;
+            let report =
+                person::import::import(&mut core.conn(), forum, &table, &mapping, &mut |_, _| {})?;
             for r in &report.rejects {
-                eprintln!("{}", serde_json::json!({ "row": r.row, "reason": r.reason }));
+                eprintln!(
+                    "{}",
+                    serde_json::json!({ "row": r.row, "reason": r.reason })
+                );
             }
             if let Some(out) = rejects {
-                std::fs::write(out, person::import::rejects_xlsx(&report.headers, &report.rejects)?)?;
+                std::fs::write(
+                    out,
+                    person::import::rejects_xlsx(&report.headers, &report.rejects)?,
+                )?;
             }
             print_json(&serde_json::json!({
                 "imported": report.imported,
@@ -218,6 +240,7 @@ fn bench(db: Option<&std::path::Path>, what: &BenchWhat) -> Result<()> {
         BenchWhat::Search { people, queries } => {
             print_json(&crate::bench::search_bench(&path, *people, *queries)?)
         }
+        BenchWhat::Import { rows } => print_json(&crate::bench::import_bench(&path, *rows)?),
     };
     let _ = std::fs::remove_dir_all(&dir);
     result

@@ -26,14 +26,54 @@ pub const FIELDS: &[(&str, &str)] = &[
 /// Header words per field, compared on the normalised search key; earlier fields win ties
 /// («الاسم بالانجليزيه» is the English name, not the name).
 const HEADER_WORDS: &[(&str, &[&str])] = &[
-    ("name_en", &["الاسم بالانجليزي", "الاسم الانجليزي", "english name", "name en", "name_en", "latin name"]),
-    ("national_id", &["هويه", "السجل المدني", "سجل مدني", "اقامه", "national id", "national_id", "id number", "iqama", "nid"]),
-    ("mobile", &["جوال", "هاتف", "موبايل", "رقم التواصل", "mobile", "phone", "tel"]),
-    ("category", &["فيه", "فئه", "الفئه", "category", "نوع المشارك", "type"]),
+    (
+        "name_en",
+        &[
+            "الاسم بالانجليزي",
+            "الاسم الانجليزي",
+            "english name",
+            "name en",
+            "name_en",
+            "latin name",
+        ],
+    ),
+    (
+        "national_id",
+        &[
+            "هويه",
+            "السجل المدني",
+            "سجل مدني",
+            "اقامه",
+            "national id",
+            "national_id",
+            "id number",
+            "iqama",
+            "nid",
+        ],
+    ),
+    (
+        "mobile",
+        &[
+            "جوال",
+            "هاتف",
+            "موبايل",
+            "رقم التواصل",
+            "mobile",
+            "phone",
+            "tel",
+        ],
+    ),
+    (
+        "category",
+        &["فيه", "فئه", "الفئه", "category", "نوع المشارك", "type"],
+    ),
     ("gender", &["جنس", "gender", "sex"]),
     ("office", &["مكتب", "الضمان", "الوحده", "office"]),
     ("needs", &["احتياج", "needs", "accessibility"]),
-    ("full_name", &["الاسم", "اسم", "name", "full name", "full_name"]),
+    (
+        "full_name",
+        &["الاسم", "اسم", "name", "full name", "full_name"],
+    ),
 ];
 
 /// The field each column feeds (`None`: ignored), guessed from the headers.
@@ -77,7 +117,10 @@ pub fn preview(table: &Table) -> Preview {
     Preview {
         headers: table.headers.clone(),
         mapping: guess_mapping(&table.headers),
-        fields: FIELDS.iter().map(|(field, label)| FieldLabel { field, label }).collect(),
+        fields: FIELDS
+            .iter()
+            .map(|(field, label)| FieldLabel { field, label })
+            .collect(),
         sample: table.rows.iter().take(5).cloned().collect(),
         row_count: table.rows.len(),
     }
@@ -140,11 +183,21 @@ fn check_mapping(headers: &[String], mapping: &[Option<String>]) -> Result<()> {
     let mut seen = Vec::new();
     for f in mapping.iter().flatten() {
         if !FIELDS.iter().any(|(k, _)| k == f) {
-            return Err(AppError::field("mapping", &format!("حقل غير معروف في ربط الأعمدة: {f}")));
+            return Err(AppError::field(
+                "mapping",
+                &format!("حقل غير معروف في ربط الأعمدة: {f}"),
+            ));
         }
         if seen.contains(&f) {
-            let label = FIELDS.iter().find(|(k, _)| k == f).map(|(_, l)| *l).unwrap_or("");
-            return Err(AppError::field("mapping", &format!("الحقل «{label}» مربوط بأكثر من عمود")));
+            let label = FIELDS
+                .iter()
+                .find(|(k, _)| k == f)
+                .map(|(_, l)| *l)
+                .unwrap_or("");
+            return Err(AppError::field(
+                "mapping",
+                &format!("الحقل «{label}» مربوط بأكثر من عمود"),
+            ));
         }
         seen.push(f);
     }
@@ -166,9 +219,15 @@ pub fn import(
     check_mapping(&table.headers, mapping)?;
     let total = table.rows.len();
     let mut tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let exists: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM forum WHERE id = ?1)", [forum_id], |r| r.get(0))?;
+    let exists: bool = tx.query_row(
+        "SELECT EXISTS(SELECT 1 FROM forum WHERE id = ?1)",
+        [forum_id],
+        |r| r.get(0),
+    )?;
     if !exists {
-        return Err(AppError::NotFound { what: "الملتقى" });
+        return Err(AppError::NotFound {
+            what: "الملتقى"
+        });
     }
     let mut report = Report {
         imported: 0,
@@ -194,7 +253,11 @@ pub fn import(
             Err(e @ (AppError::Validation(_) | AppError::Duplicate { .. })) => {
                 drop(sp);
                 let reason = match &e {
-                    AppError::Validation(fields) => fields.iter().map(|f| f.message.as_str()).collect::<Vec<_>>().join("؛ "),
+                    AppError::Validation(fields) => fields
+                        .iter()
+                        .map(|f| f.message.as_str())
+                        .collect::<Vec<_>>()
+                        .join("؛ "),
                     other => other.to_string(),
                 };
                 if matches!(e, AppError::Duplicate { .. }) {
@@ -202,7 +265,11 @@ pub fn import(
                 } else {
                     report.rejected += 1;
                 }
-                report.rejects.push(Reject { row: Table::row_number(i), reason, values: row.clone() });
+                report.rejects.push(Reject {
+                    row: Table::row_number(i),
+                    reason,
+                    values: row.clone(),
+                });
             }
             Err(e) => return Err(e),
         }
@@ -244,14 +311,40 @@ mod tests {
     #[test]
     fn recognises_arabic_and_english_headers() {
         let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        let m = guess_mapping(&h(&["م", "الاسم الكامل", "رقم الهوية الوطنية", "رقم الجوال", "الفئة", "الاسم بالإنجليزية", "ملاحظات"]));
+        let m = guess_mapping(&h(&[
+            "م",
+            "الاسم الكامل",
+            "رقم الهوية الوطنية",
+            "رقم الجوال",
+            "الفئة",
+            "الاسم بالإنجليزية",
+            "ملاحظات",
+        ]));
         assert_eq!(
             m,
-            [None, Some("full_name"), Some("national_id"), Some("mobile"), Some("category"), Some("name_en"), None]
-                .map(|o| o.map(String::from))
+            [
+                None,
+                Some("full_name"),
+                Some("national_id"),
+                Some("mobile"),
+                Some("category"),
+                Some("name_en"),
+                None
+            ]
+            .map(|o| o.map(String::from))
         );
         let m = guess_mapping(&h(&["Name", "National ID", "Mobile", "Gender", "Office"]));
-        assert_eq!(m, [Some("full_name"), Some("national_id"), Some("mobile"), Some("gender"), Some("office")].map(|o| o.map(String::from)));
+        assert_eq!(
+            m,
+            [
+                Some("full_name"),
+                Some("national_id"),
+                Some("mobile"),
+                Some("gender"),
+                Some("office")
+            ]
+            .map(|o| o.map(String::from))
+        );
     }
 
     #[test]
@@ -261,15 +354,57 @@ mod tests {
         let mut conn = store.conn();
         let forum = crate::forum::test_forum(&mut conn);
         let table = Table {
-            headers: vec!["الاسم".into(), "الهوية".into(), "الجوال".into(), "الفئة".into(), "الاحتياجات".into()],
+            headers: vec![
+                "الاسم".into(),
+                "الهوية".into(),
+                "الجوال".into(),
+                "الفئة".into(),
+                "الاحتياجات".into(),
+            ],
             rows: vec![
-                vec!["فاطمة علي".into(), nid("101234567"), "٠٥٥١٢٣٤٥٦٧".into(), "مستفيد".into(), "كرسي متحرك".into()],
-                vec!["أحمد".into(), nid("101234568"), "".into(), "مستفيد".into(), "".into()],
+                vec![
+                    "فاطمة علي".into(),
+                    nid("101234567"),
+                    "٠٥٥١٢٣٤٥٦٧".into(),
+                    "مستفيد".into(),
+                    "كرسي متحرك".into(),
+                ],
+                vec![
+                    "أحمد".into(),
+                    nid("101234568"),
+                    "".into(),
+                    "مستفيد".into(),
+                    "".into(),
+                ],
                 vec!["".into(), "".into(), "".into(), "".into(), "".into()],
-                vec!["سالم علي".into(), "1012345670".into(), "".into(), "زائر".into(), "".into()],
-                vec!["فاطمه علي".into(), nid("101234567"), "".into(), "مستفيد".into(), "".into()],
-                vec!["\u{202B}نورة محمد\u{202C}".into(), "".into(), "551112222".into(), "visitor".into(), "".into()],
-                vec!["م".repeat(5000), nid("101234569"), "".into(), "مستفيد".into(), "".into()],
+                vec![
+                    "سالم علي".into(),
+                    "1012345670".into(),
+                    "".into(),
+                    "زائر".into(),
+                    "".into(),
+                ],
+                vec![
+                    "فاطمه علي".into(),
+                    nid("101234567"),
+                    "".into(),
+                    "مستفيد".into(),
+                    "".into(),
+                ],
+                vec![
+                    "\u{202B}نورة محمد\u{202C}".into(),
+                    "".into(),
+                    "551112222".into(),
+                    "visitor".into(),
+                    "".into(),
+                ],
+                vec![
+                    "م".repeat(5000),
+                    nid("101234569"),
+                    "".into(),
+                    "مستفيد".into(),
+                    "".into(),
+                ],
             ],
         };
         let mapping = guess_mapping(&table.headers);
@@ -300,7 +435,11 @@ mod tests {
         let headers = vec!["a".to_string(), "b".to_string()];
         let e = check_mapping(&headers, &[None, Some("mobile".into())]).unwrap_err();
         assert!(e.to_string().contains("عمود الاسم"));
-        let e = check_mapping(&headers, &[Some("full_name".into()), Some("full_name".into())]).unwrap_err();
+        let e = check_mapping(
+            &headers,
+            &[Some("full_name".into()), Some("full_name".into())],
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("أكثر من عمود"));
     }
 }
