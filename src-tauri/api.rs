@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 
 use crate::checkin::{self, CheckinRequest};
 use crate::demo;
+use crate::desk;
 use crate::error::{AppError, Result};
 use crate::forum::{self, ForumInput, LooseInt};
 use crate::person::{self, PersonInput};
@@ -45,6 +46,11 @@ pub const COMMANDS: &[&str] = &[
     "person_import_start",
     "person_import_rejects_xlsx",
     "job_status",
+    "desk_list",
+    "desk_create",
+    "desk_new_code",
+    "desk_revoke",
+    "desk_pair",
 ];
 
 #[derive(Deserialize)]
@@ -162,6 +168,18 @@ struct ImportArgs {
 struct RejectsArgs {
     headers: Vec<String>,
     rejects: Vec<person::import::Reject>,
+}
+
+#[derive(Deserialize)]
+struct NameArgs {
+    #[serde(default)]
+    name: String,
+}
+
+#[derive(Deserialize)]
+struct CodeArgs {
+    #[serde(default)]
+    code: String,
 }
 
 #[derive(Deserialize)]
@@ -287,6 +305,11 @@ pub fn call(core: &Core, command: &str, a: Value) -> Result<Value> {
             }))
         }
         "job_status" => out(core.job_status(&args::<JobArgs>(a)?.job_id)?),
+        "desk_list" => out(desk::list(&core.conn())?),
+        "desk_create" => out(desk::create(&core.conn(), &args::<NameArgs>(a)?.name)?),
+        "desk_new_code" => out(desk::new_pairing_code(&core.conn(), args::<Id>(a)?.id)?),
+        "desk_revoke" => out(desk::revoke(&core.conn(), args::<Id>(a)?.id)?),
+        "desk_pair" => out(desk::pair(&core.conn(), &args::<CodeArgs>(a)?.code)?),
         other => Err(AppError::UnknownCommand(other.to_string())),
     }
 }

@@ -55,6 +55,10 @@ pub enum AppError {
     #[error("{0}")]
     Forbidden(String),
 
+    /// A request from another machine without a valid desk token.
+    #[error("هذه المنصة غير مقترنة بالجهاز الرئيس أو أُلغي اقترانها؛ أدخل رمز الاقتران")]
+    DeskTokenRequired,
+
     #[error("خطأ داخلي: {0}")]
     Internal(String),
 }
@@ -81,6 +85,7 @@ impl AppError {
             AppError::Io(_) => "io",
             AppError::Duplicate { .. } => "duplicate",
             AppError::Forbidden(_) => "forbidden",
+            AppError::DeskTokenRequired => "desk_token_required",
             AppError::Internal(_) => "internal",
         }
     }

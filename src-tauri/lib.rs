@@ -11,6 +11,7 @@ pub mod bench;
 pub mod calendar;
 pub mod checkin;
 pub mod demo;
+pub mod desk;
 pub mod error;
 pub mod forum;
 pub mod name_generator;

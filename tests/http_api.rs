@@ -17,6 +17,11 @@ pub struct Server {
 }
 
 pub fn start() -> Server {
+    start_with(false)
+}
+
+/// A server on a random loopback port; `lan`: in venue-network mode (desk tokens).
+pub fn start_with(lan: bool) -> Server {
     let db = temp_db();
     let core = core(&db);
     let std_listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -27,7 +32,7 @@ pub fn start() -> Server {
         let rt = tokio::runtime::Runtime::new().unwrap();
         rt.block_on(async move {
             let listener = tokio::net::TcpListener::from_std(std_listener).unwrap();
-            multaqa::adapters::http::serve(core, listener, async {
+            multaqa::adapters::http::serve(core, listener, lan, async {
                 let _ = stopped.await;
             })
             .await

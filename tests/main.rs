@@ -4,6 +4,7 @@ mod cli;
 mod common;
 mod forum_commands;
 mod http_api;
+mod lan_desks;
 mod migrations;
 mod people_checkin;
 mod tauri_mock;

@@ -66,3 +66,51 @@ fn forum_commands_through_tauri_ipc() {
     let err = get_ipc_response(&webview, request("no_such", json!({}))).expect_err("unknown");
     assert_eq!(err["code"], "unknown_command");
 }
+
+#[test]
+fn settings_switch_opens_and_closes_the_lan_server() {
+    let db = temp_db();
+    let app = multaqa::adapters::window::builder(mock_builder(), core(&db))
+        .build(mock_context(noop_assets()))
+        .unwrap();
+    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    let ask = |cmd: &str, body: Value| -> Value {
+        get_ipc_response(&webview, request(cmd, body))
+            .expect(cmd)
+            .deserialize()
+            .unwrap()
+    };
+    assert_eq!(ask("lan_status", json!({}))["enabled"], false);
+    let on = ask("lan_set", json!({ "enabled": true, "port": 0 }));
+    assert_eq!(on["enabled"], true);
+    let port = on["port"].as_u64().unwrap();
+    let health: Value = reqwest::blocking::get(format!("http://127.0.0.1:{port}/api/health"))
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(health["ok"], true);
+    // Another machine (simulated from 127.0.0.2) needs a desk token.
+    let remote = reqwest::blocking::Client::builder()
+        .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
+        .build()
+        .unwrap();
+    let r = remote
+        .post(format!("http://127.0.0.1:{port}/api/forum_list"))
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::UNAUTHORIZED);
+
+    let off = ask("lan_set", json!({ "enabled": false }));
+    assert_eq!(off["enabled"], false);
+    let mut closed = false;
+    for _ in 0..50 {
+        if std::net::TcpStream::connect(("127.0.0.1", port as u16)).is_err() {
+            closed = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(closed, "the server stops when switched off");
+}

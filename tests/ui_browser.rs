@@ -427,3 +427,93 @@ async fn chromium_desk_checks_in_by_scan_and_by_name() {
     wait_text(&c, "#desk-card.refused", "غير صحيح").await;
     c.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn chromium_imports_a_spreadsheet_with_mapping_and_rejects() {
+    let db = temp_db();
+    let (_server, url) = spawn_serve(&db);
+    let nid = |nine: &str| {
+        format!(
+            "{nine}{}",
+            multaqa::person::rules::luhn_check_digit(nine).unwrap()
+        )
+    };
+    let headers = ["الاسم", "السجل المدني", "رقم الجوال", "الفئة", "ملاحظات"]
+        .map(String::from)
+        .to_vec();
+    let rows = vec![
+        vec![
+            "هيفاء ناصر الحكمي".into(),
+            nid("108877665"),
+            "0551239876".into(),
+            "مستفيد".into(),
+            "".into(),
+        ],
+        vec![
+            "خالد".into(),
+            "".into(),
+            "0551239877".into(),
+            "مستفيد".into(),
+            "".into(),
+        ],
+        vec![
+            "منى سالم عواجي".into(),
+            "".into(),
+            "0561239878".into(),
+            "متطوعة؟".into(),
+            "".into(),
+        ],
+    ];
+    let file = db.dir.path().join("قائمة-المسجلين.xlsx");
+    std::fs::write(
+        &file,
+        multaqa::sheet::write_xlsx("المسجلون", &headers, &rows).unwrap(),
+    )
+    .unwrap();
+
+    let port = free_port();
+    let _driver = ChildGuard(
+        Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver"),
+    );
+    wait_for_port(port, WAIT);
+    let profile = tempfile::tempdir().unwrap();
+    let c = chromium_session(&profile, port).await;
+    c.goto(&format!("{url}/#/people")).await.unwrap();
+    wait_css(&c, "#import-people").await.click().await.unwrap();
+    wait_css(&c, "#import-file")
+        .await
+        .send_keys(file.to_str().unwrap())
+        .await
+        .unwrap();
+    let mapping = wait_text(&c, "#import-mapping", "السجل المدني").await;
+    assert!(mapping.contains("هيفاء ناصر الحكمي"), "{mapping}");
+    let chosen: Value = c
+        .execute(
+            "return [...document.querySelectorAll('#import-mapping select')].map(s => s.value)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        chosen,
+        json!(["full_name", "national_id", "mobile", "category", ""])
+    );
+    screenshot(&c, "chromium-import-mapping.png").await;
+    c.find(Locator::Css("#import-start"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let summary = wait_text(&c, "#import-summary", "استُورد").await;
+    assert!(summary.contains('1'), "{summary}");
+    let rejects = wait_text(&c, "#import-rejects", "ثنائيًا").await;
+    assert!(rejects.contains("الفئة «متطوعة؟» غير معروفة"), "{rejects}");
+    screenshot(&c, "chromium-import-report.png").await;
+    c.close().await.unwrap();
+}

@@ -29,10 +29,14 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Serve the UI and the HTTP API (loopback only).
+    /// Serve the UI and the HTTP API (loopback only, unless --lan).
     Serve {
-        #[arg(long, default_value = "127.0.0.1:8470")]
-        bind: SocketAddr,
+        /// Address to listen on (default 127.0.0.1:8470, or 0.0.0.0:8470 with --lan).
+        #[arg(long)]
+        bind: Option<SocketAddr>,
+        /// Open to the venue network: desks on other machines pair with a code and need a token.
+        #[arg(long)]
+        lan: bool,
     },
     /// Load the demo forum into the database (idempotent); `--remove` deletes demo data.
     Demo {
@@ -167,17 +171,30 @@ fn run(cli: Cli) -> Result<()> {
             }))
         }
         None => crate::adapters::window::run(Core::open_interactive(&path)?),
-        Some(Command::Serve { bind }) => {
+        Some(Command::Serve { bind, lan }) => {
             let core = Core::open_interactive(&path)?;
+            let bind = bind.unwrap_or_else(|| {
+                let ip = if lan { [0, 0, 0, 0] } else { [127, 0, 0, 1] };
+                SocketAddr::from((ip, 8470))
+            });
             let rt = tokio::runtime::Runtime::new()?;
             rt.block_on(async move {
-                let listener = crate::adapters::http::bind(bind).await?;
+                let listener = crate::adapters::http::bind(bind, lan).await?;
                 let addr = listener.local_addr()?;
-                println!("Multaqa serving on http://{addr}/");
+                if addr.ip().is_unspecified() {
+                    println!("Multaqa serving on http://127.0.0.1:{}/", addr.port());
+                } else {
+                    println!("Multaqa serving on http://{addr}/");
+                }
+                if lan {
+                    for url in crate::adapters::http::lan_urls(addr.port()) {
+                        println!("Desks on the venue network: {url}");
+                    }
+                }
                 let shutdown = async {
                     let _ = tokio::signal::ctrl_c().await;
                 };
-                crate::adapters::http::serve(core, listener, shutdown).await
+                crate::adapters::http::serve(core, listener, lan, shutdown).await
             })
         }
         Some(Command::Demo { remove }) => {

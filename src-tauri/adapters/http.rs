@@ -2,14 +2,17 @@
 //! window's `invoke`, `GET /api/health`, and the same `ui/` at `/` for browser desks.
 //! Errors: `{"error":{"code","message","fields"}}` with a 4xx/5xx status.
 //!
-//! Loopback only in this version. Even so it refuses requests whose `Host` is not its own
-//! address (DNS rebinding) and state-changing requests from a foreign `Origin` (CSRF).
+//! Loopback only by default. It refuses requests whose `Host` is not its own address (DNS
+//! rebinding) and state-changing requests from another `Origin` (CSRF). In LAN mode it also
+//! listens on the venue network: requests from other machines then need a desk token
+//! (`Authorization: Bearer …`, from pairing) or get 401 and change nothing, and a few
+//! host-only commands (managing desks, deleting forums, demo data) are refused to them.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{Path, Request, State};
+use axum::extract::{ConnectInfo, Path, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -31,6 +34,32 @@ const CSP: &str =
 struct AppState {
     core: Core,
     allowed_hosts: Arc<Vec<String>>,
+    port: u16,
+    lan: bool,
+}
+
+/// Commands only the host machine itself may run.
+const HOST_ONLY: &[&str] = &[
+    "desk_list",
+    "desk_create",
+    "desk_new_code",
+    "desk_revoke",
+    "forum_delete",
+    "demo_load",
+    "demo_remove",
+];
+
+/// Answered without a desk token in LAN mode: pairing itself.
+const WITHOUT_TOKEN: &[&str] = &["desk_pair"];
+
+/// Is the request from this machine (the host)? Only 127.0.0.1 and ::1 count: a desk on the
+/// network, or any other address, must present a token.
+fn from_host(peer: Option<SocketAddr>) -> bool {
+    match peer.map(|p| p.ip()) {
+        Some(std::net::IpAddr::V4(v4)) => v4 == std::net::Ipv4Addr::LOCALHOST,
+        Some(std::net::IpAddr::V6(v6)) => v6 == std::net::Ipv6Addr::LOCALHOST,
+        None => false,
+    }
 }
 
 fn status_for(e: &AppError) -> StatusCode {
@@ -39,6 +68,7 @@ fn status_for(e: &AppError) -> StatusCode {
         AppError::NotFound { .. } | AppError::UnknownCommand(_) => StatusCode::NOT_FOUND,
         AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
         AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+        AppError::DeskTokenRequired => StatusCode::UNAUTHORIZED,
         AppError::Duplicate { .. } => StatusCode::CONFLICT,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     }
@@ -59,6 +89,18 @@ fn allowed_hosts(addr: SocketAddr) -> Vec<String> {
     hosts
 }
 
+fn host_ok(st: &AppState, host: &str) -> bool {
+    if st.allowed_hosts.iter().any(|h| h == host) {
+        return true;
+    }
+    // On the venue network desks address the host by its IP: accept IP literals with our
+    // port (never names, which is what DNS rebinding needs).
+    st.lan
+        && host
+            .parse::<SocketAddr>()
+            .is_ok_and(|a| a.port() == st.port)
+}
+
 async fn guard(State(st): State<AppState>, req: Request, next: Next) -> Response {
     let host = req
         .headers()
@@ -70,26 +112,60 @@ async fn guard(State(st): State<AppState>, req: Request, next: Next) -> Response
                 .authority()
                 .map(|a| a.as_str().to_ascii_lowercase())
         });
-    if !host.as_ref().is_some_and(|h| st.allowed_hosts.contains(h)) {
+    let Some(host) = host.filter(|h| host_ok(&st, h)) else {
         return error_response(AppError::Forbidden(
             "عنوان الخادم في الطلب غير معروف؛ افتح البرنامج من عنوانه الصحيح".into(),
         ));
-    }
-    if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+    };
+    let reads_only = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if !reads_only {
         if let Some(origin) = req.headers().get(header::ORIGIN) {
-            let ok = origin
+            let same = origin
                 .to_str()
                 .ok()
                 .and_then(|o| o.strip_prefix("http://"))
-                .is_some_and(|o| {
-                    st.allowed_hosts
-                        .iter()
-                        .any(|h| h == &o.to_ascii_lowercase())
-                });
-            if !ok {
+                .is_some_and(|o| o.eq_ignore_ascii_case(&host));
+            if !same {
                 return error_response(AppError::Forbidden(
                     "رُفض الطلب لأنه صادر من صفحة أخرى غير صفحة البرنامج".into(),
                 ));
+            }
+        }
+    }
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0);
+    if st.lan && !from_host(peer) && !reads_only {
+        let command = req
+            .uri()
+            .path()
+            .strip_prefix("/api/")
+            .unwrap_or_default()
+            .to_string();
+        if HOST_ONLY.contains(&command.as_str()) {
+            return error_response(AppError::Forbidden(
+                "هذا الإجراء متاح على الجهاز الرئيس فقط".into(),
+            ));
+        }
+        if !WITHOUT_TOKEN.contains(&command.as_str()) {
+            let token = req
+                .headers()
+                .get(header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .unwrap_or_default()
+                .trim()
+                .to_string();
+            let core = st.core.clone();
+            let valid =
+                tokio::task::spawn_blocking(move || crate::desk::verify(&core.conn(), &token))
+                    .await;
+            match valid {
+                Ok(Ok(Some(_))) => {}
+                Ok(Ok(None)) => return error_response(AppError::DeskTokenRequired),
+                Ok(Err(e)) => return error_response(e),
+                Err(e) => return error_response(AppError::Internal(e.to_string())),
             }
         }
     }
@@ -149,11 +225,13 @@ async fn static_file(uri: Uri) -> Response {
     }
 }
 
-/// The router for a server reachable at `addr`.
-pub fn router(core: Core, addr: SocketAddr) -> Router {
+/// The router for a server reachable at `addr` (`lan`: also from the venue network).
+pub fn router(core: Core, addr: SocketAddr, lan: bool) -> Router {
     let st = AppState {
         core,
         allowed_hosts: Arc::new(allowed_hosts(addr)),
+        port: addr.port(),
+        lan,
     };
     Router::new()
         .route("/api/health", get(health))
@@ -163,25 +241,40 @@ pub fn router(core: Core, addr: SocketAddr) -> Router {
         .with_state(st)
 }
 
-/// Binds a loopback address (refusing any other in this version).
-pub async fn bind(addr: SocketAddr) -> Result<TcpListener> {
-    if !addr.ip().is_loopback() {
+/// Binds the server's address: loopback only, unless `lan`.
+pub async fn bind(addr: SocketAddr, lan: bool) -> Result<TcpListener> {
+    if !lan && !addr.ip().is_loopback() {
         return Err(AppError::Forbidden(format!(
-            "لا يُسمح بتشغيل الخادم إلا على عنوان محلي (127.0.0.1)، والعنوان المطلوب {addr}"
+            "لا يُسمح بتشغيل الخادم إلا على عنوان محلي (127.0.0.1) ما لم يُفعَّل وضع الشبكة (--lan)، والعنوان المطلوب {addr}"
         )));
     }
     Ok(TcpListener::bind(addr).await?)
 }
 
-/// Serves until `shutdown` resolves.
+/// Serves until `shutdown` resolves. `lan`: accept desks from the venue network (with tokens).
 pub async fn serve(
     core: Core,
     listener: TcpListener,
+    lan: bool,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
     let addr = listener.local_addr()?;
-    axum::serve(listener, router(core, addr))
+    let app = router(core, addr, lan).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await?;
     Ok(())
+}
+
+/// This machine's IPv4 addresses on the venue network, for desks to open.
+pub fn lan_urls(port: u16) -> Vec<String> {
+    if_addrs::get_if_addrs()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|i| !i.is_loopback())
+        .filter_map(|i| match i.ip() {
+            std::net::IpAddr::V4(v4) => Some(format!("http://{v4}:{port}/")),
+            std::net::IpAddr::V6(_) => None,
+        })
+        .collect()
 }

@@ -124,6 +124,21 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE UNIQUE INDEX checkin_once_per_day ON checkin(person_id, day) WHERE undone_at IS NULL;
     CREATE INDEX checkin_forum_day ON checkin(forum_id, day, at);
     "#,
+    // 4: registration desks on the venue network: pairing codes and revocable tokens.
+    r#"
+    CREATE TABLE desk (
+        id              INTEGER PRIMARY KEY,
+        name            TEXT NOT NULL CHECK (length(trim(name)) > 0),
+        pairing_code    TEXT,
+        pairing_expires TEXT,
+        token_hash      TEXT UNIQUE,
+        created_at      TEXT NOT NULL,
+        paired_at       TEXT,
+        last_seen_at    TEXT,
+        revoked_at      TEXT
+    );
+    CREATE UNIQUE INDEX desk_pairing_code ON desk(pairing_code) WHERE pairing_code IS NOT NULL;
+    "#,
 ];
 
 pub fn latest() -> i64 {

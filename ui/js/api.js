@@ -13,6 +13,12 @@ export class ApiError extends Error {
 
 const tauri = window.__TAURI__ && window.__TAURI__.core;
 
+/** A desk on the venue network keeps its token (from pairing) here. */
+export const TOKEN_KEY = 'multaqa.deskToken';
+
+/** Is this the host machine itself (the app window, or a browser on the same machine)? */
+export const onHost = Boolean(tauri) || ['127.0.0.1', 'localhost', '[::1]'].includes(location.hostname);
+
 function toApiError(e) {
   if (e instanceof ApiError) return e;
   if (e && typeof e === 'object' && 'message' in e) return new ApiError(e);
@@ -28,16 +34,22 @@ export async function call(command, args = {}) {
     }
   }
   let res;
+  const headers = { 'Content-Type': 'application/json' };
+  const token = localStorage.getItem(TOKEN_KEY);
+  if (token) headers.Authorization = `Bearer ${token}`;
   try {
     res = await fetch(`/api/${encodeURIComponent(command)}`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers,
       body: JSON.stringify(args),
     });
   } catch (e) {
     throw new ApiError({ code: 'offline', message: 'تعذر الاتصال بالخادم؛ تحقق من الشبكة' });
   }
   const body = await res.json().catch(() => null);
+  if (res.status === 401 && body && body.error && body.error.code === 'desk_token_required') {
+    window.dispatchEvent(new CustomEvent('multaqa:pair-required'));
+  }
   if (!res.ok) {
     throw toApiError((body && body.error) || { code: 'http', message: `تعذر تنفيذ الطلب (${res.status})` });
   }

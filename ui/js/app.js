@@ -7,6 +7,7 @@ import * as forums from './screens/forums.js';
 import * as people from './screens/people.js';
 import * as settings from './screens/settings.js';
 import { errorBox } from './dom.js';
+import { renderPairing } from './screens/pairing.js';
 import { refreshForums, onForumChange } from './forum-context.js';
 
 const routes = [
@@ -54,6 +55,16 @@ async function route() {
 }
 
 onForumChange(() => route());
+window.addEventListener('multaqa:pair-required', () => {
+  if (document.getElementById('pairing')) return;
+  current++;
+  if (typeof cleanup === 'function') cleanup();
+  cleanup = null;
+  document.body.classList.add('fullscreen');
+  const view = document.createElement('div');
+  document.getElementById('view').replaceChildren(view);
+  renderPairing(view);
+});
 window.addEventListener('hashchange', route);
 route();
 call('app_info')

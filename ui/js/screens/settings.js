@@ -1,5 +1,5 @@
 // Settings (الإعدادات): about this installation, and the demo data.
-import { call } from '../api.js';
+import { call, transport, onHost } from '../api.js';
 import { h, toast, confirmDialog } from '../dom.js';
 
 export async function render(view) {
@@ -15,15 +15,74 @@ export async function render(view) {
           h('p', {}, 'لا توجد بيانات تجريبية. يمكنك تحميل ملتقى تجريبي كامل للتجربة والتدريب.'),
           h('button.btn', { type: 'button', id: 'demo-load', onclick: loadDemo }, 'تحميل البيانات التجريبية'),
         ]);
-  view.append(
+  const lan = transport === 'tauri' ? await lanSection() : null;
+  const desks = onHost ? await desksSection() : null;
+  view.append(...[
     h('header.page-head', {}, h('h1', {}, 'الإعدادات')),
+    lan,
+    desks,
     h('section.card', {},
       h('h2', {}, 'عن البرنامج'),
       h('dl.facts', {},
         h('dt', {}, 'الإصدار'), h('dd', { dir: 'ltr' }, info.version),
         h('dt', {}, 'ملف قاعدة البيانات'), h('dd', { dir: 'ltr' }, h('code', {}, info.db_path)),
         h('dt', {}, 'إصدار مخطط البيانات'), h('dd', {}, String(info.schema_version)))),
-    demoSection);
+    demoSection,
+  ].filter(Boolean));
+
+  async function lanSection() {
+    const status = await call('lan_status');
+    const toggle = h('input', { type: 'checkbox', id: 'lan-toggle', checked: status.enabled });
+    const info = h('div', { id: 'lan-info' });
+    const paint = (s) => info.replaceChildren(s.enabled
+      ? h('p', {}, 'افتح أحد هذه العناوين في متصفح كل منصة: ', s.urls.length
+        ? s.urls.map((u) => h('code', { dir: 'ltr' }, u)) : h('code', { dir: 'ltr' }, `http://<عنوان هذا الجهاز>:${s.port}/`))
+      : h('p.hint', {}, 'مغلق: لا يصل إلى البرنامج إلا هذا الجهاز.'));
+    paint(status);
+    toggle.addEventListener('change', async () => {
+      try {
+        paint(await call('lan_set', { enabled: toggle.checked }));
+      } catch (e) {
+        toggle.checked = !toggle.checked;
+        toast(e.message, 'error');
+      }
+    });
+    return h('section.card', { id: 'lan-section' },
+      h('h2', {}, 'العمل على شبكة المقر'),
+      h('label.check', {}, toggle, 'السماح لمنصات التسجيل في الشبكة بالاتصال بهذا الجهاز'),
+      h('p.hint', {}, 'كل منصة تحتاج رمز اقتران مرة واحدة، ويمكن إلغاء اقترانها في أي وقت.'),
+      info);
+  }
+
+  async function desksSection() {
+    const list = h('tbody');
+    const name = h('input', { type: 'text', id: 'desk-new-name', placeholder: 'منصة 2', 'aria-label': 'اسم المنصة' });
+    const add = h('button.btn.primary', { type: 'button', id: 'desk-add' }, 'إضافة منصة');
+    const paint = async () => {
+      const desks = await call('desk_list');
+      list.replaceChildren(...(desks.length ? desks.map((d) => h('tr', {},
+        h('td.name', {}, d.name),
+        h('td', {}, d.revoked ? h('span.chip', { style: '--chip:#b3261e' }, 'أُلغي اقترانها')
+          : d.paired ? h('span.chip', { style: '--chip:#0b6b4a' }, 'مقترنة')
+            : h('span', {}, 'رمز الاقتران: ', h('strong.pair-code', { dir: 'ltr' }, d.pairing_code))),
+        h('td.row-actions', {},
+          h('button.btn.small', { type: 'button', onclick: async () => { await call('desk_new_code', { id: d.id }); paint(); } }, 'رمز جديد'),
+          d.revoked ? null : h('button.btn.small.danger-outline', { type: 'button', onclick: async () => { await call('desk_revoke', { id: d.id }); paint(); } }, 'إلغاء الاقتران'))))
+        : [h('tr', {}, h('td.empty-row', { colspan: 3 }, 'لا توجد منصات بعد. أضف منصة لكل جهاز تسجيل في المقر.'))]));
+    };
+    add.addEventListener('click', async () => {
+      try {
+        await call('desk_create', { name: name.value });
+        name.value = '';
+        paint();
+      } catch (e) { toast(e.message, 'error'); }
+    });
+    await paint();
+    return h('section.card', { id: 'desks-section' },
+      h('h2', {}, 'منصات التسجيل'),
+      h('div.toolbar', {}, name, add),
+      h('table.data', { id: 'desk-table' }, h('tbody', {}), list));
+  }
 
   async function removeDemo() {
     const ok = await confirmDialog('حذف البيانات التجريبية', 'سيُحذف الملتقى التجريبي وكل بياناته. بياناتك الفعلية لا تتأثر.', 'حذف');
