@@ -141,16 +141,32 @@ fn foreign_origin_and_foreign_host_are_refused_and_change_nothing() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 
-    // Our own origin, under either loopback name, is fine.
-    for origin in [
-        s.base.clone(),
-        format!("http://localhost:{}", s.addr.port()),
+    // Our own origin, under either loopback name, is fine; another loopback name is another
+    // origin and is refused.
+    let port = s.addr.port();
+    for (host, origin, ok) in [
+        (format!("127.0.0.1:{port}"), s.base.clone(), true),
+        (
+            format!("localhost:{port}"),
+            format!("http://localhost:{port}"),
+            true,
+        ),
+        (
+            format!("127.0.0.1:{port}"),
+            format!("http://localhost:{port}"),
+            false,
+        ),
     ] {
         let r = Client::new()
             .post(format!("{}/api/forum_list", s.base))
+            .header("Host", host)
             .header("Origin", origin)
             .send()
             .unwrap();
+        if !ok {
+            assert_eq!(r.status(), StatusCode::FORBIDDEN);
+            continue;
+        }
         assert_eq!(r.status(), StatusCode::OK);
         assert_eq!(
             r.json::<Value>().unwrap(),
