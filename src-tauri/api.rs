@@ -46,6 +46,7 @@ pub const COMMANDS: &[&str] = &[
     "person_import_start",
     "person_import_rejects_xlsx",
     "job_status",
+    "category_save",
     "desk_list",
     "desk_create",
     "desk_new_code",
@@ -168,6 +169,16 @@ struct ImportArgs {
 struct RejectsArgs {
     headers: Vec<String>,
     rejects: Vec<person::import::Reject>,
+}
+
+#[derive(Deserialize)]
+struct CategoryArgs {
+    #[serde(default)]
+    code: Option<String>,
+    #[serde(default)]
+    label_ar: String,
+    #[serde(default)]
+    color: String,
 }
 
 #[derive(Deserialize)]
@@ -305,6 +316,15 @@ pub fn call(core: &Core, command: &str, a: Value) -> Result<Value> {
             }))
         }
         "job_status" => out(core.job_status(&args::<JobArgs>(a)?.job_id)?),
+        "category_save" => {
+            let a: CategoryArgs = args(a)?;
+            out(person::save_category(
+                &core.conn(),
+                a.code.as_deref(),
+                &a.label_ar,
+                &a.color,
+            )?)
+        }
         "desk_list" => out(desk::list(&core.conn())?),
         "desk_create" => out(desk::create(&core.conn(), &args::<NameArgs>(a)?.name)?),
         "desk_new_code" => out(desk::new_pairing_code(&core.conn(), args::<Id>(a)?.id)?),

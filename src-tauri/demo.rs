@@ -95,13 +95,15 @@ pub fn load(conn: &mut Connection) -> Result<i64> {
 fn add_people_and_checkins(tx: &Connection, forum: &forum::Forum) -> Result<()> {
     let mut rng = Rng::new(1441);
     let mut ids = Vec::with_capacity(DEMO_PEOPLE);
+    let mut registrar = person::Registrar::new(tx, forum.id)?;
     while ids.len() < DEMO_PEOPLE {
-        match person::insert(tx, forum.id, &name_generator::person(&mut rng)) {
+        match registrar.insert(tx, &name_generator::person(&mut rng)) {
             Ok(id) => ids.push(id),
             Err(AppError::Duplicate { .. }) => continue,
             Err(e) => return Err(e),
         }
     }
+    registrar.finish(tx)?;
     let mut stmt = tx.prepare("INSERT INTO checkin(uuid, forum_id, person_id, day, desk, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?;
     for (day_index, share) in DEMO_ATTENDANCE.iter().enumerate() {
         let Some(day) = forum.days.get(day_index) else {
@@ -168,6 +170,11 @@ mod tests {
             day1.by_hour
         );
         assert_eq!(person::offices(&conn, a).unwrap().len(), 15);
+        // Demo people are in the name index: a family name finds them mid-name.
+        let some = person::list(&conn, a, None, 0, 1).unwrap().people.remove(0);
+        let family = some.full_name.rsplit(' ').next().unwrap().to_string();
+        let found = person::search::search(&conn, a, &family, 200).unwrap();
+        assert!(found.iter().any(|p| p.id == some.id), "{family}");
         assert_eq!(status(&conn).unwrap().forum_ids, vec![a]);
         assert_eq!(remove(&conn).unwrap(), 1);
         assert!(!status(&conn).unwrap().present);

@@ -40,6 +40,7 @@ struct AppState {
 
 /// Commands only the host machine itself may run.
 const HOST_ONLY: &[&str] = &[
+    "category_save",
     "desk_list",
     "desk_create",
     "desk_new_code",

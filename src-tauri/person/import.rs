@@ -6,7 +6,7 @@
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
-use super::{insert, PersonInput};
+use super::{PersonInput, Registrar};
 use crate::error::{AppError, Result};
 use crate::sheet::{self, Table};
 use crate::text;
@@ -218,17 +218,8 @@ pub fn import(
 ) -> Result<Report> {
     check_mapping(&table.headers, mapping)?;
     let total = table.rows.len();
-    let mut tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let exists: bool = tx.query_row(
-        "SELECT EXISTS(SELECT 1 FROM forum WHERE id = ?1)",
-        [forum_id],
-        |r| r.get(0),
-    )?;
-    if !exists {
-        return Err(AppError::NotFound {
-            what: "الملتقى"
-        });
-    }
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let mut registrar = Registrar::new(&tx, forum_id)?;
     let mut report = Report {
         imported: 0,
         rejected: 0,
@@ -244,14 +235,14 @@ pub fn import(
             continue; // empty rows are not data
         }
         let input = row_input(mapping, row);
-        let sp = tx.savepoint()?;
-        match insert(&sp, forum_id, &input) {
+        // No savepoint per row: a row is validated and checked for duplicates before anything
+        // is written, so a refused row writes nothing; a database error aborts the whole
+        // import. (A savepoint per row would also make the search index flush on every row.)
+        match registrar.insert(&tx, &input) {
             Ok(_) => {
-                sp.commit()?;
                 report.imported += 1;
             }
             Err(e @ (AppError::Validation(_) | AppError::Duplicate { .. })) => {
-                drop(sp);
                 let reason = match &e {
                     AppError::Validation(fields) => fields
                         .iter()
@@ -274,6 +265,7 @@ pub fn import(
             Err(e) => return Err(e),
         }
     }
+    registrar.finish(&tx)?;
     tx.commit()?;
     progress(total, total);
     Ok(report)

@@ -5,6 +5,8 @@ pub mod import;
 pub mod rules;
 pub mod search;
 
+use std::collections::HashMap;
+
 use chrono::Utc;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
@@ -107,24 +109,37 @@ struct Valid {
     source: &'static str,
 }
 
-/// Finds a category by code or Arabic label.
-fn category_code(conn: &Connection, given: &str) -> Result<Option<String>> {
-    let key = text::search_key(given);
-    if key.is_empty() {
-        return Ok(None);
+/// The categories by code and by normalised Arabic label, loaded once per operation.
+pub(crate) struct CategoryIndex(Vec<(String, String)>);
+
+impl CategoryIndex {
+    pub(crate) fn load(conn: &Connection) -> Result<Self> {
+        let mut stmt = conn.prepare_cached("SELECT code, label_ar FROM category")?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    text::search_key(&r.get::<_, String>(1)?),
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(CategoryIndex(rows))
     }
-    let mut stmt = conn.prepare_cached("SELECT code, label_ar FROM category")?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-    for row in rows {
-        let (code, label) = row?;
-        if code == key || text::search_key(&label) == key {
-            return Ok(Some(code));
+
+    /// A category by its code or its Arabic label (any spelling).
+    fn find(&self, given: &str) -> Option<String> {
+        let key = text::search_key(given);
+        if key.is_empty() {
+            return None;
         }
+        self.0
+            .iter()
+            .find(|(code, label)| *code == key || *label == key)
+            .map(|(c, _)| c.clone())
     }
-    Ok(None)
 }
 
-fn validate(conn: &Connection, input: &PersonInput) -> Result<Valid> {
+fn validate(categories: &CategoryIndex, input: &PersonInput) -> Result<Valid> {
     let mut errors = Vec::new();
     let mut take = |field: &str, r: std::result::Result<String, String>| match r {
         Ok(v) => Some(v),
@@ -157,7 +172,7 @@ fn validate(conn: &Connection, input: &PersonInput) -> Result<Valid> {
             None
         }
     };
-    let category = match category_code(conn, &input.category)? {
+    let category = match categories.find(&input.category) {
         Some(c) => Some(c),
         None if text::clean(&input.category).is_empty() => {
             errors.push(FieldError::new("category", "اختر الفئة"));
@@ -282,21 +297,19 @@ fn find_duplicate(
     let mut found: Option<(i64, String, String, bool)> = None;
     if let Some(nid) = &v.national_id {
         found = conn
-            .query_row(
-                "SELECT id, full_name, badge_code FROM person WHERE forum_id = ?1 AND national_id = ?2 AND id <> ?3",
-                params![forum_id, nid, except],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, true)),
-            )
+            .prepare_cached("SELECT id, full_name, badge_code FROM person WHERE forum_id = ?1 AND national_id = ?2 AND id <> ?3")?
+            .query_row(params![forum_id, nid, except], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, true)))
             .optional()?;
     }
     if let (None, Some(mobile)) = (&found, &v.mobile) {
         found = conn
-            .query_row(
+            .prepare_cached(
                 "SELECT id, full_name, badge_code FROM person
                   WHERE forum_id = ?1 AND mobile = ?2 AND name_key = ?3 AND id <> ?4 LIMIT 1",
-                params![forum_id, mobile, v.name_key, except],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, false)),
-            )
+            )?
+            .query_row(params![forum_id, mobile, v.name_key, except], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, false))
+            })
             .optional()?;
     }
     Ok(found.map(|(id, name, code, same_id)| AppError::Duplicate {
@@ -309,17 +322,12 @@ fn find_duplicate(
     }))
 }
 
-fn office_id(conn: &Connection, forum_id: i64, office: Option<&str>) -> Result<Option<i64>> {
-    let Some(name) = office else { return Ok(None) };
-    conn.execute(
-        "INSERT INTO office(forum_id, name_ar) VALUES (?1, ?2) ON CONFLICT(forum_id, name_ar) DO NOTHING",
-        params![forum_id, name],
-    )?;
-    Ok(Some(conn.query_row(
-        "SELECT id FROM office WHERE forum_id = ?1 AND name_ar = ?2",
-        params![forum_id, name],
-        |r| r.get(0),
-    )?))
+fn office_id(conn: &Connection, forum_id: i64, name: &str) -> Result<i64> {
+    conn.prepare_cached("INSERT INTO office(forum_id, name_ar) VALUES (?1, ?2) ON CONFLICT(forum_id, name_ar) DO NOTHING")?
+        .execute(params![forum_id, name])?;
+    Ok(conn
+        .prepare_cached("SELECT id FROM office WHERE forum_id = ?1 AND name_ar = ?2")?
+        .query_row(params![forum_id, name], |r| r.get(0))?)
 }
 
 fn ensure_forum(conn: &Connection, forum_id: i64) -> Result<()> {
@@ -341,31 +349,73 @@ fn now() -> String {
     Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-/// Registers a person inside an open transaction (imports call this once per row).
-pub(crate) fn insert(conn: &Connection, forum_id: i64, input: &PersonInput) -> Result<i64> {
-    let v = validate(conn, input)?;
-    if let Some(dup) = find_duplicate(conn, forum_id, &v, None)? {
-        return Err(dup);
+/// Registers people into one forum inside an open transaction. What does not change from one
+/// person to the next (categories, offices) is looked up once, so imports stay fast.
+pub(crate) struct Registrar {
+    forum_id: i64,
+    categories: CategoryIndex,
+    offices: HashMap<String, i64>,
+    /// Row ids inserted so far (contiguous: the transaction holds the write lock).
+    inserted: Option<(i64, i64)>,
+}
+
+impl Registrar {
+    pub(crate) fn new(conn: &Connection, forum_id: i64) -> Result<Self> {
+        ensure_forum(conn, forum_id)?;
+        Ok(Registrar {
+            forum_id,
+            categories: CategoryIndex::load(conn)?,
+            offices: HashMap::new(),
+            inserted: None,
+        })
     }
-    let office = office_id(conn, forum_id, v.office.as_deref())?;
-    let ts = now();
-    for _ in 0..20 {
-        let code = badge_code::generate();
-        let taken: bool = conn.query_row(
-            "SELECT EXISTS(SELECT 1 FROM person WHERE forum_id = ?1 AND badge_code = ?2)",
-            params![forum_id, code],
-            |r| r.get(0),
-        )?;
-        if taken {
-            continue;
+
+    /// Adds everyone inserted to the name search index, in one statement. Call before commit.
+    pub(crate) fn finish(self, conn: &Connection) -> Result<()> {
+        if let Some((first, last)) = self.inserted {
+            conn.prepare_cached(
+                "INSERT INTO person_fts(rowid, name_key)
+                 SELECT id, name_key FROM person WHERE id BETWEEN ?1 AND ?2 AND forum_id = ?3",
+            )?
+            .execute(params![first, last, self.forum_id])?;
         }
-        conn.execute(
+        Ok(())
+    }
+
+    /// Validates, refuses duplicates, and inserts one person with a new badge code.
+    pub(crate) fn insert(&mut self, conn: &Connection, input: &PersonInput) -> Result<i64> {
+        let v = validate(&self.categories, input)?;
+        if let Some(dup) = find_duplicate(conn, self.forum_id, &v, None)? {
+            return Err(dup);
+        }
+        let office = match v.office.as_deref() {
+            None => None,
+            Some(name) => match self.offices.get(name) {
+                Some(id) => Some(*id),
+                None => {
+                    let id = office_id(conn, self.forum_id, name)?;
+                    self.offices.insert(name.to_string(), id);
+                    Some(id)
+                }
+            },
+        };
+        let ts = now();
+        let mut taken = conn.prepare_cached(
+            "SELECT EXISTS(SELECT 1 FROM person WHERE forum_id = ?1 AND badge_code = ?2)",
+        )?;
+        let mut insert = conn.prepare_cached(
             "INSERT INTO person(forum_id, uuid, full_name, name_key, name_en, national_id, mobile, gender, category,
                                 needs_wheelchair, needs_sign, needs_companion, needs_other, office_id, source,
                                 badge_code, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17)",
-            params![
-                forum_id,
+        )?;
+        for _ in 0..20 {
+            let code = badge_code::generate();
+            if taken.query_row(params![self.forum_id, code], |r| r.get::<_, bool>(0))? {
+                continue;
+            }
+            insert.execute(params![
+                self.forum_id,
                 uuid::Uuid::new_v4().to_string(),
                 v.full_name,
                 v.name_key,
@@ -382,17 +432,23 @@ pub(crate) fn insert(conn: &Connection, forum_id: i64, input: &PersonInput) -> R
                 v.source,
                 code,
                 ts
-            ],
-        )?;
-        return Ok(conn.last_insert_rowid());
+            ])?;
+            let id = conn.last_insert_rowid();
+            self.inserted = Some(match self.inserted {
+                Some((first, _)) => (first, id),
+                None => (id, id),
+            });
+            return Ok(id);
+        }
+        Err(AppError::Internal("تعذر توليد رمز بطاقة فريد".into()))
     }
-    Err(AppError::Internal("تعذر توليد رمز بطاقة فريد".into()))
 }
 
 pub fn create(conn: &mut Connection, forum_id: i64, input: &PersonInput) -> Result<Person> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    ensure_forum(&tx, forum_id)?;
-    let id = insert(&tx, forum_id, input)?;
+    let mut registrar = Registrar::new(&tx, forum_id)?;
+    let id = registrar.insert(&tx, input)?;
+    registrar.finish(&tx)?;
     tx.commit()?;
     get(conn, id)
 }
@@ -400,7 +456,7 @@ pub fn create(conn: &mut Connection, forum_id: i64, input: &PersonInput) -> Resu
 pub fn update(conn: &mut Connection, id: i64, input: &PersonInput) -> Result<Person> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let current = get(&tx, id)?;
-    let mut v = validate(&tx, input)?;
+    let mut v = validate(&CategoryIndex::load(&tx)?, input)?;
     if input.source.is_none() {
         v.source = match current.source.as_str() {
             "import" => "import",
@@ -411,7 +467,10 @@ pub fn update(conn: &mut Connection, id: i64, input: &PersonInput) -> Result<Per
     if let Some(dup) = find_duplicate(&tx, current.forum_id, &v, Some(id))? {
         return Err(dup);
     }
-    let office = office_id(&tx, current.forum_id, v.office.as_deref())?;
+    let office = match v.office.as_deref() {
+        Some(name) => Some(office_id(&tx, current.forum_id, name)?),
+        None => None,
+    };
     tx.execute(
         "UPDATE person SET full_name = ?2, name_key = ?3, name_en = ?4, national_id = ?5, mobile = ?6, gender = ?7,
                 category = ?8, needs_wheelchair = ?9, needs_sign = ?10, needs_companion = ?11, needs_other = ?12,
@@ -495,6 +554,75 @@ pub fn categories(conn: &Connection) -> Result<Vec<Category>> {
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
+}
+
+/// Adds a category (no `code`) or renames/recolours one. The list is the same for every forum.
+pub fn save_category(
+    conn: &Connection,
+    code: Option<&str>,
+    label: &str,
+    color: &str,
+) -> Result<Category> {
+    let label = text::clean(label);
+    let mut errors = Vec::new();
+    if label.is_empty() || text::char_len(&label) > 40 {
+        errors.push(FieldError::new(
+            "label_ar",
+            "اسم الفئة مطلوب، بحد أقصى 40 حرفًا",
+        ));
+    }
+    let color = color.trim().to_lowercase();
+    let hex_ok = color.len() == 7
+        && color.starts_with('#')
+        && color[1..].chars().all(|c| c.is_ascii_hexdigit());
+    if !hex_ok {
+        errors.push(FieldError::new("color", "اللون يُكتب بالصيغة ‎#RRGGBB"));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let taken: Option<String> = conn
+        .query_row(
+            "SELECT code FROM category WHERE label_ar = ?1 AND code IS NOT ?2",
+            params![label, code],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if taken.is_some() {
+        return Err(AppError::field(
+            "label_ar",
+            &format!("الفئة «{label}» موجودة"),
+        ));
+    }
+    let code = match code {
+        Some(c) => {
+            if conn.execute(
+                "UPDATE category SET label_ar = ?2, color = ?3 WHERE code = ?1",
+                params![c, label, color],
+            )? == 0
+            {
+                return Err(AppError::NotFound { what: "الفئة" });
+            }
+            c.to_string()
+        }
+        None => {
+            let n: i64 = conn.query_row("SELECT count(*) + 1 FROM category", [], |r| r.get(0))?;
+            let code = format!(
+                "custom_{n}_{}",
+                &uuid::Uuid::new_v4().simple().to_string()[..6]
+            );
+            conn.execute(
+                "INSERT INTO category(code, label_ar, color, position) VALUES (?1, ?2, ?3, (SELECT coalesce(max(position), 0) + 1 FROM category))",
+                params![code, label, color],
+            )?;
+            code
+        }
+    };
+    Ok(Category {
+        code,
+        label_ar: label,
+        color,
+    })
 }
 
 pub fn offices(conn: &Connection, forum_id: i64) -> Result<Vec<String>> {
@@ -596,6 +724,36 @@ mod tests {
         let e = create(&mut conn, forum, &input("محمد علي", "", "")).unwrap_err();
         assert_eq!(e.fields()[0].message, "أدخل رقم الهوية أو رقم الجوال");
         assert_eq!(list(&conn, forum, None, 0, 50).unwrap().total, 0);
+    }
+
+    #[test]
+    fn categories_are_editable_and_usable_at_once() {
+        let (_d, store, forum) = setup();
+        let mut conn = store.conn();
+        let c = save_category(&conn, None, " طالب جامعي ", "#1F5FA8").unwrap();
+        assert_eq!(c.label_ar, "طالب جامعي");
+        assert_eq!(c.color, "#1f5fa8");
+        let mut i = input("سعد علي", &id("101234567"), "");
+        i.category = "طالب جامعي".into();
+        assert_eq!(create(&mut conn, forum, &i).unwrap().category, c.code);
+        save_category(&conn, Some("visitor"), "زائر عام", "#5b6660").unwrap();
+        assert!(categories(&conn)
+            .unwrap()
+            .iter()
+            .any(|k| k.label_ar == "زائر عام"));
+        assert_eq!(
+            save_category(&conn, None, "زائر عام", "#000000")
+                .unwrap_err()
+                .code(),
+            "validation"
+        );
+        assert_eq!(
+            save_category(&conn, None, "جديدة", "red")
+                .unwrap_err()
+                .fields()[0]
+                .field,
+            "color"
+        );
     }
 
     #[test]

@@ -92,14 +92,29 @@ pub fn search(conn: &Connection, forum_id: i64, q: &str, limit: usize) -> Result
     )?;
     push_unique(&mut out, starts, limit);
     if out.len() < limit && key.chars().count() >= 3 {
-        // Substring anywhere in the name, through the trigram index.
-        let phrase = format!("\"{}\"", key.replace('"', "\"\""));
-        let contains = query(
-            conn,
-            "p.id IN (SELECT rowid FROM person_fts WHERE person_fts MATCH ?2) AND p.forum_id = ?1",
-            params![forum_id, phrase],
-            limit + out.len(),
-        )?;
+        // Substring anywhere in the name: the trigram index finds the names that contain every
+        // word of the query (AND of the words lets FTS5 skip through its lists), then the whole
+        // key must occur in the name. Driven from the index so LIMIT stops the scan early.
+        let words: Vec<String> = key
+            .split(' ')
+            .filter(|w| w.chars().count() >= 3)
+            .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
+            .collect();
+        let phrase = if words.is_empty() {
+            format!("\"{}\"", key.replace('"', "\"\""))
+        } else {
+            words.join(" AND ")
+        };
+        let mut stmt = conn.prepare_cached(&format!(
+            "{PERSON_SELECT} JOIN person_fts ON person_fts.rowid = p.id
+              WHERE person_fts MATCH ?2 AND p.forum_id = ?1 AND instr(p.name_key, ?3) > 0 LIMIT ?4"
+        ))?;
+        let contains = stmt
+            .query_map(
+                params![forum_id, phrase, key, (limit + out.len()) as i64],
+                from_row,
+            )?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         push_unique(&mut out, contains, limit);
     }
     Ok(out)

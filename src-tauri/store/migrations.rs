@@ -99,9 +99,8 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE VIRTUAL TABLE person_fts USING fts5(
         name_key, content = 'person', content_rowid = 'id', tokenize = 'trigram'
     );
-    CREATE TRIGGER person_fts_insert AFTER INSERT ON person BEGIN
-        INSERT INTO person_fts(rowid, name_key) VALUES (new.id, new.name_key);
-    END;
+    -- New people enter person_fts in bulk (person::Registrar::finish): an insert trigger would
+    -- make FTS5 flush its buffer on every row. Deletes and renames keep it in step here.
     CREATE TRIGGER person_fts_delete AFTER DELETE ON person BEGIN
         INSERT INTO person_fts(person_fts, rowid, name_key) VALUES ('delete', old.id, old.name_key);
     END;

@@ -175,7 +175,15 @@ export async function render(view) {
       }
     }
     if (!outcome) {
-      showCard('refused', 'لم يُحفظ الحضور', 'انقطع الاتصال؛ تحقق من الشبكة ثم امسح البطاقة مرة أخرى.');
+      // Keep it: the same UUID is sent when the host is back, so it can never count twice.
+      if (target.code) {
+        queue.push(req);
+        saveQueue();
+        clearScan();
+        showCard('already', 'حُفظ محليًا — سيُرسل عند عودة الاتصال', `الرمز ${target.code}. تابع المسح؛ لا حاجة لإعادة هذه البطاقة.`);
+      } else {
+        showCard('refused', 'لم يُحفظ الحضور', 'انقطع الاتصال؛ تحقق من الشبكة ثم حاول مرة أخرى.');
+      }
       return null;
     }
     if (keepOnInvalid && outcome.reason === 'invalid_code') return 'fallback';
@@ -184,6 +192,7 @@ export async function render(view) {
     const p = outcome.person;
     if (outcome.status === 'checked_in') {
       showCard('ok', 'تم تسجيل الحضور ✓', null, p, outcome.checkin);
+      card.append(undoControl(outcome.checkin));
     } else if (outcome.status === 'already') {
       showCard('already', outcome.message, null, p);
     } else {
@@ -214,6 +223,35 @@ export async function render(view) {
     ].filter(Boolean));
   }
 
+  /** «تراجع»: undo the check-in just made (wrong person scanned …); a reason is required. */
+  function undoControl(rec) {
+    const box = h('div.undo', {});
+    const start = h('button.btn.small', { type: 'button', id: 'undo-checkin' }, 'تراجع عن هذا التسجيل');
+    start.addEventListener('click', () => {
+      const reason = h('input', { type: 'text', id: 'undo-reason', placeholder: 'سبب التراجع (مطلوب)', 'aria-label': 'سبب التراجع' });
+      const confirm = h('button.btn.small.danger', { type: 'submit' }, 'تأكيد التراجع');
+      const form = h('form.undo-form', {}, reason, confirm);
+      form.addEventListener('submit', async (ev) => {
+        ev.preventDefault();
+        try {
+          await call('checkin_undo', { uuid: rec.uuid, reason: reason.value, by: deskName.value });
+          const c = await call('desk_context', { forum_id: forumId });
+          count.textContent = String(c.counts[day - 1] ?? 0);
+          showCard('idle', 'أُلغي تسجيل الحضور', `السبب: ${reason.value.trim()}`);
+          scan.focus();
+        } catch (e) {
+          reason.setAttribute('aria-invalid', 'true');
+          reason.placeholder = e.message;
+          reason.focus();
+        }
+      });
+      box.replaceChildren(form);
+      reason.focus();
+    });
+    box.append(start);
+    return box;
+  }
+
   async function openWalkIn() {
     const categories = await call('categories');
     const form = await personForm(forumId, categories, null, async (saved) => {
@@ -225,6 +263,35 @@ export async function render(view) {
     form.querySelector('#p-full_name').focus();
   }
 
+  // Check-ins scanned while the host was unreachable, sent again (same UUIDs) when it is back.
+  const QUEUE_KEY = `multaqa.desk.queue.${forumId}`;
+  const queue = JSON.parse(localStorage.getItem(QUEUE_KEY) || '[]');
+  const pending = h('span.pending', { id: 'desk-pending', hidden: true });
+  view.querySelector('.desk-count').append(pending);
+  function saveQueue() {
+    localStorage.setItem(QUEUE_KEY, JSON.stringify(queue));
+    pending.hidden = queue.length === 0;
+    pending.textContent = `بانتظار الإرسال: ${queue.length}`;
+  }
+  async function flush() {
+    while (queue.length) {
+      try {
+        const o = await call('checkin', queue[0]);
+        if (o.checkin && o.checkin.day === day) count.textContent = String(o.today_count);
+      } catch (e) {
+        if (e.code === 'offline' || e.code === 'transport') return;
+        // A real refusal (unknown code …) is dropped from the queue: nothing to retry.
+      }
+      queue.shift();
+      saveQueue();
+    }
+  }
+  saveQueue();
+  const flusher = setInterval(() => { if (queue.length) flush(); }, 5000);
+
   scan.focus();
-  return () => document.removeEventListener('click', keepFocus);
+  return () => {
+    document.removeEventListener('click', keepFocus);
+    clearInterval(flusher);
+  };
 }

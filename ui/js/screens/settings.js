@@ -17,10 +17,12 @@ export async function render(view) {
         ]);
   const lan = transport === 'tauri' ? await lanSection() : null;
   const desks = onHost ? await desksSection() : null;
+  const cats = onHost ? await categoriesSection() : null;
   view.append(...[
     h('header.page-head', {}, h('h1', {}, 'الإعدادات')),
     lan,
     desks,
+    cats,
     h('section.card', {},
       h('h2', {}, 'عن البرنامج'),
       h('dl.facts', {},
@@ -52,6 +54,32 @@ export async function render(view) {
       h('label.check', {}, toggle, 'السماح لمنصات التسجيل في الشبكة بالاتصال بهذا الجهاز'),
       h('p.hint', {}, 'كل منصة تحتاج رمز اقتران مرة واحدة، ويمكن إلغاء اقترانها في أي وقت.'),
       info);
+  }
+
+  async function categoriesSection() {
+    const body = h('tbody');
+    const paint = async () => {
+      const categories = await call('categories');
+      const row = (c) => {
+        const label = h('input', { type: 'text', value: c?.label_ar ?? '', 'aria-label': 'اسم الفئة', placeholder: 'فئة جديدة' });
+        const color = h('input', { type: 'color', value: c?.color ?? '#0b6b4a', 'aria-label': 'لون الفئة' });
+        const save = h('button.btn.small', { type: 'button' }, c ? 'حفظ' : 'إضافة');
+        save.addEventListener('click', async () => {
+          try {
+            await call('category_save', { code: c?.code ?? null, label_ar: label.value, color: color.value });
+            toast(c ? 'حُفظت الفئة' : 'أُضيفت الفئة');
+            paint();
+          } catch (e) { toast(e.message, 'error'); }
+        });
+        return h('tr', {}, h('td', {}, label), h('td', {}, color), h('td', {}, save));
+      };
+      body.replaceChildren(...categories.map(row), row(null));
+    };
+    await paint();
+    return h('section.card', { id: 'categories-section' },
+      h('h2', {}, 'فئات الزوار'),
+      h('p.hint', {}, 'تظهر الفئة بلونها واسمها في القوائم وعلى منصة التسجيل والبطاقات.'),
+      h('table.data.compact', {}, body));
   }
 
   async function desksSection() {
