@@ -364,6 +364,11 @@ async fn chromium_desk_checks_in_by_scan_and_by_name() {
         .unwrap();
     assert_eq!(focused, json!("scan"), "the scan field has the focus");
     let before = today_count(&c).await;
+    let pending_shown: Value = c
+        .execute("return getComputedStyle(document.getElementById('desk-pending')).display", vec![])
+        .await
+        .unwrap();
+    assert_eq!(pending_shown, json!("none"), "no offline queue badge while nothing waits");
 
     // A scanner types the code (lower case here) and Enter.
     scan.send_keys(&format!("{}\u{E007}", code.to_lowercase()))
@@ -416,6 +421,18 @@ async fn chromium_desk_checks_in_by_scan_and_by_name() {
     let card = wait_text(&c, "#desk-card.ok", "سندس يحيى القعود").await;
     assert!(card.contains("مستفيد"), "{card}");
     assert_eq!(today_count(&c).await, before + 2);
+
+    // A wrong check-in is undone, with a reason, and no longer counted.
+    c.find(Locator::Css("#undo-checkin")).await.unwrap().click().await.unwrap();
+    let reason = wait_css(&c, "#undo-reason").await;
+    reason.send_keys("مسح بطاقة شخص آخر\u{E007}").await.unwrap();
+    wait_text(&c, "#desk-card", "أُلغي تسجيل الحضور").await;
+    let deadline = Instant::now() + WAIT;
+    while today_count(&c).await != before + 1 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(today_count(&c).await, before + 1);
+    screenshot(&c, "chromium-desk-undone.png").await;
 
     // An unknown code is refused in red, with words.
     c.find(Locator::Css("#scan"))
