@@ -52,6 +52,7 @@ pub const COMMANDS: &[&str] = &[
     "desk_new_code",
     "desk_revoke",
     "desk_pair",
+    "qr_svg",
 ];
 
 #[derive(Deserialize)]
@@ -185,6 +186,12 @@ struct CategoryArgs {
 struct NameArgs {
     #[serde(default)]
     name: String,
+}
+
+#[derive(Deserialize)]
+struct TextArgs {
+    #[serde(default)]
+    text: String,
 }
 
 #[derive(Deserialize)]
@@ -330,6 +337,13 @@ pub fn call(core: &Core, command: &str, a: Value) -> Result<Value> {
         "desk_new_code" => out(desk::new_pairing_code(&core.conn(), args::<Id>(a)?.id)?),
         "desk_revoke" => out(desk::revoke(&core.conn(), args::<Id>(a)?.id)?),
         "desk_pair" => out(desk::pair(&core.conn(), &args::<CodeArgs>(a)?.code)?),
+        "qr_svg" => {
+            let a: TextArgs = args(a)?;
+            if a.text.len() > 1000 {
+                return Err(AppError::field("text", "النص أطول من أن يوضع في رمز QR"));
+            }
+            out(json!({ "svg": crate::qr::svg(&a.text)? }))
+        }
         other => Err(AppError::UnknownCommand(other.to_string())),
     }
 }

@@ -16,6 +16,7 @@ pub mod error;
 pub mod forum;
 pub mod name_generator;
 pub mod person;
+pub mod qr;
 pub mod sheet;
 pub mod state;
 pub mod store;

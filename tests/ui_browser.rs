@@ -365,10 +365,17 @@ async fn chromium_desk_checks_in_by_scan_and_by_name() {
     assert_eq!(focused, json!("scan"), "the scan field has the focus");
     let before = today_count(&c).await;
     let pending_shown: Value = c
-        .execute("return getComputedStyle(document.getElementById('desk-pending')).display", vec![])
+        .execute(
+            "return getComputedStyle(document.getElementById('desk-pending')).display",
+            vec![],
+        )
         .await
         .unwrap();
-    assert_eq!(pending_shown, json!("none"), "no offline queue badge while nothing waits");
+    assert_eq!(
+        pending_shown,
+        json!("none"),
+        "no offline queue badge while nothing waits"
+    );
 
     // A scanner types the code (lower case here) and Enter.
     scan.send_keys(&format!("{}\u{E007}", code.to_lowercase()))
@@ -423,7 +430,12 @@ async fn chromium_desk_checks_in_by_scan_and_by_name() {
     assert_eq!(today_count(&c).await, before + 2);
 
     // A wrong check-in is undone, with a reason, and no longer counted.
-    c.find(Locator::Css("#undo-checkin")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("#undo-checkin"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     let reason = wait_css(&c, "#undo-reason").await;
     reason.send_keys("مسح بطاقة شخص آخر\u{E007}").await.unwrap();
     wait_text(&c, "#desk-card", "أُلغي تسجيل الحضور").await;
@@ -532,5 +544,45 @@ async fn chromium_imports_a_spreadsheet_with_mapping_and_rejects() {
     let rejects = wait_text(&c, "#import-rejects", "ثنائيًا").await;
     assert!(rejects.contains("الفئة «متطوعة؟» غير معروفة"), "{rejects}");
     screenshot(&c, "chromium-import-report.png").await;
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn chromium_pairs_a_desk_from_the_qr_link() {
+    let db = temp_db();
+    let (_server, url) = spawn_serve(&db);
+    let desk = api(
+        &url,
+        "desk_create",
+        json!({ "name": "منصة البوابة الشمالية" }),
+    )
+    .await;
+    let code = desk["pairing_code"]
+        .as_str()
+        .expect("pairing code")
+        .to_string();
+
+    let port = free_port();
+    let _driver = ChildGuard(
+        Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver"),
+    );
+    wait_for_port(port, WAIT);
+    let profile = tempfile::tempdir().unwrap();
+    let c = chromium_session(&profile, port).await;
+    // What the QR code on the host's settings screen opens.
+    c.goto(&format!("{url}/#/pair/{code}")).await.unwrap();
+    wait_css(&c, "#scan").await;
+    let stored: Value = c
+        .execute("return [localStorage.getItem('multaqa.deskToken') !== null, localStorage.getItem('multaqa.desk'), location.hash]", vec![])
+        .await
+        .unwrap();
+    assert_eq!(stored, json!([true, "منصة البوابة الشمالية", "#/desk"]));
+    let desks = api(&url, "desk_list", json!({})).await;
+    assert_eq!(desks[0]["paired"], true);
     c.close().await.unwrap();
 }

@@ -175,12 +175,19 @@ async fn guard(State(st): State<AppState>, req: Request, next: Next) -> Response
 
 async fn health(State(st): State<AppState>) -> Response {
     let core = st.core.clone();
+    let lan_urls = if st.lan {
+        lan_urls(st.port)
+    } else {
+        Vec::new()
+    };
     match tokio::task::spawn_blocking(move || core.info()).await {
         Ok(Ok(info)) => Json(json!({
             "ok": true,
             "name": info.name,
             "version": info.version,
             "schema_version": info.schema_version,
+            "lan": st.lan,
+            "lan_urls": lan_urls,
         }))
         .into_response(),
         Ok(Err(e)) => error_response(e),

@@ -18,6 +18,7 @@ const routes = [
   { re: /^#\/forums\/(\d+)\/edit$/, screen: forums, nav: 'forums', params: (m) => ({ mode: 'edit', id: Number(m[1]) }) },
   { re: /^#\/forums$/, screen: forums, nav: 'forums', params: () => ({ mode: 'list' }) },
   { re: /^#\/settings$/, screen: settings, nav: 'settings', params: () => ({}) },
+  { re: /^#\/pair\/(\d{6})$/, screen: { render: (v, p) => renderPairing(v, p.code) }, nav: '', params: (m) => ({ code: m[1] }), noForums: true },
 ];
 
 let cleanup = null;
@@ -45,7 +46,7 @@ async function route() {
   view.className = 'screen';
   document.getElementById('view').replaceChildren(view);
   try {
-    await refreshForums();
+    if (!r.noForums) await refreshForums();
     const done = await r.screen.render(view, r.params(m));
     if (token === current) cleanup = done;
     else if (typeof done === 'function') done();
@@ -56,7 +57,7 @@ async function route() {
 
 onForumChange(() => route());
 window.addEventListener('multaqa:pair-required', () => {
-  if (document.getElementById('pairing')) return;
+  if (document.getElementById('pairing') || location.hash.startsWith('#/pair/')) return;
   current++;
   if (typeof cleanup === 'function') cleanup();
   cleanup = null;

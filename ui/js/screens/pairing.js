@@ -3,7 +3,7 @@
 import { call, TOKEN_KEY } from '../api.js';
 import { h, errorBox } from '../dom.js';
 
-export function renderPairing(view) {
+export function renderPairing(view, prefilled = '') {
   const code = h('input.scan', { type: 'text', id: 'pairing-code', inputmode: 'numeric', autocomplete: 'off', maxlength: 12, placeholder: '000000', dir: 'ltr', 'aria-label': 'رمز الاقتران' });
   const error = h('div', { id: 'pairing-error', role: 'alert' });
   const form = h('form.card.pairing', { id: 'pairing' },
@@ -19,7 +19,7 @@ export function renderPairing(view) {
       const p = await call('desk_pair', { code: code.value });
       localStorage.setItem(TOKEN_KEY, p.token);
       localStorage.setItem('multaqa.desk', p.desk_name);
-      location.hash = '#/desk';
+      location.replace(`${location.pathname}#/desk`);
       location.reload();
     } catch (e) {
       error.replaceChildren(errorBox(e));
@@ -28,4 +28,9 @@ export function renderPairing(view) {
   });
   view.append(form);
   code.focus();
+  if (prefilled) {
+    // Opened from the QR code the host shows: pair at once.
+    code.value = prefilled;
+    form.requestSubmit();
+  }
 }

@@ -82,17 +82,41 @@ export async function render(view) {
       h('table.data.compact', {}, body));
   }
 
+  /** Where desks reach this host on the venue network (empty when not open to it). */
+  async function lanUrls() {
+    try {
+      if (transport === 'tauri') return (await call('lan_status')).urls;
+      const health = await (await fetch('/api/health')).json();
+      return health.lan_urls || [];
+    } catch {
+      return [];
+    }
+  }
+
+  async function pairingQr(url, code) {
+    const target = `${url}#/pair/${code}`;
+    const { svg } = await call('qr_svg', { text: target });
+    const box = h('div.qr', { title: target, 'aria-label': `رمز QR لاقتران المنصة: ${target}`, role: 'img' });
+    box.innerHTML = svg; // generated here from our own text, not user HTML
+    return h('div.qr-wrap', {}, box, h('code', { dir: 'ltr' }, target));
+  }
+
   async function desksSection() {
     const list = h('tbody');
     const name = h('input', { type: 'text', id: 'desk-new-name', placeholder: 'منصة 2', 'aria-label': 'اسم المنصة' });
     const add = h('button.btn.primary', { type: 'button', id: 'desk-add' }, 'إضافة منصة');
     const paint = async () => {
       const desks = await call('desk_list');
+      const urls = await lanUrls();
+      const qrs = new Map();
+      for (const d of desks.filter((x) => x.pairing_code && urls.length)) {
+        qrs.set(d.id, await pairingQr(urls[0], d.pairing_code));
+      }
       list.replaceChildren(...(desks.length ? desks.map((d) => h('tr', {},
         h('td.name', {}, d.name),
         h('td', {}, d.revoked ? h('span.chip', { style: '--chip:#b3261e' }, 'أُلغي اقترانها')
           : d.paired ? h('span.chip', { style: '--chip:#0b6b4a' }, 'مقترنة')
-            : h('span', {}, 'رمز الاقتران: ', h('strong.pair-code', { dir: 'ltr' }, d.pairing_code))),
+            : h('div', {}, h('span', {}, 'رمز الاقتران: ', h('strong.pair-code', { dir: 'ltr' }, d.pairing_code)), qrs.get(d.id))),
         h('td.row-actions', {},
           h('button.btn.small', { type: 'button', onclick: async () => { await call('desk_new_code', { id: d.id }); paint(); } }, 'رمز جديد'),
           d.revoked ? null : h('button.btn.small.danger-outline', { type: 'button', onclick: async () => { await call('desk_revoke', { id: d.id }); paint(); } }, 'إلغاء الاقتران'))))
