@@ -57,7 +57,7 @@ mod tests {
     #[test]
     fn matrix_has_finder_patterns_and_svg_is_vector() {
         let m = matrix("http://192.168.1.10:8470/#/pair/482913").unwrap();
-        assert!(m.size >= 21 && (m.size - 21) % 4 == 0);
+        assert!(m.size >= 21 && (m.size - 21).is_multiple_of(4));
         // The three finder patterns: dark corners, with a light ring inside.
         for (x, y) in [(0, 0), (m.size - 7, 0), (0, m.size - 7)] {
             assert!(
