@@ -114,3 +114,31 @@ fn settings_switch_opens_and_closes_the_lan_server() {
     }
     assert!(closed, "the server stops when switched off");
 }
+
+#[test]
+fn the_window_saves_generated_files_to_downloads_without_overwriting() {
+    use base64::Engine;
+    let db = temp_db();
+    let app = multaqa::adapters::window::builder(mock_builder(), core(&db))
+        .build(mock_context(noop_assets()))
+        .unwrap();
+    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    let name = format!("اختبار-{}.xlsx", uuid::Uuid::new_v4());
+    let body = json!({ "file_name": name, "data_base64": base64::engine::general_purpose::STANDARD.encode(b"PK-bytes") });
+    let save = || -> String {
+        let v: Value = get_ipc_response(&webview, request("save_download", body.clone()))
+            .expect("saved")
+            .deserialize()
+            .unwrap();
+        v["path"].as_str().unwrap().to_string()
+    };
+    let first = save();
+    let second = save();
+    assert_ne!(first, second, "an existing file is never overwritten");
+    assert!(second.ends_with(" (2).xlsx"), "{second}");
+    assert_eq!(std::fs::read(&first).unwrap(), b"PK-bytes");
+    std::fs::remove_file(&first).unwrap();
+    std::fs::remove_file(&second).unwrap();
+}

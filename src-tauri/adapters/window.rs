@@ -95,6 +95,19 @@ async fn lan_command(
 fn handle_invoke<R: Runtime>(invoke: Invoke<R>) -> bool {
     let core = invoke.message.webview().state::<Core>().inner().clone();
     let command = invoke.message.command().to_string();
+    if command == "save_download" {
+        let args = match invoke.message.payload() {
+            InvokeBody::Json(v) => v.clone(),
+            InvokeBody::Raw(_) => serde_json::Value::Null,
+        };
+        invoke.resolver.respond_async(async move {
+            tauri::async_runtime::spawn_blocking(move || save_download(args))
+                .await
+                .map_err(|e| InvokeError::from(AppError::Internal(e.to_string())))?
+                .map_err(InvokeError::from)
+        });
+        return true;
+    }
     if command == "lan_status" || command == "lan_set" {
         let lan = invoke
             .message
@@ -129,6 +142,56 @@ fn handle_invoke<R: Runtime>(invoke: Invoke<R>) -> bool {
         result.map_err(InvokeError::from)
     });
     true
+}
+
+#[derive(Deserialize)]
+struct DownloadArgs {
+    file_name: String,
+    data_base64: String,
+}
+
+/// Saves a file the UI produced (an .xlsx of rejected rows …) into the user's Downloads folder,
+/// never overwriting: `name.xlsx`, `name (2).xlsx`, … Returns the full path. Window only: over
+/// HTTP the browser downloads it itself.
+fn save_download(args: serde_json::Value) -> Result<serde_json::Value> {
+    use base64::Engine;
+    let a: DownloadArgs =
+        serde_json::from_value(args).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(a.data_base64.trim())
+        .map_err(|_| AppError::BadRequest("ملف غير مقروء".into()))?;
+    let safe: String = a
+        .file_name
+        .chars()
+        .map(|c| {
+            if matches!(c, '/' | '\\' | ':' | '\0') {
+                '-'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let dir = dirs::download_dir()
+        .or_else(dirs::home_dir)
+        .ok_or_else(|| AppError::Internal("لم يُعثر على مجلد التنزيلات".into()))?;
+    std::fs::create_dir_all(&dir)?;
+    let path = std::path::Path::new(&safe);
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_else(|| "ملف".into());
+    let ext = path
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    let mut target = dir.join(format!("{stem}{ext}"));
+    let mut n = 2;
+    while target.exists() {
+        target = dir.join(format!("{stem} ({n}){ext}"));
+        n += 1;
+    }
+    std::fs::write(&target, bytes)?;
+    Ok(serde_json::json!({ "path": target.display().to_string() }))
 }
 
 /// Opens the main window and runs until it is closed.

@@ -1,6 +1,6 @@
 // Importing people from .xlsx/.csv: choose the file, confirm which column is which, watch the
 // progress, then read (and save as .xlsx) the rows that were refused, with their reasons.
-import { call } from '../api.js';
+import { call, transport } from '../api.js';
 import { h, toast, errorBox } from '../dom.js';
 
 function readAsDataUrl(file) {
@@ -105,7 +105,12 @@ export function importPanel(forumId, onClose, onDone) {
     save.addEventListener('click', async () => {
       try {
         const f = await call('person_import_rejects_xlsx', { headers: r.headers, rejects: r.rejects });
-        download(f.file_name, f.data_base64, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+        if (transport === 'tauri') {
+          const saved = await call('save_download', f);
+          toast(`حُفظ الملف في: ${saved.path}`);
+        } else {
+          download(f.file_name, f.data_base64, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+        }
       } catch (e) { toast(e.message, 'error'); }
     });
     body.replaceChildren(summary,
