@@ -80,6 +80,11 @@ pub fn to_hijri(date: NaiveDate) -> Option<HijriDate> {
     })
 }
 
+/// The current time as stored in the database: RFC 3339 UTC to the second.
+pub fn now_utc() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
 /// Parses `YYYY-MM-DD`, the only date format that crosses the API.
 pub fn parse_iso(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()

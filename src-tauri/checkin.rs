@@ -250,7 +250,7 @@ pub fn check_in(conn: &mut Connection, req: &CheckinRequest) -> Result<Outcome> 
             .to_string(),
         None => uuid::Uuid::new_v4().to_string(),
     };
-    let at = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let at = crate::calendar::now_utc();
     tx.execute(
         "INSERT INTO checkin(uuid, forum_id, person_id, day, desk, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![uuid, req.forum_id, person.id, req.day, desk, at],
@@ -293,12 +293,7 @@ pub fn undo(conn: &Connection, uuid: &str, reason: &str, by: &str) -> Result<Rec
     }
     conn.execute(
         "UPDATE checkin SET undone_at = ?2, undo_reason = ?3, undone_by = ?4 WHERE uuid = ?1",
-        params![
-            uuid,
-            Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            reason,
-            text::clean(by)
-        ],
+        params![uuid, crate::calendar::now_utc(), reason, text::clean(by)],
     )?;
     Ok(Record {
         undone: true,

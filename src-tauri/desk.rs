@@ -33,10 +33,6 @@ pub struct Pairing {
     pub token: String,
 }
 
-fn now() -> String {
-    Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
-
 fn random_bytes<const N: usize>() -> [u8; N] {
     let mut out = [0u8; N];
     for chunk in out.chunks_mut(16) {
@@ -91,7 +87,7 @@ pub fn create(conn: &Connection, name: &str) -> Result<Desk> {
     }
     conn.execute(
         "INSERT INTO desk(name, created_at) VALUES (?1, ?2)",
-        params![name, now()],
+        params![name, crate::calendar::now_utc()],
     )?;
     new_pairing_code(conn, conn.last_insert_rowid())
 }
@@ -157,13 +153,13 @@ pub fn pair(conn: &Connection, code: &str) -> Result<Pairing> {
     let Some((id, name, expires)) = found else {
         return Err(wrong());
     };
-    if expires < now() {
+    if expires < crate::calendar::now_utc() {
         return Err(wrong());
     }
     let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random_bytes::<32>());
     conn.execute(
         "UPDATE desk SET token_hash = ?2, pairing_code = NULL, pairing_expires = NULL, paired_at = ?3, last_seen_at = ?3 WHERE id = ?1",
-        params![id, hash(&token), now()],
+        params![id, hash(&token), crate::calendar::now_utc()],
     )?;
     Ok(Pairing {
         desk_id: id,
@@ -187,7 +183,7 @@ pub fn verify(conn: &Connection, token: &str) -> Result<Option<Desk>> {
     if let Some(d) = &desk {
         conn.execute(
             "UPDATE desk SET last_seen_at = ?2 WHERE id = ?1",
-            params![d.id, now()],
+            params![d.id, crate::calendar::now_utc()],
         )?;
     }
     Ok(desk)
@@ -196,7 +192,7 @@ pub fn verify(conn: &Connection, token: &str) -> Result<Option<Desk>> {
 pub fn revoke(conn: &Connection, id: i64) -> Result<Desk> {
     let n = conn.execute(
         "UPDATE desk SET revoked_at = ?2, token_hash = NULL, pairing_code = NULL, pairing_expires = NULL WHERE id = ?1",
-        params![id, now()],
+        params![id, crate::calendar::now_utc()],
     )?;
     if n == 0 {
         return Err(AppError::NotFound {

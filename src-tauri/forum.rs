@@ -2,7 +2,7 @@
 //! committees and logo. Validation, storage and the derived day list live here.
 
 use base64::Engine;
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
@@ -533,10 +533,6 @@ fn write_children(tx: &Connection, id: i64, v: &Valid) -> Result<()> {
     Ok(())
 }
 
-fn now() -> String {
-    Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
-
 pub fn create(conn: &mut Connection, input: &ForumInput) -> Result<Forum> {
     create_with(conn, input, &uuid::Uuid::new_v4().to_string(), false)
 }
@@ -550,7 +546,7 @@ pub(crate) fn create_with(
 ) -> Result<Forum> {
     let v = validate(input)?;
     let tx = conn.transaction()?;
-    let ts = now();
+    let ts = crate::calendar::now_utc();
     tx.execute(
         "INSERT INTO forum(uuid, name_ar, name_en, region, venue, start_date, day_count, patron, is_demo, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
@@ -588,7 +584,7 @@ pub fn update(conn: &mut Connection, id: i64, input: &ForumInput) -> Result<Foru
             v.start.format("%Y-%m-%d").to_string(),
             v.day_count,
             v.patron,
-            now()
+            crate::calendar::now_utc()
         ],
     )?;
     if changed == 0 {

@@ -55,7 +55,7 @@ impl Core {
             let mut conn = core.conn();
             if store::get_setting(&conn, "first_start_done")?.is_none() {
                 crate::demo::load(&mut conn)?;
-                store::set_setting(&conn, "first_start_done", &chrono::Utc::now().to_rfc3339())?;
+                store::set_setting(&conn, "first_start_done", &crate::calendar::now_utc())?;
             }
         }
         Ok(core)

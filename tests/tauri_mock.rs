@@ -8,6 +8,22 @@ use tauri::WebviewWindowBuilder;
 
 use crate::common::{core, forum_json, temp_db};
 
+/// The app's Tauri setup on the mock runtime, with its main webview.
+fn mock_app(
+    db: &crate::common::TempDb,
+) -> (
+    tauri::App<tauri::test::MockRuntime>,
+    tauri::WebviewWindow<tauri::test::MockRuntime>,
+) {
+    let app = multaqa::adapters::window::builder(mock_builder(), core(db))
+        .build(mock_context(noop_assets()))
+        .unwrap();
+    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    (app, webview)
+}
+
 fn request(cmd: &str, body: Value) -> InvokeRequest {
     InvokeRequest {
         cmd: cmd.into(),
@@ -70,12 +86,7 @@ fn forum_commands_through_tauri_ipc() {
 #[test]
 fn settings_switch_opens_and_closes_the_lan_server() {
     let db = temp_db();
-    let app = multaqa::adapters::window::builder(mock_builder(), core(&db))
-        .build(mock_context(noop_assets()))
-        .unwrap();
-    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
+    let (_app, webview) = mock_app(&db);
     let ask = |cmd: &str, body: Value| -> Value {
         get_ipc_response(&webview, request(cmd, body))
             .expect(cmd)
@@ -119,12 +130,7 @@ fn settings_switch_opens_and_closes_the_lan_server() {
 fn the_window_saves_generated_files_to_downloads_without_overwriting() {
     use base64::Engine;
     let db = temp_db();
-    let app = multaqa::adapters::window::builder(mock_builder(), core(&db))
-        .build(mock_context(noop_assets()))
-        .unwrap();
-    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
+    let (_app, webview) = mock_app(&db);
     let name = format!("اختبار-{}.xlsx", uuid::Uuid::new_v4());
     let body = json!({ "file_name": name, "data_base64": base64::engine::general_purpose::STANDARD.encode(b"PK-bytes") });
     let save = || -> String {

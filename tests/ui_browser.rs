@@ -156,33 +156,9 @@ fn caps(v: Value) -> Map<String, Value> {
 async fn chromium_against_multaqa_serve() {
     let db = temp_db();
     let (_server, url) = spawn_serve(&db);
-    let port = free_port();
-    let _driver = ChildGuard(
-        Command::new("chromedriver")
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromedriver (Debian package chromium-driver) must be installed"),
-    );
-    wait_for_port(port, WAIT);
+    let (_driver, port) = start_chromedriver();
     let profile = tempfile::tempdir().unwrap();
-    let c = ClientBuilder::native()
-        .capabilities(caps(json!({
-            "browserName": "chrome",
-            "goog:chromeOptions": {
-                "binary": "/usr/bin/chromium",
-                "args": [
-                    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--window-size=1280,900", "--lang=ar",
-                    format!("--user-data-dir={}", profile.path().display()),
-                ]
-            }
-        })))
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .expect("chromium session");
+    let c = chromium_session(&profile, port).await;
     c.goto(&format!("{url}/#/forums")).await.unwrap();
     // The demo forum of the first start is listed with its Hijri dates.
     wait_text(
@@ -277,6 +253,21 @@ async fn real_app_window_under_xvfb() {
     c.close().await.unwrap();
 }
 
+/// Starts Debian's chromedriver on a free loopback port.
+fn start_chromedriver() -> (ChildGuard, u16) {
+    let port = free_port();
+    let driver = ChildGuard(
+        Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver (Debian package chromium-driver) must be installed"),
+    );
+    wait_for_port(port, WAIT);
+    (driver, port)
+}
+
 async fn chromium_session(profile: &tempfile::TempDir, port: u16) -> Client {
     ClientBuilder::native()
         .capabilities(caps(json!({
@@ -344,16 +335,7 @@ async fn chromium_desk_checks_in_by_scan_and_by_name() {
     )
     .await;
 
-    let port = free_port();
-    let _driver = ChildGuard(
-        Command::new("chromedriver")
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromedriver"),
-    );
-    wait_for_port(port, WAIT);
+    let (_driver, port) = start_chromedriver();
     let profile = tempfile::tempdir().unwrap();
     let c = chromium_session(&profile, port).await;
     c.goto(&format!("{url}/#/desk")).await.unwrap();
@@ -500,16 +482,7 @@ async fn chromium_imports_a_spreadsheet_with_mapping_and_rejects() {
     )
     .unwrap();
 
-    let port = free_port();
-    let _driver = ChildGuard(
-        Command::new("chromedriver")
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromedriver"),
-    );
-    wait_for_port(port, WAIT);
+    let (_driver, port) = start_chromedriver();
     let profile = tempfile::tempdir().unwrap();
     let c = chromium_session(&profile, port).await;
     c.goto(&format!("{url}/#/people")).await.unwrap();
@@ -562,16 +535,7 @@ async fn chromium_pairs_a_desk_from_the_qr_link() {
         .expect("pairing code")
         .to_string();
 
-    let port = free_port();
-    let _driver = ChildGuard(
-        Command::new("chromedriver")
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromedriver"),
-    );
-    wait_for_port(port, WAIT);
+    let (_driver, port) = start_chromedriver();
     let profile = tempfile::tempdir().unwrap();
     let c = chromium_session(&profile, port).await;
     // What the QR code on the host's settings screen opens.

@@ -7,7 +7,6 @@ pub mod search;
 
 use std::collections::HashMap;
 
-use chrono::Utc;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
@@ -345,10 +344,6 @@ fn ensure_forum(conn: &Connection, forum_id: i64) -> Result<()> {
     }
 }
 
-fn now() -> String {
-    Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
-
 /// Registers people into one forum inside an open transaction. What does not change from one
 /// person to the next (categories, offices) is looked up once, so imports stay fast.
 pub(crate) struct Registrar {
@@ -399,7 +394,7 @@ impl Registrar {
                 }
             },
         };
-        let ts = now();
+        let ts = crate::calendar::now_utc();
         let mut taken = conn.prepare_cached(
             "SELECT EXISTS(SELECT 1 FROM person WHERE forum_id = ?1 AND badge_code = ?2)",
         )?;
@@ -491,7 +486,7 @@ pub fn update(conn: &mut Connection, id: i64, input: &PersonInput) -> Result<Per
             v.needs.other,
             office,
             v.source,
-            now()
+            crate::calendar::now_utc()
         ],
     )?;
     tx.commit()?;
