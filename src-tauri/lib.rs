@@ -15,6 +15,7 @@ pub mod desk;
 pub mod error;
 pub mod forum;
 pub mod name_generator;
+pub mod pdf;
 pub mod person;
 pub mod qr;
 pub mod sheet;

@@ -6,6 +6,7 @@ mod forum_commands;
 mod http_api;
 mod lan_desks;
 mod migrations;
+mod pdf_engine;
 mod people_checkin;
 mod tauri_mock;
 mod ui_browser;

@@ -62,6 +62,11 @@ pub enum Command {
         #[command(subcommand)]
         what: ImportWhat,
     },
+    /// Write the PDF engine's proof sheet (shaped Arabic, tashkeel, mixed text, fitted names, QR).
+    PdfSpecimen {
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Benchmarks; print a JSON line of figures.
     Bench {
         #[command(subcommand)]
@@ -135,6 +140,10 @@ fn run(cli: Cli) -> Result<()> {
     let path = db_path(&cli)?;
     match cli.command {
         Some(Command::Bench { what }) => bench(cli.db.as_deref(), &what),
+        Some(Command::PdfSpecimen { out }) => {
+            std::fs::write(&out, crate::pdf::specimen::specimen()?)?;
+            print_json(&serde_json::json!({ "out": out.display().to_string() }))
+        }
         Some(Command::Import {
             what:
                 ImportWhat::People {

@@ -1,0 +1,20 @@
+//! The PDF engine: one text pipeline for every document (certificates, badges, signs, reports).
+//! paragraph → bidi reordering (`unicode-bidi`) → shaping (`harfrust`, HarfBuzz's Rust port) with
+//! the bundled OFL fonts → positioned glyph IDs written with `printpdf`, with the Unicode text
+//! of each cluster attached so the PDF stays searchable and copyable.
+//!
+//! - [`fonts`]: the bundled faces and their fallbacks;
+//! - [`shape`]: one line of mixed Arabic/Latin text → glyphs placed left to right;
+//! - [`layout`]: paragraphs, alignment, and fit-to-width for names;
+//! - [`writer`]: pages, text, shapes and QR codes into a PDF.
+
+pub mod fonts;
+pub mod layout;
+pub mod shape;
+pub mod specimen;
+pub mod writer;
+
+pub use fonts::{Face, Style};
+pub use layout::Align;
+pub use shape::{Line, PlacedGlyph};
+pub use writer::{Color, Doc, Page};

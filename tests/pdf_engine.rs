@@ -1,0 +1,117 @@
+//! The PDF engine end to end, checked with poppler's tools (and zbar for the QR code): the
+//! proof sheet's Arabic extracts in logical order, fonts are embedded with Unicode maps, the
+//! page renders (PNG under `<target>/screenshots/` to look at), and the QR code scans.
+
+use std::process::Command;
+
+use multaqa::pdf::specimen::{PARAGRAPH, SERIAL, SIX_PART, TASHKEEL};
+
+use crate::common::{screenshot_dir, temp_db, APP};
+
+fn tool(name: &str, args: &[&str]) -> String {
+    let out = Command::new(name).args(args).output().unwrap_or_else(|e| {
+        panic!("{name} (Debian poppler-utils / zbar-tools) must be installed: {e}")
+    });
+    assert!(
+        out.status.success(),
+        "{name} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn no_space(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '\u{202A}'..='\u{202E}'))
+        .collect()
+}
+
+fn strip_marks(s: &str) -> String {
+    s.chars()
+        .filter(|c| !matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}'))
+        .collect()
+}
+
+#[test]
+fn specimen_extracts_embeds_renders_and_scans() {
+    let dir = temp_db();
+    let pdf = dir.dir.path().join("specimen.pdf");
+    let out = Command::new(APP)
+        .args(["pdf-specimen", "--out"])
+        .arg(&pdf)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let path = pdf.to_str().unwrap();
+
+    assert!(tool("pdfinfo", &[path]).contains("Pages:           1"));
+
+    let fonts = tool("pdffonts", &[path]);
+    let rows: Vec<&str> = fonts.lines().skip(2).collect();
+    assert!(rows.len() >= 4, "{fonts}");
+    for row in &rows {
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        // name type… encoding emb sub uni object
+        let n = cols.len();
+        assert_eq!(cols[n - 5], "yes", "embedded: {row}");
+        assert_eq!(cols[n - 3], "yes", "has a ToUnicode map: {row}");
+    }
+
+    let text = tool("pdftotext", &[path, "-"]);
+    let flat = no_space(&text);
+    assert!(flat.contains(&no_space("ملتقى التمكين الاجتماعي")), "{text}");
+    assert!(
+        flat.contains(&no_space(PARAGRAPH)),
+        "the justified paragraph in logical order:\n{text}"
+    );
+    assert!(text.contains("SEF-1441-000123"), "{text}");
+    assert!(
+        flat.contains(&no_space(SERIAL.split(':').next().unwrap())),
+        "{text}"
+    );
+    assert!(flat.contains(&no_space(SIX_PART)), "{text}");
+    // The name with tashkeel: on one line, its letters in logical order, with its marks.
+    // (Not yet exact for the marks: poppler reverses a glyph's multi-character text in RTL
+    // lines, and one glyph shared by clusters with different marks extracts one way.)
+    let tashkeel_line = text
+        .lines()
+        .find(|l| l.contains('\u{064F}'))
+        .expect("a line with marks");
+    assert_eq!(
+        no_space(&strip_marks(tashkeel_line)),
+        no_space(&strip_marks(TASHKEEL)),
+        "{tashkeel_line}"
+    );
+    let marks = |s: &str| {
+        s.chars()
+            .filter(|c| matches!(c, '\u{064B}'..='\u{065F}'))
+            .count()
+    };
+    assert!(marks(tashkeel_line) > 0, "{tashkeel_line}");
+
+    let png_base = screenshot_dir().join("pdf-specimen");
+    tool(
+        "pdftoppm",
+        &["-png", "-r", "60", path, png_base.to_str().unwrap()],
+    );
+    assert!(screenshot_dir().join("pdf-specimen-1.png").exists());
+
+    let sharp = dir.dir.path().join("sharp");
+    tool(
+        "pdftoppm",
+        &["-png", "-r", "150", path, sharp.to_str().unwrap()],
+    );
+    let scanned = tool(
+        "zbarimg",
+        &[
+            "-q",
+            "--raw",
+            dir.dir.path().join("sharp-1.png").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(scanned.trim(), "SEF-1441-000123");
+}
