@@ -184,3 +184,48 @@ pub fn import_bench(db: &Path, rows: usize) -> Result<ImportBench> {
         duplicates: report.duplicates,
     })
 }
+
+#[derive(Debug, Serialize)]
+pub struct CertificatesBench {
+    pub count: usize,
+    pub seconds: f64,
+    pub bytes: usize,
+    pub bytes_per_page: usize,
+}
+
+/// `count` attendance certificates with synthetic names through the real pipeline and the
+/// default template, merged into one PDF written to `out`.
+pub fn certificates_bench(db: &Path, count: usize, out: &Path) -> Result<CertificatesBench> {
+    let core = Core::open(db)?;
+    let forum_id = crate::demo::load(&mut core.conn())?;
+    let (forum, template) = {
+        let conn = core.conn();
+        (
+            crate::forum::get(&conn, forum_id)?,
+            crate::certificate::template(&conn, forum_id, "attendance")?,
+        )
+    };
+    let mut rng = Rng::new(6136);
+    let sheets: Vec<crate::certificate::render::Sheet> = (0..count)
+        .map(|i| {
+            let female = rng.below(2) == 0;
+            let serial = format!("SEF-1441-{:06}", i + 1);
+            let name = name_generator::full_name(&mut rng, female);
+            Ok(crate::certificate::render::Sheet {
+                qr: crate::certificate::qr_text(&core.conn(), &serial, &name)?,
+                name,
+                serial,
+            })
+        })
+        .collect::<Result<_>>()?;
+    let t = Instant::now();
+    let pdf = crate::certificate::render::render(&forum, &template, &sheets)?;
+    let seconds = t.elapsed().as_secs_f64();
+    std::fs::write(out, &pdf)?;
+    Ok(CertificatesBench {
+        count,
+        seconds,
+        bytes: pdf.len(),
+        bytes_per_page: pdf.len() / count.max(1),
+    })
+}

@@ -9,6 +9,7 @@ pub mod api;
 pub mod assets;
 pub mod bench;
 pub mod calendar;
+pub mod certificate;
 pub mod checkin;
 pub mod demo;
 pub mod desk;

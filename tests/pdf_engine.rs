@@ -115,3 +115,110 @@ fn specimen_extracts_embeds_renders_and_scans() {
     );
     assert_eq!(scanned.trim(), "SEF-1441-000123");
 }
+
+#[test]
+fn certificates_print_each_name_and_a_qr_that_verifies() {
+    let db = temp_db();
+    let p = db.path.to_str().unwrap();
+    let run = |args: &[&str]| -> String {
+        let out = Command::new(APP)
+            .args(["--db", p])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    run(&["demo"]);
+    let pdf = db.dir.path().join("attendance.pdf");
+    let summary: serde_json::Value = serde_json::from_str(&run(&[
+        "certificates",
+        "--forum",
+        "1",
+        "--kind",
+        "attendance",
+        "--out",
+        pdf.to_str().unwrap(),
+    ]))
+    .unwrap();
+    let count = summary["count"].as_u64().unwrap();
+    assert!(count > 100);
+    assert_eq!(summary["new"], summary["count"]);
+    let path = pdf.to_str().unwrap();
+    assert!(tool("pdfinfo", &[path]).contains(&format!("Pages:           {count}")));
+    // Printing again re-uses the serials.
+    let again: serde_json::Value = serde_json::from_str(&run(&[
+        "certificates",
+        "--forum",
+        "1",
+        "--kind",
+        "attendance",
+        "--out",
+        path,
+    ]))
+    .unwrap();
+    assert_eq!(again["new"], 0);
+
+    let first: serde_json::Value =
+        serde_json::from_str(&run(&["verify", "SEF-1441-000001"])).unwrap();
+    assert_eq!(first["status"], "genuine");
+    let name = first["name"].as_str().unwrap();
+    let page1 = tool("pdftotext", &["-f", "1", "-l", "1", path, "-"]);
+    assert!(
+        no_space(&page1).contains(&no_space(name)),
+        "{name} in:\n{page1}"
+    );
+    assert!(page1.contains("SEF-1441-000001"));
+    assert!(no_space(&page1).contains(&no_space("شهادة حضور")));
+
+    tool(
+        "pdftoppm",
+        &[
+            "-png",
+            "-r",
+            "60",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            path,
+            screenshot_dir()
+                .join("certificate-attendance")
+                .to_str()
+                .unwrap(),
+        ],
+    );
+    let sharp = db.dir.path().join("cert");
+    tool(
+        "pdftoppm",
+        &[
+            "-png",
+            "-r",
+            "150",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            path,
+            sharp.to_str().unwrap(),
+        ],
+    );
+    let png = std::fs::read_dir(db.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.to_string_lossy().contains("cert-") && p.extension().is_some_and(|e| e == "png")
+        })
+        .unwrap();
+    let qr = tool("zbarimg", &["-q", "--raw", png.to_str().unwrap()]);
+    assert!(qr.trim().starts_with("SEF-1441-000001."), "{qr}");
+    let checked: serde_json::Value = serde_json::from_str(&run(&["verify", qr.trim()])).unwrap();
+    assert_eq!(checked["status"], "genuine");
+    let forged = qr.trim().replace("SEF-1441-000001", "SEF-1441-000002");
+    let checked: serde_json::Value = serde_json::from_str(&run(&["verify", &forged])).unwrap();
+    assert_eq!(checked["status"], "forged");
+}

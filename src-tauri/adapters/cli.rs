@@ -62,6 +62,18 @@ pub enum Command {
         #[command(subcommand)]
         what: ImportWhat,
     },
+    /// Issue (or re-use) and print certificates of a kind as one merged PDF; prints a JSON summary.
+    Certificates {
+        #[arg(long)]
+        forum: i64,
+        /// attendance, appreciation_volunteer
+        #[arg(long, default_value = "attendance")]
+        kind: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Tell whether a certificate is genuine, revoked or forged, from its serial or QR text.
+    Verify { text: String },
     /// Write the PDF engine's proof sheet (shaped Arabic, tashkeel, mixed text, fitted names, QR).
     PdfSpecimen {
         #[arg(long)]
@@ -109,6 +121,13 @@ pub enum BenchWhat {
         #[arg(long, default_value_t = 2_000)]
         queries: usize,
     },
+    /// Personalised attendance certificates in one merged PDF (synthetic names, default template).
+    Certificates {
+        #[arg(long, default_value_t = 6136)]
+        count: usize,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Import of a synthetic .xlsx of registrations.
     Import {
         #[arg(long, default_value_t = 50_000)]
@@ -140,6 +159,28 @@ fn run(cli: Cli) -> Result<()> {
     let path = db_path(&cli)?;
     match cli.command {
         Some(Command::Bench { what }) => bench(cli.db.as_deref(), &what),
+        Some(Command::Certificates { forum, kind, out }) => {
+            let core = Core::open(&path)?;
+            let (issued, pdf) = crate::certificate::render::issue_and_render(
+                &mut core.conn(),
+                forum,
+                &kind,
+                None,
+                "سطر الأوامر",
+            )?;
+            std::fs::write(&out, &pdf)?;
+            print_json(&serde_json::json!({
+                "count": issued.len(),
+                "new": issued.iter().filter(|i| i.new).count(),
+                "out": out.display().to_string(),
+                "bytes": pdf.len(),
+            }))
+        }
+        Some(Command::Verify { text }) => {
+            let core = Core::open(&path)?;
+            let v = crate::certificate::verify(&core.conn(), &text)?;
+            print_json(&v)
+        }
         Some(Command::PdfSpecimen { out }) => {
             std::fs::write(&out, crate::pdf::specimen::specimen()?)?;
             print_json(&serde_json::json!({ "out": out.display().to_string() }))
@@ -267,6 +308,9 @@ fn bench(db: Option<&std::path::Path>, what: &BenchWhat) -> Result<()> {
             print_json(&crate::bench::search_bench(&path, *people, *queries)?)
         }
         BenchWhat::Import { rows } => print_json(&crate::bench::import_bench(&path, *rows)?),
+        BenchWhat::Certificates { count, out } => {
+            print_json(&crate::bench::certificates_bench(&path, *count, out)?)
+        }
     };
     let _ = std::fs::remove_dir_all(&dir);
     result

@@ -138,6 +138,36 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE UNIQUE INDEX desk_pairing_code ON desk(pairing_code) WHERE pairing_code IS NOT NULL;
     "#,
+    // 5: certificates: one editable template per kind and forum, issued certificates with
+    // never-reused serials, and revocation.
+    r#"
+    CREATE TABLE certificate_template (
+        forum_id     INTEGER NOT NULL REFERENCES forum(id) ON DELETE CASCADE,
+        kind         TEXT NOT NULL,
+        title        TEXT NOT NULL,
+        body         TEXT NOT NULL,
+        signatories  TEXT NOT NULL DEFAULT '[]',
+        min_days     INTEGER NOT NULL DEFAULT 1 CHECK (min_days BETWEEN 1 AND 29),
+        updated_at   TEXT NOT NULL,
+        PRIMARY KEY (forum_id, kind)
+    );
+    CREATE TABLE certificate_serial (
+        forum_id     INTEGER PRIMARY KEY REFERENCES forum(id) ON DELETE CASCADE,
+        last         INTEGER NOT NULL
+    );
+    CREATE TABLE certificate (
+        serial         TEXT PRIMARY KEY,
+        forum_id       INTEGER NOT NULL REFERENCES forum(id) ON DELETE CASCADE,
+        kind           TEXT NOT NULL,
+        person_id      INTEGER REFERENCES person(id) ON DELETE SET NULL,
+        recipient_name TEXT NOT NULL,
+        issued_at      TEXT NOT NULL,
+        issued_by      TEXT NOT NULL DEFAULT '',
+        revoked_at     TEXT,
+        revoke_reason  TEXT
+    );
+    CREATE UNIQUE INDEX certificate_once ON certificate(forum_id, kind, person_id) WHERE person_id IS NOT NULL;
+    "#,
 ];
 
 pub fn latest() -> i64 {

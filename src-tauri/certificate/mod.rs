@@ -1,0 +1,571 @@
+//! Certificates (الشهادات): a template per kind and forum that the committee edits, who is
+//! eligible, issuing with serials that are never reused (`SEF-1441-000123`), revocation, and
+//! offline verification of the keyed signature printed in each certificate's QR code.
+
+pub mod render;
+
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+
+use crate::error::{AppError, FieldError, Result};
+use crate::{calendar, store, text};
+
+/// The kinds of certificate. Appreciation of entities and sponsors, and course completion, take
+/// their recipients from the modules that bring entities and courses.
+pub const KINDS: &[(&str, &str)] = &[
+    ("attendance", "شهادة حضور"),
+    ("appreciation_volunteer", "شهادة شكر وتقدير — متطوع"),
+    ("appreciation_entity", "شهادة شكر وتقدير — جهة ممكنة"),
+    ("appreciation_sponsor", "شهادة شكر وتقدير — راعٍ"),
+    ("course", "شهادة إتمام دورة"),
+];
+
+pub fn kind_label(kind: &str) -> Option<&'static str> {
+    KINDS.iter().find(|(k, _)| *k == kind).map(|(_, l)| *l)
+}
+
+fn check_kind(kind: &str) -> Result<()> {
+    kind_label(kind)
+        .map(|_| ())
+        .ok_or_else(|| AppError::field("kind", &format!("نوع الشهادة «{kind}» غير معروف")))
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct Signatory {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Template {
+    pub kind: String,
+    pub title: String,
+    /// Text with placeholders: {الاسم} {الملتقى} {التاريخ_الهجري} {التاريخ_الميلادي} {الدورة}
+    /// {الساعات} {الجهة}. A line that is only {الاسم} prints the name large, fitted to the width.
+    pub body: String,
+    pub signatories: Vec<Signatory>,
+    /// Attendance: checked in on at least this many of the forum's days.
+    pub min_days: u32,
+}
+
+/// The template a forum starts with for each kind.
+pub fn default_template(kind: &str) -> Template {
+    let (title, body) = match kind {
+        "attendance" => (
+            "شهادة حضور",
+            "تشهد اللجنة المنظمة لـ{الملتقى} بأن\n{الاسم}\nقد حضر فعاليات الملتقى المقام بتاريخ {التاريخ_الهجري} الموافق {التاريخ_الميلادي}، متمنين له التوفيق والسداد.",
+        ),
+        "appreciation_volunteer" => (
+            "شهادة شكر وتقدير",
+            "تتقدم اللجنة المنظمة لـ{الملتقى} بالشكر والتقدير إلى\n{الاسم}\nعلى جهوده التطوعية المميزة وإسهامه في نجاح الملتقى، سائلين الله له دوام التوفيق.",
+        ),
+        "appreciation_entity" | "appreciation_sponsor" => (
+            "شهادة شكر وتقدير",
+            "تتقدم اللجنة المنظمة لـ{الملتقى} بالشكر والتقدير إلى\n{الجهة}\nعلى مشاركتها الفاعلة وإسهامها في تمكين المستفيدين.",
+        ),
+        _ => (
+            "شهادة إتمام دورة",
+            "تشهد اللجنة المنظمة لـ{الملتقى} بأن\n{الاسم}\nقد أتم دورة «{الدورة}» بواقع {الساعات} ساعات تدريبية.",
+        ),
+    };
+    Template {
+        kind: kind.to_string(),
+        title: title.to_string(),
+        body: body.to_string(),
+        signatories: vec![Signatory {
+            name: "رئيس اللجنة المنظمة".into(),
+            title: String::new(),
+        }],
+        min_days: 1,
+    }
+}
+
+pub fn template(conn: &Connection, forum_id: i64, kind: &str) -> Result<Template> {
+    check_kind(kind)?;
+    let row: Option<(String, String, String, u32)> = conn
+        .query_row(
+            "SELECT title, body, signatories, min_days FROM certificate_template WHERE forum_id = ?1 AND kind = ?2",
+            params![forum_id, kind],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .optional()?;
+    Ok(match row {
+        Some((title, body, sig, min_days)) => Template {
+            kind: kind.to_string(),
+            title,
+            body,
+            signatories: serde_json::from_str(&sig).unwrap_or_default(),
+            min_days,
+        },
+        None => {
+            let mut t = default_template(kind);
+            // The forum's organising committee head signs by default.
+            if let Ok(f) = crate::forum::get(conn, forum_id) {
+                if let Some(m) = f.organizing_committee.first() {
+                    t.signatories = vec![Signatory {
+                        name: m.name.clone(),
+                        title: m.role.clone(),
+                    }];
+                }
+            }
+            t
+        }
+    })
+}
+
+pub fn save_template(conn: &Connection, forum_id: i64, t: &Template) -> Result<Template> {
+    check_kind(&t.kind)?;
+    let mut errors = Vec::new();
+    let title = text::clean(&t.title);
+    if title.is_empty() || text::char_len(&title) > 80 {
+        errors.push(FieldError::new(
+            "title",
+            "عنوان الشهادة مطلوب، بحد أقصى 80 حرفًا",
+        ));
+    }
+    let body = t
+        .body
+        .lines()
+        .map(text::clean)
+        .collect::<Vec<_>>()
+        .join("\n");
+    if body.trim().is_empty() || text::char_len(&body) > 1200 {
+        errors.push(FieldError::new(
+            "body",
+            "نص الشهادة مطلوب، بحد أقصى 1200 حرف",
+        ));
+    }
+    let signatories: Vec<Signatory> = t
+        .signatories
+        .iter()
+        .map(|s| Signatory {
+            name: text::clean(&s.name),
+            title: text::clean(&s.title),
+        })
+        .filter(|s| !s.name.is_empty())
+        .collect();
+    if signatories.is_empty() || signatories.len() > 3 {
+        errors.push(FieldError::new(
+            "signatories",
+            "من موقّع واحد إلى ثلاثة موقّعين",
+        ));
+    }
+    if !(1..=29).contains(&t.min_days) {
+        errors.push(FieldError::new("min_days", "عدد أيام الحضور من 1 إلى 29"));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    conn.execute(
+        "INSERT INTO certificate_template(forum_id, kind, title, body, signatories, min_days, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT(forum_id, kind) DO UPDATE SET title = excluded.title, body = excluded.body,
+           signatories = excluded.signatories, min_days = excluded.min_days, updated_at = excluded.updated_at",
+        params![
+            forum_id,
+            t.kind,
+            title,
+            body,
+            serde_json::to_string(&signatories).unwrap_or_else(|_| "[]".into()),
+            t.min_days,
+            calendar::now_utc()
+        ],
+    )?;
+    template(conn, forum_id, &t.kind)
+}
+
+/// Someone who qualifies for a certificate of a kind, with the serial already issued, if any.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Recipient {
+    pub person_id: i64,
+    pub name: String,
+    pub serial: Option<String>,
+    pub revoked: bool,
+}
+
+/// Who qualifies, by the kind's rule: attendance = checked in on at least `min_days` days;
+/// volunteers' appreciation = every volunteer.
+pub fn eligible(conn: &Connection, forum_id: i64, kind: &str) -> Result<Vec<Recipient>> {
+    check_kind(kind)?;
+    let t = template(conn, forum_id, kind)?;
+    let sql = match kind {
+        "attendance" => {
+            "SELECT p.id, p.full_name, c.serial, c.revoked_at IS NOT NULL FROM person p
+               LEFT JOIN certificate c ON c.person_id = p.id AND c.kind = ?2 AND c.forum_id = ?1
+              WHERE p.forum_id = ?1
+                AND (SELECT count(DISTINCT k.day) FROM checkin k WHERE k.person_id = p.id AND k.undone_at IS NULL) >= ?3
+              ORDER BY p.full_name"
+        }
+        "appreciation_volunteer" => {
+            "SELECT p.id, p.full_name, c.serial, c.revoked_at IS NOT NULL FROM person p
+               LEFT JOIN certificate c ON c.person_id = p.id AND c.kind = ?2 AND c.forum_id = ?1
+              WHERE p.forum_id = ?1 AND p.category = 'volunteer' AND ?3 >= 0
+              ORDER BY p.full_name"
+        }
+        _ => {
+            return Err(AppError::field(
+                "kind",
+                "مستحقو هذا النوع يأتون من وحدة الجهات الممكنة أو الدورات، ولم تُضف بعد",
+            ))
+        }
+    };
+    let mut stmt = conn.prepare(sql)?;
+    let rows = stmt
+        .query_map(params![forum_id, kind, t.min_days], |r| {
+            Ok(Recipient {
+                person_id: r.get(0)?,
+                name: r.get(1)?,
+                serial: r.get(2)?,
+                revoked: r.get::<_, Option<bool>>(3)?.unwrap_or(false),
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// The installation's signing key (created on first use, kept in the database).
+fn key(conn: &Connection) -> Result<Vec<u8>> {
+    if let Some(k) = store::get_setting(conn, "certificate_key")? {
+        return Ok(k.into_bytes());
+    }
+    let k = format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    );
+    conn.execute(
+        "INSERT INTO setting(key, value) VALUES ('certificate_key', ?1) ON CONFLICT(key) DO NOTHING",
+        [&k],
+    )?;
+    Ok(store::get_setting(conn, "certificate_key")?
+        .unwrap_or(k)
+        .into_bytes())
+}
+
+/// The short keyed signature of a certificate: HMAC-SHA256 over serial and name, 8 bytes.
+fn signature(key: &[u8], serial: &str, name: &str) -> Result<String> {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key)
+        .map_err(|e| AppError::Internal(format!("مفتاح التوقيع غير صالح: {e}")))?;
+    mac.update(serial.as_bytes());
+    mac.update(b"|");
+    mac.update(name.as_bytes());
+    let out = mac.finalize().into_bytes();
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&out[..8]))
+}
+
+/// What the QR code on a certificate says: `SERIAL.SIGNATURE`.
+pub fn qr_text(conn: &Connection, serial: &str, name: &str) -> Result<String> {
+    Ok(format!(
+        "{serial}.{}",
+        signature(&key(conn)?, serial, name)?
+    ))
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Issued {
+    pub serial: String,
+    pub person_id: Option<i64>,
+    pub name: String,
+    pub qr: String,
+    /// True when this call created it (false: it existed and keeps its serial).
+    pub new: bool,
+}
+
+/// Issues certificates of a kind to everyone eligible (or to `only` of them). People who have
+/// one keep its serial; revoked certificates are not re-issued. Serials come from a counter
+/// per forum inside the same write transaction, so they are never given twice.
+pub fn issue(
+    conn: &mut Connection,
+    forum_id: i64,
+    kind: &str,
+    only: Option<&[i64]>,
+    by: &str,
+) -> Result<Vec<Issued>> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let forum = crate::forum::get(&tx, forum_id)?;
+    let year = forum
+        .days
+        .first()
+        .and_then(|d| d.label.hijri_parts)
+        .map(|h| h.year)
+        .unwrap_or(0);
+    let k = key(&tx)?;
+    let mut last: i64 = tx
+        .query_row(
+            "SELECT last FROM certificate_serial WHERE forum_id = ?1",
+            [forum_id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(0);
+    let mut out = Vec::new();
+    let now = calendar::now_utc();
+    for r in eligible(&tx, forum_id, kind)? {
+        if only.is_some_and(|ids| !ids.contains(&r.person_id)) || r.revoked {
+            continue;
+        }
+        let (serial, new) = match r.serial {
+            Some(s) => (s, false),
+            None => {
+                last += 1;
+                let s = format!("SEF-{year}-{last:06}");
+                tx.execute(
+                    "INSERT INTO certificate(serial, forum_id, kind, person_id, recipient_name, issued_at, issued_by)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![s, forum_id, kind, r.person_id, r.name, now, text::clean(by)],
+                )?;
+                (s, true)
+            }
+        };
+        // The name as issued (a later correction of the person does not change a certificate).
+        let name: String = tx.query_row(
+            "SELECT recipient_name FROM certificate WHERE serial = ?1",
+            [&serial],
+            |x| x.get(0),
+        )?;
+        out.push(Issued {
+            qr: format!("{serial}.{}", signature(&k, &serial, &name)?),
+            serial,
+            person_id: Some(r.person_id),
+            name,
+            new,
+        });
+    }
+    tx.execute(
+        "INSERT INTO certificate_serial(forum_id, last) VALUES (?1, ?2)
+         ON CONFLICT(forum_id) DO UPDATE SET last = excluded.last",
+        params![forum_id, last],
+    )?;
+    tx.commit()?;
+    Ok(out)
+}
+
+pub fn revoke(conn: &Connection, serial: &str, reason: &str) -> Result<()> {
+    let reason = text::clean(reason);
+    if reason.is_empty() {
+        return Err(AppError::field("reason", "اكتب سبب إلغاء الشهادة"));
+    }
+    let n = conn.execute(
+        "UPDATE certificate SET revoked_at = ?2, revoke_reason = ?3 WHERE serial = ?1 AND revoked_at IS NULL",
+        params![serial, calendar::now_utc(), reason],
+    )?;
+    if n == 0 {
+        return Err(AppError::NotFound {
+            what: "الشهادة (أو أنها ملغاة من قبل)",
+        });
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Verification {
+    /// `genuine`, `revoked`, `forged` (signature does not match) or `unknown` (no such serial).
+    pub status: &'static str,
+    pub message: String,
+    pub serial: String,
+    pub name: Option<String>,
+    pub kind: Option<String>,
+    pub forum: Option<String>,
+    pub issued_at: Option<String>,
+}
+
+struct Stored {
+    name: String,
+    kind: String,
+    forum: String,
+    issued_at: String,
+    revoked_at: Option<String>,
+    reason: Option<String>,
+}
+
+/// Checks a serial, or the text of a certificate's QR code (`SERIAL.SIGNATURE`), offline.
+pub fn verify(conn: &Connection, input: &str) -> Result<Verification> {
+    let (serial, sig) = match input.trim().rsplit_once('.') {
+        Some((s, g)) => (s, Some(g.trim().to_string())),
+        None => (input, None),
+    };
+    let serial = text::latin_digits(&text::clean(serial)).to_uppercase();
+    let row = conn
+        .query_row(
+            "SELECT c.recipient_name, c.kind, f.name_ar, c.issued_at, c.revoked_at, c.revoke_reason
+               FROM certificate c JOIN forum f ON f.id = c.forum_id WHERE c.serial = ?1",
+            [&serial],
+            |r| {
+                Ok(Stored {
+                    name: r.get(0)?,
+                    kind: r.get(1)?,
+                    forum: r.get(2)?,
+                    issued_at: r.get(3)?,
+                    revoked_at: r.get(4)?,
+                    reason: r.get(5)?,
+                })
+            },
+        )
+        .optional()?;
+    let Some(c) = row else {
+        return Ok(Verification {
+            status: "unknown",
+            message: format!("لا توجد شهادة بالرقم {serial} في سجلات هذا البرنامج"),
+            serial,
+            name: None,
+            kind: None,
+            forum: None,
+            issued_at: None,
+        });
+    };
+    let expected = signature(&key(conn)?, &serial, &c.name)?;
+    let (status, message) = if sig.is_some_and(|g| g != expected) {
+        (
+            "forged",
+            "الشهادة مزوّرة: التوقيع في رمز QR لا يطابق سجلات الملتقى".to_string(),
+        )
+    } else if c.revoked_at.is_some() {
+        (
+            "revoked",
+            format!("الشهادة ملغاة: {}", c.reason.unwrap_or_default()),
+        )
+    } else {
+        ("genuine", format!("شهادة صحيحة صادرة باسم «{}»", c.name))
+    };
+    Ok(Verification {
+        status,
+        message,
+        serial,
+        kind: kind_label(&c.kind).map(str::to_string),
+        name: Some(c.name),
+        forum: Some(c.forum),
+        issued_at: Some(c.issued_at),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    fn setup() -> (tempfile::TempDir, Store, i64) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("m.sqlite3")).unwrap();
+        let forum = crate::demo::load(&mut store.conn()).unwrap();
+        (dir, store, forum)
+    }
+
+    #[test]
+    fn issuing_gives_serials_once_and_reprinting_keeps_them() {
+        let (_d, store, forum) = setup();
+        let mut conn = store.conn();
+        let who = eligible(&conn, forum, "attendance").unwrap();
+        assert!(who.len() > 100 && who.iter().all(|r| r.serial.is_none()));
+        let first = issue(&mut conn, forum, "attendance", None, "سعد").unwrap();
+        assert_eq!(first.len(), who.len());
+        assert!(first
+            .iter()
+            .all(|i| i.new && i.serial.starts_with("SEF-1441-")));
+        assert_eq!(first[0].serial, "SEF-1441-000001");
+        let again = issue(&mut conn, forum, "attendance", None, "سعد").unwrap();
+        assert_eq!(
+            again.iter().map(|i| &i.serial).collect::<Vec<_>>(),
+            first.iter().map(|i| &i.serial).collect::<Vec<_>>()
+        );
+        assert!(again.iter().all(|i| !i.new));
+        // Two days' attendance required: fewer qualify, and none gets a second serial.
+        let mut t = template(&conn, forum, "attendance").unwrap();
+        t.min_days = 2;
+        save_template(&conn, forum, &t).unwrap();
+        assert!(eligible(&conn, forum, "attendance").unwrap().len() < first.len());
+    }
+
+    #[test]
+    fn concurrent_issuing_never_reuses_a_serial() {
+        let (dir, store, forum) = setup();
+        drop(store);
+        let path = dir.path().join("m.sqlite3");
+        let handles: Vec<_> = ["attendance", "appreciation_volunteer"]
+            .into_iter()
+            .map(|kind| {
+                let path = path.clone();
+                std::thread::spawn(move || {
+                    let store = Store::open(&path).unwrap();
+                    let mut conn = store.conn();
+                    issue(&mut conn, forum, kind, None, "").unwrap()
+                })
+            })
+            .collect();
+        let mut serials: Vec<String> = handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .map(|i| i.serial)
+            .collect();
+        let n = serials.len();
+        serials.sort();
+        serials.dedup();
+        assert_eq!(serials.len(), n, "every serial is unique");
+        let store = Store::open(&path).unwrap();
+        let last: i64 = store
+            .conn()
+            .query_row("SELECT last FROM certificate_serial", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(last as usize, n);
+    }
+
+    #[test]
+    fn verify_tells_genuine_revoked_forged_and_unknown() {
+        let (_d, store, forum) = setup();
+        let mut conn = store.conn();
+        let issued = issue(&mut conn, forum, "attendance", None, "").unwrap();
+        let one = &issued[0];
+        assert_eq!(verify(&conn, &one.qr).unwrap().status, "genuine");
+        assert_eq!(
+            verify(&conn, &one.serial.to_lowercase()).unwrap().status,
+            "genuine"
+        );
+        let v = verify(&conn, &one.qr).unwrap();
+        assert_eq!(v.name.as_deref(), Some(one.name.as_str()));
+        // A tampered signature, or a genuine signature moved onto another serial.
+        let (serial, sig) = one.qr.rsplit_once('.').unwrap();
+        let mut bad = sig.to_string().into_bytes();
+        bad[0] = if bad[0] == b'A' { b'B' } else { b'A' };
+        assert_eq!(
+            verify(
+                &conn,
+                &format!("{serial}.{}", String::from_utf8(bad).unwrap())
+            )
+            .unwrap()
+            .status,
+            "forged"
+        );
+        assert_eq!(
+            verify(&conn, &format!("{}.{sig}", issued[1].serial))
+                .unwrap()
+                .status,
+            "forged"
+        );
+        assert_eq!(verify(&conn, "SEF-1441-999999").unwrap().status, "unknown");
+        assert!(revoke(&conn, &one.serial, " ").is_err());
+        revoke(&conn, &one.serial, "صدرت بالخطأ").unwrap();
+        let v = verify(&conn, &one.qr).unwrap();
+        assert_eq!(v.status, "revoked");
+        assert!(v.message.contains("صدرت بالخطأ"));
+    }
+
+    #[test]
+    fn templates_validate_and_default_to_the_committee_head() {
+        let (_d, store, forum) = setup();
+        let conn = store.conn();
+        let t = template(&conn, forum, "attendance").unwrap();
+        assert!(t.body.contains("{الاسم}"));
+        assert_eq!(t.signatories[0].name, "أ. عبدالله بن محمد المالكي");
+        let mut bad = t.clone();
+        bad.title = " ".into();
+        bad.signatories = vec![];
+        let e = save_template(&conn, forum, &bad).unwrap_err();
+        let fields: Vec<&str> = e.fields().iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(fields, ["title", "signatories"]);
+        assert!(template(&conn, forum, "nope").is_err());
+    }
+}
