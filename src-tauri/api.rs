@@ -53,6 +53,10 @@ pub const COMMANDS: &[&str] = &[
     "desk_revoke",
     "desk_pair",
     "qr_svg",
+    "certificate_kinds",
+    "certificate_eligible",
+    "certificate_issue_start",
+    "certificate_verify",
 ];
 
 #[derive(Deserialize)]
@@ -186,6 +190,12 @@ struct CategoryArgs {
 struct NameArgs {
     #[serde(default)]
     name: String,
+}
+
+#[derive(Deserialize)]
+struct KindArgs {
+    forum_id: i64,
+    kind: String,
 }
 
 #[derive(Deserialize)]
@@ -337,6 +347,43 @@ pub fn call(core: &Core, command: &str, a: Value) -> Result<Value> {
         "desk_new_code" => out(desk::new_pairing_code(&core.conn(), args::<Id>(a)?.id)?),
         "desk_revoke" => out(desk::revoke(&core.conn(), args::<Id>(a)?.id)?),
         "desk_pair" => out(desk::pair(&core.conn(), &args::<CodeArgs>(a)?.code)?),
+        "certificate_kinds" => out(crate::certificate::KINDS
+            .iter()
+            .map(|(kind, label)| json!({ "kind": kind, "label": label }))
+            .collect::<Vec<_>>()),
+        "certificate_eligible" => {
+            let a: KindArgs = args(a)?;
+            out(crate::certificate::eligible(
+                &core.conn(),
+                a.forum_id,
+                &a.kind,
+            )?)
+        }
+        "certificate_issue_start" => {
+            let a: KindArgs = args(a)?;
+            let job = core.start_job(move |core, progress| {
+                use base64::Engine;
+                let (issued, pdf) = crate::certificate::render::issue_and_render(
+                    &mut core.conn(),
+                    a.forum_id,
+                    &a.kind,
+                    None,
+                    "",
+                    progress,
+                )?;
+                out(json!({
+                    "count": issued.len(),
+                    "new": issued.iter().filter(|i| i.new).count(),
+                    "file_name": format!("شهادات-{}.pdf", a.kind),
+                    "data_base64": base64::engine::general_purpose::STANDARD.encode(pdf),
+                }))
+            });
+            out(json!({ "job_id": job }))
+        }
+        "certificate_verify" => out(crate::certificate::verify(
+            &core.conn(),
+            &args::<TextArgs>(a)?.text,
+        )?),
         "qr_svg" => {
             let a: TextArgs = args(a)?;
             if a.text.len() > 1000 {

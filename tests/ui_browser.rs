@@ -550,3 +550,37 @@ async fn chromium_pairs_a_desk_from_the_qr_link() {
     assert_eq!(desks[0]["paired"], true);
     c.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn chromium_issues_certificates_and_verifies_one() {
+    let db = temp_db();
+    let (_server, url) = spawn_serve(&db);
+    let (_driver, port) = start_chromedriver();
+    let profile = tempfile::tempdir().unwrap();
+    let c = chromium_session(&profile, port).await;
+    c.goto(&format!("{url}/#/certificates")).await.unwrap();
+    let count = wait_text(&c, "#cert-count", "مستحق").await;
+    let eligible: usize = count
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap();
+    assert!(eligible > 100, "{count}");
+    wait_css(&c, "#cert-issue").await.click().await.unwrap();
+    wait_text(
+        &c,
+        "#cert-done",
+        &format!("طُبعت {eligible} شهادة ({eligible} جديدة)"),
+    )
+    .await;
+    wait_text(&c, "#cert-table", "SEF-1441-000001").await;
+    let input = c.find(Locator::Css("#verify-input")).await.unwrap();
+    input.send_keys("SEF-1441-000001\u{E007}").await.unwrap();
+    wait_text(&c, "#verify-result", "صحيحة").await;
+    screenshot(&c, "chromium-certificates.png").await;
+    input.clear().await.unwrap();
+    input.send_keys("SEF-1441-999999\u{E007}").await.unwrap();
+    wait_text(&c, "#verify-result", "غير موجودة").await;
+    c.close().await.unwrap();
+}

@@ -167,6 +167,7 @@ fn run(cli: Cli) -> Result<()> {
                 &kind,
                 None,
                 "سطر الأوامر",
+                &mut |_, _| {},
             )?;
             std::fs::write(&out, &pdf)?;
             print_json(&serde_json::json!({

@@ -60,6 +60,16 @@ enum Block {
 
 /// The merged PDF of all `sheets` in the template's design.
 pub fn render(forum: &Forum, template: &Template, sheets: &[Sheet]) -> Result<Vec<u8>> {
+    render_with_progress(forum, template, sheets, &mut |_, _| {})
+}
+
+/// [`render`], calling `progress(done, total)` as pages are made.
+pub fn render_with_progress(
+    forum: &Forum,
+    template: &Template,
+    sheets: &[Sheet],
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Vec<u8>> {
     let mut doc = Doc::new(&format!("{} — {}", template.title, forum.name_ar));
     let probe = doc.page(W_MM, H_MM);
     let (w, h) = (probe.width, probe.height);
@@ -99,7 +109,10 @@ pub fn render(forum: &Forum, template: &Template, sheets: &[Sheet]) -> Result<Ve
         .collect::<Result<_>>()?;
     let serial_label = shape_line("رقم الشهادة:", Style::new(Face::NaskhRegular, 10.0))?;
 
-    for sheet in sheets {
+    for (i, sheet) in sheets.iter().enumerate() {
+        if i % 50 == 0 {
+            progress(i, sheets.len());
+        }
         let mut page = doc.page(W_MM, H_MM);
         page.stroke_rect(18.0, 18.0, w - 36.0, h - 36.0, 3.0, Color::GREEN);
         page.stroke_rect(26.0, 26.0, w - 52.0, h - 52.0, 0.8, Color::GOLD);
@@ -160,11 +173,12 @@ pub fn issue_and_render(
     kind: &str,
     only: Option<&[i64]>,
     by: &str,
+    progress: &mut dyn FnMut(usize, usize),
 ) -> Result<(Vec<super::Issued>, Vec<u8>)> {
     let issued = super::issue(conn, forum_id, kind, only, by)?;
     let forum = crate::forum::get(conn, forum_id)?;
     let template = super::template(conn, forum_id, kind)?;
     let sheets: Vec<Sheet> = issued.iter().map(Sheet::from).collect();
-    let pdf = render(&forum, &template, &sheets)?;
+    let pdf = render_with_progress(&forum, &template, &sheets, progress)?;
     Ok((issued, pdf))
 }

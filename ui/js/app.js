@@ -1,6 +1,7 @@
 // The shell: hash router, navigation and the current-forum picker. Each screen module exports
 // `render(view, params)` and may return a cleanup function (timers, listeners).
 import { call } from './api.js';
+import * as certificates from './screens/certificates.js';
 import * as dashboard from './screens/dashboard.js';
 import * as desk from './screens/desk.js';
 import * as forums from './screens/forums.js';
@@ -14,6 +15,7 @@ const routes = [
   { re: /^#\/dashboard$/, screen: dashboard, nav: 'dashboard', params: () => ({}) },
   { re: /^#\/people$/, screen: people, nav: 'people', params: () => ({}) },
   { re: /^#\/desk$/, screen: desk, nav: 'desk', params: () => ({}) },
+  { re: /^#\/certificates$/, screen: certificates, nav: 'certificates', params: () => ({}) },
   { re: /^#\/forums\/new$/, screen: forums, nav: 'forums', params: () => ({ mode: 'new' }) },
   { re: /^#\/forums\/(\d+)\/edit$/, screen: forums, nav: 'forums', params: (m) => ({ mode: 'edit', id: Number(m[1]) }) },
   { re: /^#\/forums$/, screen: forums, nav: 'forums', params: () => ({ mode: 'list' }) },

@@ -1,4 +1,5 @@
 // Small DOM helpers shared by the screens.
+import { call, transport } from './api.js';
 
 /** h('div.card', {attrs}, ...children) — builds an element; strings become text nodes. */
 export function h(tag, attrs = {}, ...children) {
@@ -71,4 +72,33 @@ export function debounce(fn, ms) {
     clearTimeout(t);
     t = setTimeout(() => fn(...args), ms);
   };
+}
+
+/** Lets a long job run and reports its progress; resolves with its result. */
+export async function followJob(jobId, onProgress) {
+  for (;;) {
+    const s = await call('job_status', { job_id: jobId });
+    if (s.total) onProgress(s.done, s.total);
+    if (s.finished) {
+      if (s.error) throw Object.assign(new Error(s.error.message), s.error);
+      return s.result;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Saves a generated file: into Downloads from the app window, as a download in a browser. */
+export async function saveFile(fileName, base64, mime) {
+  if (transport === 'tauri') {
+    const saved = await call('save_download', { file_name: fileName, data_base64: base64 });
+    toast(`حُفظ الملف في: ${saved.path}`);
+    return;
+  }
+  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  const url = URL.createObjectURL(new Blob([bytes], { type: mime }));
+  const a = h('a', { href: url, download: fileName });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
 }

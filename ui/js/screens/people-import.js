@@ -1,7 +1,7 @@
 // Importing people from .xlsx/.csv: choose the file, confirm which column is which, watch the
 // progress, then read (and save as .xlsx) the rows that were refused, with their reasons.
-import { call, transport } from '../api.js';
-import { h, toast, errorBox } from '../dom.js';
+import { call } from '../api.js';
+import { h, toast, errorBox, saveFile, followJob } from '../dom.js';
 
 function readAsDataUrl(file) {
   return new Promise((resolve, reject) => {
@@ -10,16 +10,6 @@ function readAsDataUrl(file) {
     r.onerror = () => reject(new Error('تعذر قراءة الملف'));
     r.readAsDataURL(file);
   });
-}
-
-function download(fileName, base64, mime) {
-  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-  const url = URL.createObjectURL(new Blob([bytes], { type: mime }));
-  const a = h('a', { href: url, download: fileName });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
 
 /** The import panel; `onDone` is called after a successful import. */
@@ -76,20 +66,12 @@ export function importPanel(forumId, onClose, onDone) {
     const bar = h('progress', { id: 'import-progress', max: 100, value: 0 });
     const label = h('span', {}, 'جارٍ الاستيراد…');
     body.replaceChildren(h('div.progress-row', {}, bar, label));
-    for (;;) {
-      const s = await call('job_status', { job_id: jobId });
-      if (s.total) {
-        bar.value = Math.round((100 * s.done) / s.total);
-        label.textContent = `${s.done} من ${s.total}`;
-      }
-      if (s.finished) {
-        if (s.error) throw Object.assign(new Error(s.error.message), s.error);
-        showReport(s.result);
-        onDone();
-        return;
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    const result = await followJob(jobId, (done, total) => {
+      bar.value = Math.round((100 * done) / total);
+      label.textContent = `${done} من ${total}`;
+    });
+    showReport(result);
+    onDone();
   }
 
   function showReport(r) {
@@ -105,12 +87,7 @@ export function importPanel(forumId, onClose, onDone) {
     save.addEventListener('click', async () => {
       try {
         const f = await call('person_import_rejects_xlsx', { headers: r.headers, rejects: r.rejects });
-        if (transport === 'tauri') {
-          const saved = await call('save_download', f);
-          toast(`حُفظ الملف في: ${saved.path}`);
-        } else {
-          download(f.file_name, f.data_base64, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-        }
+        await saveFile(f.file_name, f.data_base64, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
       } catch (e) { toast(e.message, 'error'); }
     });
     body.replaceChildren(summary,
