@@ -195,14 +195,7 @@ fn run(cli: Cli) -> Result<()> {
                 },
         }) => {
             let core = Core::open(&path)?;
-            let name = file
-                .file_name()
-                .map(|n| n.to_string_lossy().to_string())
-                .unwrap_or_default();
-            let table = crate::sheet::read_table(&name, &std::fs::read(&file)?)?;
-            let mapping = person::import::guess_mapping(&table.headers);
-            let report =
-                person::import::import(&mut core.conn(), forum, &table, &mapping, &mut |_, _| {})?;
+            let report = person::import::import_file(&mut core.conn(), forum, &file)?;
             for r in &report.rejects {
                 eprintln!(
                     "{}",

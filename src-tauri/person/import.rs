@@ -271,6 +271,18 @@ pub fn import(
     Ok(report)
 }
 
+/// Imports a spreadsheet file with the column mapping recognised from its headers (what the
+/// CLI does, where there is no one to confirm the mapping).
+pub fn import_file(conn: &mut Connection, forum_id: i64, path: &std::path::Path) -> Result<Report> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let table = sheet::read_table(&name, &std::fs::read(path)?)?;
+    let mapping = guess_mapping(&table.headers);
+    import(conn, forum_id, &table, &mapping, &mut |_, _| {})
+}
+
 /// The rejected rows as an .xlsx: the original columns, the row number and the reason, so the
 /// committee can fix them and import the file again.
 pub fn rejects_xlsx(headers: &[String], rejects: &[Reject]) -> Result<Vec<u8>> {
