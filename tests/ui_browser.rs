@@ -50,6 +50,24 @@ async fn wait_text(c: &Client, css: &str, needle: &str) -> String {
     panic!("{css} never contained «{needle}»; last text: «{last}»; page: {page}");
 }
 
+async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn type_in(c: &Client, css: &str, text: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .send_keys(text)
+        .await
+        .unwrap();
+}
+
 async fn screenshot(c: &Client, name: &str) {
     // Let fonts load and two frames paint: WebKit otherwise hands back the previous frame.
     c.execute_async(
@@ -80,12 +98,7 @@ async fn create_forum_through_the_form(c: &Client, engine: &str) {
     let name = wait_css(c, "#f-name_ar").await;
 
     // Saving an empty form shows the Arabic message beside the field and saves nothing.
-    c.find(Locator::Css("#save-forum"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, "#save-forum").await;
     wait_text(c, "#err-name_ar", "اسم الملتقى بالعربية مطلوب").await;
     wait_text(c, "#err-start_date", "تاريخ اليوم الأول مطلوب").await;
     screenshot(c, &format!("{engine}-forum-form-errors.png")).await;
@@ -99,12 +112,7 @@ async fn create_forum_through_the_form(c: &Client, engine: &str) {
         .await
         .unwrap();
     assert_eq!(err, json!(""), "editing a field clears its error");
-    c.find(Locator::Css("#f-region"))
-        .await
-        .unwrap()
-        .send_keys("منطقة جازان")
-        .await
-        .unwrap();
+    type_in(c, "#f-region", "منطقة جازان").await;
     // Date pickers differ between engines; set the ISO value as the picker would.
     c.execute(
         "const el = document.querySelector('#f-start_date'); el.value = '2024-03-11'; el.dispatchEvent(new Event('change'));",
@@ -116,26 +124,11 @@ async fn create_forum_through_the_form(c: &Client, engine: &str) {
     count.clear().await.unwrap();
     count.send_keys("2").await.unwrap();
     wait_text(c, "#days-preview", "الثلاثاء 2 رمضان 1445هـ — 12 مارس 2024م").await;
-    c.find(Locator::Css("#f-organizing_committee .m-name"))
-        .await
-        .unwrap()
-        .send_keys("سعد علي")
-        .await
-        .unwrap();
-    c.find(Locator::Css("#f-organizing_committee .m-role"))
-        .await
-        .unwrap()
-        .send_keys("رئيس اللجنة")
-        .await
-        .unwrap();
+    type_in(c, "#f-organizing_committee .m-name", "سعد علي").await;
+    type_in(c, "#f-organizing_committee .m-role", "رئيس اللجنة").await;
     screenshot(c, &format!("{engine}-forum-form.png")).await;
 
-    c.find(Locator::Css("#save-forum"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, "#save-forum").await;
     let list = wait_text(c, "#forum-list", "ملتقى الاختبار الآلي").await;
     assert!(
         list.contains("الاثنين 1 رمضان 1445هـ — 11 مارس 2024م"),
@@ -373,12 +366,7 @@ async fn chromium_desk_checks_in_by_scan_and_by_name() {
     screenshot(&c, "chromium-desk-checked-in.png").await;
 
     // The same badge again: «سبق», and not counted twice.
-    c.find(Locator::Css("#scan"))
-        .await
-        .unwrap()
-        .send_keys(&format!("{code}\u{E007}"))
-        .await
-        .unwrap();
+    type_in(&c, "#scan", &format!("{code}\u{E007}")).await;
     let card = wait_text(&c, "#desk-card.already", "سبق تسجيل حضوره اليوم").await;
     assert!(
         card.contains("— منصة 1") && !card.contains("null"),
@@ -393,31 +381,16 @@ async fn chromium_desk_checks_in_by_scan_and_by_name() {
         .await
         .unwrap();
     assert_eq!(focused, json!("scan"), "focus stays in the scan field");
-    c.find(Locator::Css("#scan"))
-        .await
-        .unwrap()
-        .send_keys("سندس")
-        .await
-        .unwrap();
+    type_in(&c, "#scan", "سندس").await;
     wait_text(&c, "#desk-results", "سندس يحيى القعود").await;
     screenshot(&c, "chromium-desk-search.png").await;
-    c.find(Locator::Css("#scan"))
-        .await
-        .unwrap()
-        .send_keys("\u{E007}")
-        .await
-        .unwrap();
+    type_in(&c, "#scan", "\u{E007}").await;
     let card = wait_text(&c, "#desk-card.ok", "سندس يحيى القعود").await;
     assert!(card.contains("مستفيد"), "{card}");
     assert_eq!(today_count(&c).await, before + 2);
 
     // A wrong check-in is undone, with a reason, and no longer counted.
-    c.find(Locator::Css("#undo-checkin"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "#undo-checkin").await;
     let reason = wait_css(&c, "#undo-reason").await;
     reason.send_keys("مسح بطاقة شخص آخر\u{E007}").await.unwrap();
     wait_text(&c, "#desk-card", "أُلغي تسجيل الحضور").await;
@@ -429,12 +402,7 @@ async fn chromium_desk_checks_in_by_scan_and_by_name() {
     screenshot(&c, "chromium-desk-undone.png").await;
 
     // An unknown code is refused in red, with words.
-    c.find(Locator::Css("#scan"))
-        .await
-        .unwrap()
-        .send_keys("K7M4QXA\u{E007}")
-        .await
-        .unwrap();
+    type_in(&c, "#scan", "K7M4QXA\u{E007}").await;
     wait_text(&c, "#desk-card.refused", "غير صحيح").await;
     c.close().await.unwrap();
 }
@@ -506,12 +474,7 @@ async fn chromium_imports_a_spreadsheet_with_mapping_and_rejects() {
         json!(["full_name", "national_id", "mobile", "category", ""])
     );
     screenshot(&c, "chromium-import-mapping.png").await;
-    c.find(Locator::Css("#import-start"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "#import-start").await;
     let summary = wait_text(&c, "#import-summary", "استُورد").await;
     assert!(summary.contains('1'), "{summary}");
     let rejects = wait_text(&c, "#import-rejects", "ثنائيًا").await;
