@@ -116,6 +116,50 @@ pub fn hijri_ar(h: HijriDate) -> String {
     format!("{} {} {}هـ", h.day, h.month_name(), h.year)
 }
 
+/// A span of days in words, for one line of print (a badge, a sign): Hijri and Gregorian.
+/// `من 13 إلى 14 ربيع الأول 1441هـ` — a range written with a dash would read backwards in an
+/// Arabic line, so it is written as words.
+pub fn range_ar(first: NaiveDate, last: NaiveDate) -> (String, String) {
+    if first >= last {
+        let h = to_hijri(first).map(hijri_ar).unwrap_or_default();
+        return (h, gregorian_ar(first));
+    }
+    let hijri = match (to_hijri(first), to_hijri(last)) {
+        (Some(a), Some(b)) if (a.year, a.month) == (b.year, b.month) => {
+            format!("من {} إلى {} {} {}هـ", a.day, b.day, b.month_name(), b.year)
+        }
+        (Some(a), Some(b)) if a.year == b.year => format!(
+            "من {} {} إلى {} {} {}هـ",
+            a.day,
+            a.month_name(),
+            b.day,
+            b.month_name(),
+            b.year
+        ),
+        (Some(a), Some(b)) => format!("من {} إلى {}", hijri_ar(a), hijri_ar(b)),
+        _ => String::new(),
+    };
+    let (gm_a, gm_b) = (
+        GREGORIAN_MONTHS[first.month0() as usize],
+        GREGORIAN_MONTHS[last.month0() as usize],
+    );
+    let gregorian = if (first.year(), first.month()) == (last.year(), last.month()) {
+        format!("من {} إلى {} {} {}م", first.day(), last.day(), gm_b, last.year())
+    } else if first.year() == last.year() {
+        format!(
+            "من {} {} إلى {} {} {}م",
+            first.day(),
+            gm_a,
+            last.day(),
+            gm_b,
+            last.year()
+        )
+    } else {
+        format!("من {} إلى {}", gregorian_ar(first), gregorian_ar(last))
+    };
+    (hijri, gregorian)
+}
+
 pub fn label(date: NaiveDate) -> DateLabel {
     let weekday = weekday_ar(date.weekday()).to_string();
     let gregorian = gregorian_ar(date);
@@ -182,6 +226,22 @@ mod tests {
         assert_eq!(l.gregorian, "10 نوفمبر 2019م");
         assert_eq!(l.hijri, "13 ربيع الأول 1441هـ");
         assert_eq!(l.full, "الأحد 13 ربيع الأول 1441هـ — 10 نوفمبر 2019م");
+    }
+
+    #[test]
+    fn ranges_are_written_in_words_in_both_calendars() {
+        assert_eq!(
+            range_ar(d(2019, 11, 10), d(2019, 11, 11)),
+            (
+                "من 13 إلى 14 ربيع الأول 1441هـ".to_string(),
+                "من 10 إلى 11 نوفمبر 2019م".to_string()
+            )
+        );
+        let (h, g) = range_ar(d(2019, 10, 28), d(2019, 11, 1));
+        assert_eq!(h, "من 29 صفر إلى 4 ربيع الأول 1441هـ");
+        assert_eq!(g, "من 28 أكتوبر إلى 1 نوفمبر 2019م");
+        let (h, _) = range_ar(d(2019, 11, 10), d(2019, 11, 10));
+        assert_eq!(h, "13 ربيع الأول 1441هـ");
     }
 
     #[test]

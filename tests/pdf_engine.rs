@@ -49,6 +49,9 @@ fn specimen_extracts_embeds_renders_and_scans() {
     let path = pdf.to_str().unwrap();
 
     assert!(tool("pdfinfo", &[path]).contains("Pages:           1"));
+    // Seven faces used on one page: whole, they would weigh over a megabyte.
+    let size = std::fs::metadata(&pdf).unwrap().len();
+    assert!(size < 150_000, "fonts embedded as subsets: {size} bytes");
 
     let fonts = tool("pdffonts", &[path]);
     let rows: Vec<&str> = fonts.lines().skip(2).collect();
@@ -58,6 +61,11 @@ fn specimen_extracts_embeds_renders_and_scans() {
         // name type… encoding emb sub uni object
         let n = cols.len();
         assert_eq!(cols[n - 5], "yes", "embedded: {row}");
+        assert_eq!(cols[n - 4], "yes", "embedded as a subset: {row}");
+        assert!(
+            cols[0].len() > 7 && cols[0].as_bytes()[6] == b'+',
+            "subset tag: {row}"
+        );
         assert_eq!(cols[n - 3], "yes", "has a ToUnicode map: {row}");
     }
 

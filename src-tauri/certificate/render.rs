@@ -163,7 +163,7 @@ pub fn render_with_progress(
         doc.text(&mut page, &serial_label, 118.0, 64.0, Color::BLACK)?;
         doc.add_page(page);
     }
-    Ok(doc.finish())
+    doc.finish()
 }
 
 /// Issues (or re-uses) and renders the certificates of a kind for a forum.

@@ -1,13 +1,14 @@
 //! Pages into a PDF with printpdf: shaped lines as positioned glyph IDs (each font embedded once
-//! per document, subset by printpdf when saving, with a ToUnicode map from the glyphs' text),
-//! rectangles and lines, QR codes as vector squares, and images.
+//! per document as a subset of the glyphs used, with a ToUnicode map from the glyphs' text),
+//! rectangles and lines, QR codes as vector squares, and images (embedded once, drawn on any
+//! number of pages).
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use printpdf::{
-    Codepoint, FontId, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle,
-    PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing, Pt, Rect, Rgb, TextItem, TextMatrix,
-    WindingOrder,
+    Codepoint, FontId, Line as PdfLine, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument,
+    PdfFontHandle, PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing, Pt, RawImage, Rect, Rgb,
+    TextItem, TextMatrix, WindingOrder, XObjectId, XObjectTransform,
 };
 
 use super::fonts::Face;
@@ -24,6 +25,17 @@ impl Color {
     pub const GREEN: Color = Color(0x0b, 0x6b, 0x4a);
     pub const GOLD: Color = Color(0xb8, 0x90, 0x1f);
     pub const WHITE: Color = Color(0xff, 0xff, 0xff);
+    pub const GREY: Color = Color(0x6b, 0x72, 0x80);
+
+    /// Black or white, whichever reads better on this colour as a background.
+    pub fn contrasting(self) -> Color {
+        let lum = 0.2126 * f32::from(self.0) + 0.7152 * f32::from(self.1) + 0.0722 * f32::from(self.2);
+        if lum > 150.0 {
+            Color::BLACK
+        } else {
+            Color::WHITE
+        }
+    }
 
     fn pdf(self) -> printpdf::Color {
         printpdf::Color::Rgb(Rgb {
@@ -48,9 +60,26 @@ impl Color {
 /// A PDF being written: fonts are registered once and shared by every page.
 pub struct Doc {
     doc: PdfDocument,
-    /// Each face once; a second time for lines with tashkeel (their own ToUnicode map).
-    fonts: HashMap<(Face, bool), FontId>,
+    /// Each face once; a second time for lines with tashkeel (their own ToUnicode map). The
+    /// glyphs each one draws, so only those are embedded.
+    fonts: HashMap<(Face, bool), (FontId, BTreeSet<u16>)>,
     pages: Vec<PdfPage>,
+}
+
+/// An image embedded in a document, to draw with [`Page::image`] on any of its pages.
+#[derive(Debug, Clone)]
+pub struct Image {
+    id: XObjectId,
+    pub width_px: f32,
+    pub height_px: f32,
+}
+
+impl Image {
+    /// The largest size (points) that fits in `w` × `h` keeping the proportions.
+    pub fn fit(&self, w: f32, h: f32) -> (f32, f32) {
+        let scale = (w / self.width_px).min(h / self.height_px);
+        (self.width_px * scale, self.height_px * scale)
+    }
 }
 
 /// One page's drawing operations, in points from the bottom-left corner.
@@ -69,16 +98,28 @@ impl Doc {
         }
     }
 
-    fn font(&mut self, face: Face, marked: bool) -> Result<FontId> {
-        if let Some(id) = self.fonts.get(&(face, marked)) {
-            return Ok(id.clone());
-        }
+    /// The font for `face`; it is embedded when the document is finished, as a subset.
+    fn font(&mut self, face: Face, marked: bool) -> &mut (FontId, BTreeSet<u16>) {
+        self.fonts
+            .entry((face, marked))
+            .or_insert_with(|| (FontId::new(), BTreeSet::new()))
+    }
+
+    /// Embeds a PNG or JPEG once; draw it with [`Page::image`].
+    pub fn image(&mut self, bytes: &[u8]) -> Result<Image> {
         let mut warnings = Vec::new();
-        let parsed = ParsedFont::from_bytes(face.bytes(), 0, &mut warnings)
-            .ok_or_else(|| AppError::Internal(format!("تعذر تحميل الخط {}", face.name())))?;
-        let id = self.doc.add_font(&parsed);
-        self.fonts.insert((face, marked), id.clone());
-        Ok(id)
+        let raw = RawImage::decode_from_bytes(bytes, &mut warnings).map_err(|e| {
+            AppError::field("image", &format!("تعذرت قراءة الصورة (PNG أو JPEG): {e}"))
+        })?;
+        let (width_px, height_px) = (raw.width as f32, raw.height as f32);
+        if width_px < 1.0 || height_px < 1.0 {
+            return Err(AppError::field("image", "الصورة فارغة"));
+        }
+        Ok(Image {
+            id: self.doc.add_image(&raw),
+            width_px,
+            height_px,
+        })
     }
 
     /// A new page of the given size in millimetres.
@@ -115,8 +156,10 @@ impl Doc {
         let mut current: Option<Face> = None;
         let mut rise = 0.0;
         for g in &line.glyphs {
+            let (id, used) = self.font(g.face, line.marked);
+            used.insert(g.gid);
             if current != Some(g.face) {
-                let id = self.font(g.face, line.marked)?;
+                let id = id.clone();
                 page.ops.push(Op::SetFont {
                     font: PdfFontHandle::External(id),
                     size: Pt(line.style.size),
@@ -147,12 +190,86 @@ impl Doc {
         Ok(())
     }
 
-    /// Serialises the document (fonts subset to the glyphs used).
-    pub fn finish(mut self) -> Vec<u8> {
+    /// Serialises the document, each font embedded as a subset of the glyphs drawn with it.
+    pub fn finish(mut self) -> Result<Vec<u8>> {
+        let mut remaps: HashMap<String, Vec<u16>> = HashMap::new();
+        for ((face, _), (id, used)) in &self.fonts {
+            let (parsed, remap) = subset(*face, used)?;
+            self.doc
+                .resources
+                .fonts
+                .map
+                .insert(id.clone(), printpdf::PdfFont::new(parsed));
+            remaps.insert(id.0.clone(), remap);
+        }
+        for page in &mut self.pages {
+            let mut remap: Option<&Vec<u16>> = None;
+            for op in &mut page.ops {
+                match op {
+                    Op::SetFont {
+                        font: PdfFontHandle::External(id),
+                        ..
+                    } => remap = remaps.get(&id.0),
+                    Op::ShowText { items } => {
+                        for item in items {
+                            if let (TextItem::GlyphIds(glyphs), Some(map)) = (item, remap) {
+                                for g in glyphs {
+                                    g.gid = map.get(usize::from(g.gid)).copied().unwrap_or(0);
+                                }
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
         self.doc.with_pages(std::mem::take(&mut self.pages));
         let mut warnings = Vec::new();
-        self.doc.save(&PdfSaveOptions::default(), &mut warnings)
+        let opts = PdfSaveOptions {
+            subset_fonts: false,
+            ..PdfSaveOptions::default()
+        };
+        Ok(self.doc.save(&opts, &mut warnings))
     }
+}
+
+/// The glyphs `used` of `face` as a font of their own, and the table from the face's glyph IDs
+/// to the subset's (allsorts numbers the kept glyphs in the order asked, `.notdef` first). The
+/// name carries the `ABCDEF+` tag that marks an embedded subset.
+fn subset(face: Face, used: &BTreeSet<u16>) -> Result<(ParsedFont, Vec<u16>)> {
+    use allsorts::binary::read::ReadScope;
+    use allsorts::font_data::FontData;
+    use allsorts::subset::{subset as allsorts_subset, CmapTarget, SubsetProfile};
+
+    let failed = |e: String| AppError::Internal(format!("تعذر تضمين الخط {}: {e}", face.name()));
+    let ids: Vec<u16> = std::iter::once(0)
+        .chain(used.iter().copied().filter(|g| *g != 0))
+        .collect();
+    let scope = ReadScope::new(face.bytes());
+    let data = scope
+        .read::<FontData<'_>>()
+        .map_err(|e| failed(e.to_string()))?;
+    let provider = data.table_provider(0).map_err(|e| failed(e.to_string()))?;
+    let bytes = allsorts_subset(&provider, &ids, &SubsetProfile::Pdf, CmapTarget::Unicode)
+        .map_err(|e| failed(e.to_string()))?;
+    let mut warnings = Vec::new();
+    let mut parsed = ParsedFont::from_bytes(&bytes, 0, &mut warnings)
+        .ok_or_else(|| failed("subset does not parse".into()))?;
+    // A tag made from the glyph set: the same subset gets the same name.
+    let mut h: u32 = 2166136261;
+    for g in &ids {
+        h = (h ^ u32::from(*g)).wrapping_mul(16777619);
+    }
+    let tag: String = (0..6)
+        .map(|i| char::from(b'A' + ((h >> (i * 5)) % 26) as u8))
+        .collect();
+    parsed.font_name = Some(format!("{tag}+{}", face.name().replace(' ', "-")));
+    let max = ids.iter().copied().max().unwrap_or(0);
+    let mut remap = vec![0u16; usize::from(max) + 1];
+    for (new, old) in ids.iter().enumerate() {
+        remap[usize::from(*old)] = new as u16;
+    }
+    Ok((parsed, remap))
 }
 
 impl Page {
@@ -175,6 +292,37 @@ impl Page {
             rectangle: Rect {
                 mode: Some(PaintMode::Stroke),
                 ..Rect::from_xywh(Pt(x), Pt(y), Pt(w), Pt(h))
+            },
+        });
+    }
+
+    /// A straight line from (`x1`, `y1`) to (`x2`, `y2`).
+    pub fn line(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, thickness: f32, color: Color) {
+        let pt = |x: f32, y: f32| LinePoint {
+            p: Point { x: Pt(x), y: Pt(y) },
+            bezier: false,
+        };
+        self.ops.push(Op::SetOutlineColor { col: color.pdf() });
+        self.ops.push(Op::SetOutlineThickness { pt: Pt(thickness) });
+        self.ops.push(Op::DrawLine {
+            line: PdfLine {
+                points: vec![pt(x1, y1), pt(x2, y2)],
+                is_closed: false,
+            },
+        });
+    }
+
+    /// An embedded image, `w` × `h` points, bottom-left corner at (`x`, `y`).
+    pub fn image(&mut self, image: &Image, x: f32, y: f32, w: f32, h: f32) {
+        self.ops.push(Op::UseXobject {
+            id: image.id.clone(),
+            transform: XObjectTransform {
+                translate_x: Some(Pt(x)),
+                translate_y: Some(Pt(y)),
+                scale_x: Some(w / image.width_px),
+                scale_y: Some(h / image.height_px),
+                dpi: Some(72.0),
+                ..Default::default()
             },
         });
     }
