@@ -144,7 +144,13 @@ pub fn range_ar(first: NaiveDate, last: NaiveDate) -> (String, String) {
         GREGORIAN_MONTHS[last.month0() as usize],
     );
     let gregorian = if (first.year(), first.month()) == (last.year(), last.month()) {
-        format!("من {} إلى {} {} {}م", first.day(), last.day(), gm_b, last.year())
+        format!(
+            "من {} إلى {} {} {}م",
+            first.day(),
+            last.day(),
+            gm_b,
+            last.year()
+        )
     } else if first.year() == last.year() {
         format!(
             "من {} {} إلى {} {} {}م",

@@ -624,6 +624,33 @@ pub fn logo(conn: &Connection, id: i64) -> Result<Option<Logo>> {
     }))
 }
 
+/// The logo's bytes (PNG, JPEG or WebP), for printing.
+pub fn logo_bytes(conn: &Connection, id: i64) -> Result<Option<Vec<u8>>> {
+    Ok(conn
+        .query_row(
+            "SELECT bytes FROM forum_logo WHERE forum_id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// The forum's dates in one line each (Hijri, Gregorian), for print.
+pub fn dates_ar(forum: &Forum) -> (String, String) {
+    let first = forum
+        .days
+        .first()
+        .and_then(|d| crate::calendar::parse_iso(&d.label.date));
+    let last = forum
+        .days
+        .last()
+        .and_then(|d| crate::calendar::parse_iso(&d.label.date));
+    match (first, last) {
+        (Some(a), Some(b)) => crate::calendar::range_ar(a, b),
+        _ => (String::new(), String::new()),
+    }
+}
+
 /// A plain two-day forum for other modules' tests.
 #[cfg(test)]
 pub(crate) fn test_forum(conn: &mut Connection) -> i64 {

@@ -7,6 +7,7 @@
 pub mod adapters;
 pub mod api;
 pub mod assets;
+pub mod badge;
 pub mod bench;
 pub mod calendar;
 pub mod certificate;

@@ -109,3 +109,38 @@ pub fn forum_json(name: &str) -> Value {
         "executive_committee": []
     })
 }
+
+/// Runs a command-line tool (poppler's pdf tools, zbarimg) and returns what it printed.
+pub fn tool(name: &str, args: &[&str]) -> String {
+    let out = Command::new(name).args(args).output().unwrap_or_else(|e| {
+        panic!("{name} (Debian poppler-utils / zbar-tools) must be installed: {e}")
+    });
+    assert!(
+        out.status.success(),
+        "{name} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Text without spaces or bidi embedding marks, to compare what a PDF extracts.
+pub fn no_space(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '\u{202A}'..='\u{202E}'))
+        .collect()
+}
+
+/// Runs the app's command line on a database: stdout on success, stderr on failure.
+pub fn cli(db: &TempDb, args: &[&str]) -> Result<String, String> {
+    let out = Command::new(APP)
+        .arg("--db")
+        .arg(&db.path)
+        .args(args)
+        .output()
+        .expect("run the app");
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+}

@@ -72,6 +72,23 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Print badges (name, category band, forum, QR of the badge code) as one PDF; prints a
+    /// JSON summary. Everyone, or one category, or chosen people.
+    Badges {
+        #[arg(long)]
+        forum: i64,
+        #[arg(long)]
+        out: PathBuf,
+        /// Only this category (its code, e.g. beneficiary, volunteer).
+        #[arg(long)]
+        category: Option<String>,
+        /// Only these people (IDs, comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        ids: Vec<i64>,
+        /// a6 (one badge per A6 page) or a4 (four per A4 page, with cut marks).
+        #[arg(long, default_value = "a6")]
+        layout: String,
+    },
     /// Tell whether a certificate is genuine, revoked or forged, from its serial or QR text.
     Verify { text: String },
     /// Write the PDF engine's proof sheet (shaped Arabic, tashkeel, mixed text, fitted names, QR).
@@ -175,6 +192,25 @@ fn run(cli: Cli) -> Result<()> {
                 "new": issued.iter().filter(|i| i.new).count(),
                 "out": out.display().to_string(),
                 "bytes": pdf.len(),
+            }))
+        }
+        Some(Command::Badges {
+            forum,
+            out,
+            category,
+            ids,
+            layout,
+        }) => {
+            let core = Core::open(&path)?;
+            let layout = crate::badge::Layout::parse(&layout)?;
+            let sel = crate::badge::Selection { category, ids };
+            let printed = crate::badge::print(&core.conn(), forum, &sel, layout, &mut |_, _| {})?;
+            std::fs::write(&out, &printed.pdf)?;
+            print_json(&serde_json::json!({
+                "count": printed.count,
+                "pages": printed.pages,
+                "out": out.display().to_string(),
+                "bytes": printed.pdf.len(),
             }))
         }
         Some(Command::Verify { text }) => {

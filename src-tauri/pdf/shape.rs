@@ -28,8 +28,6 @@ pub struct PlacedGlyph {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Line {
     pub glyphs: Vec<PlacedGlyph>,
-    /// The line has tashkeel: it is drawn with its own copy of the font (see `shape_piece`).
-    pub marked: bool,
     pub width: f32,
     pub style: Style,
     /// The logical text of the line.
@@ -83,7 +81,6 @@ fn shape_piece(
     rtl: bool,
     size: f32,
     pen: f32,
-    marked: bool,
     out: &mut Vec<PlacedGlyph>,
 ) -> Result<f32> {
     let loaded = face.font();
@@ -113,11 +110,9 @@ fn shape_piece(
             .unwrap_or(text.len());
         text.get(start..end).unwrap_or_default()
     };
-    // The PDF maps each glyph to one text per font for the whole document, so every glyph gets
-    // the text it always stands for: the letters of its cluster go to the cluster's first glyph
-    // that advances (the base letter or ligature). In a line with tashkeel (`marked`, drawn
-    // with its own copy of the font) the marks go with their letter too, so text extraction
-    // keeps them in place; elsewhere a mark glyph carries its own mark.
+    // Each cluster's whole text (letters and their tashkeel) goes on its first glyph that
+    // advances (the base letter or the ligature); its other glyphs (marks) carry none. The
+    // writer keeps one text per glyph per font copy, so this stays exact (see `writer`).
     let mut texts = vec![String::new(); infos.len()];
     let mut done = std::collections::HashSet::new();
     for (i, info) in infos.iter().enumerate() {
@@ -125,29 +120,29 @@ fn shape_piece(
         if !done.insert(cluster) {
             continue;
         }
-        let members: Vec<usize> = (0..infos.len())
+        let base = (0..infos.len())
             .filter(|j| infos[*j].cluster as usize == cluster)
-            .collect();
-        let ctext = cluster_text(cluster);
-        let letters: String = ctext.chars().filter(|c| !is_mark_or_joiner(*c)).collect();
-        let mut marks = ctext.chars().filter(|c| is_mark_or_joiner(*c));
-        let base = members
-            .iter()
-            .copied()
             .find(|j| positions[*j].x_advance != 0)
             .unwrap_or(i);
-        if marked {
-            texts[base] = ctext.to_string();
-            continue;
+        texts[base] = cluster_text(cluster).to_string();
+    }
+    // Some fonts draw lam-alef as two glyphs, the alef with no advance over the lam: two
+    // letters at one spot confuse text extraction, so the pair's text goes on the lam.
+    for i in 0..infos.len().saturating_sub(1) {
+        let letter = texts[i].chars().any(|c| !is_mark_or_joiner(c));
+        if rtl && letter && positions[i].x_advance == 0 && positions[i + 1].x_advance != 0 {
+            let alef = std::mem::take(&mut texts[i]);
+            texts[i + 1].push_str(&alef);
         }
-        texts[base] = letters;
-        for j in members.iter().copied().filter(|j| *j != base) {
-            if let Some(m) = marks.next() {
-                texts[j] = m.to_string();
-            }
+    }
+    // A glyph that stands for several characters (lam-alef, a letter with its marks) in a
+    // right-to-left run: poppler (Evince, Okular, pdftotext) lays a glyph's characters out left
+    // to right inside the glyph's box and then reverses the whole RTL line, so the text is
+    // stored reversed to come out in logical order («طلال», not «طالل»).
+    if rtl {
+        for t in texts.iter_mut().filter(|t| t.chars().nth(1).is_some()) {
+            *t = t.chars().rev().collect();
         }
-        let rest: String = marks.collect();
-        texts[base].push_str(&rest);
     }
     let mut pen = pen;
     for (i, (info, pos)) in infos.iter().zip(positions).enumerate() {
@@ -188,9 +183,6 @@ pub fn shape_line(text: &str, style: Style) -> Result<Line> {
         .collect();
     let mut glyphs = Vec::new();
     let mut pen = 0.0;
-    let marked = text
-        .chars()
-        .any(|c| matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{06D6}'..='\u{06ED}'));
     if !text.is_empty() {
         let bidi = BidiInfo::new(&text, Some(Level::rtl()));
         for para in &bidi.paragraphs {
@@ -203,22 +195,13 @@ pub fn shape_line(text: &str, style: Style) -> Result<Line> {
                     pieces.reverse();
                 }
                 for (face, r) in pieces {
-                    pen = shape_piece(
-                        &piece_text[r],
-                        face,
-                        rtl,
-                        style.size,
-                        pen,
-                        marked,
-                        &mut glyphs,
-                    )?;
+                    pen = shape_piece(&piece_text[r], face, rtl, style.size, pen, &mut glyphs)?;
                 }
             }
         }
     }
     Ok(Line {
         glyphs,
-        marked,
         width: pen,
         style,
         text,
@@ -267,8 +250,14 @@ mod tests {
             Face::NaskhRegular,
             Face::SansArabicRegular,
         ] {
+            // (A ligature's text is kept reversed, for poppler, which reverses it back.)
             let la = shape_line("لا", Style::new(face, 12.0)).unwrap();
-            let text: String = la.glyphs.iter().rev().map(|g| g.text.as_str()).collect();
+            let text: String = la
+                .glyphs
+                .iter()
+                .rev()
+                .map(|g| g.text.chars().rev().collect::<String>())
+                .collect();
             assert_eq!(text, "لا", "{face:?}");
             let la = gids("لا", face);
             let lb = gids("لب", face);

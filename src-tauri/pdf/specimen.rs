@@ -11,6 +11,8 @@ use crate::error::Result;
 pub const PARAGRAPH: &str = "يسر اللجنة المنظمة لملتقى التمكين الاجتماعي بمنطقة جازان أن تتقدم بالشكر والتقدير إلى جميع الجهات الممكنة والمتطوعين والمشاركين على ما قدموه من جهود أسهمت في نقل المستفيدين من الرعاية إلى التمكين والاعتماد على الذات عبر التدريب والتوظيف ودعم المشاريع الصغيرة.";
 pub const TASHKEEL: &str = "مُحَمَّد بْنُ عَبْدِ اللَّهِ";
 pub const SERIAL: &str = "رقم الشهادة: SEF-1441-000123";
+/// Lam-alef ligatures in the faces that draw them as one glyph (Noto Naskh and Sans Arabic).
+pub const LAM_ALEF: &str = "بلال وطلال من الأسرة — لا إله إلا الله";
 pub const SIX_PART: &str = "عبدالرحمن بن عبدالعزيز بن محمد بن عبدالله آل سعود";
 
 pub fn specimen() -> Result<Vec<u8>> {
@@ -21,7 +23,7 @@ pub fn specimen() -> Result<Vec<u8>> {
     page.stroke_rect(20.0, 20.0, w - 40.0, h - 40.0, 2.0, Color::GREEN);
     page.stroke_rect(26.0, 26.0, w - 52.0, h - 52.0, 0.6, Color::GOLD);
 
-    let mut y = h - 80.0;
+    let mut y = h - 70.0;
     let mut title = shape_line("ملتقى التمكين الاجتماعي", Style::new(Face::AmiriBold, 30.0))?;
     let x = align(&mut title, margin, w - 2.0 * margin, Align::Center, true);
     doc.text(&mut page, &title, x, y, Color::GREEN)?;
@@ -40,13 +42,14 @@ pub fn specimen() -> Result<Vec<u8>> {
     for (text, face) in [
         (TASHKEEL, Face::AmiriRegular),
         (SERIAL, Face::AmiriRegular),
-        ("لا إله إلا الله — السلام عليكم", Face::NaskhRegular),
+        (LAM_ALEF, Face::NaskhRegular),
+        (LAM_ALEF, Face::SansArabicBold),
         ("منصة التسجيل 2 — Desk 2", Face::SansArabicBold),
     ] {
         let mut l = shape_line(text, Style::new(face, 18.0))?;
         let x = align(&mut l, margin, w - 2.0 * margin, Align::Right, true);
         doc.text(&mut page, &l, x, y, Color::BLACK)?;
-        y -= 30.0;
+        y -= 28.0;
     }
 
     // A six-part name in a 300-point box: shrinks, then wraps — the box is drawn to check.

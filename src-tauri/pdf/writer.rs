@@ -3,7 +3,7 @@
 //! rectangles and lines, QR codes as vector squares, and images (embedded once, drawn on any
 //! number of pages).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use printpdf::{
     Codepoint, FontId, Line as PdfLine, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument,
@@ -29,7 +29,8 @@ impl Color {
 
     /// Black or white, whichever reads better on this colour as a background.
     pub fn contrasting(self) -> Color {
-        let lum = 0.2126 * f32::from(self.0) + 0.7152 * f32::from(self.1) + 0.0722 * f32::from(self.2);
+        let lum =
+            0.2126 * f32::from(self.0) + 0.7152 * f32::from(self.1) + 0.0722 * f32::from(self.2);
         if lum > 150.0 {
             Color::BLACK
         } else {
@@ -58,12 +59,22 @@ impl Color {
 }
 
 /// A PDF being written: fonts are registered once and shared by every page.
+///
+/// A PDF font maps each glyph to one text for the whole document (its ToUnicode map), but one
+/// glyph can stand for different text: a letter alone or with its tashkeel, the lam of «لا» or
+/// of «لأ». So a face is embedded in as many copies as it needs, each an independent subset,
+/// and every glyph is drawn with the first copy whose map agrees with the text it stands for
+/// here — text extraction is then exact. Most documents need one copy per face.
 pub struct Doc {
     doc: PdfDocument,
-    /// Each face once; a second time for lines with tashkeel (their own ToUnicode map). The
-    /// glyphs each one draws, so only those are embedded.
-    fonts: HashMap<(Face, bool), (FontId, BTreeSet<u16>)>,
+    fonts: HashMap<(Face, usize), Copy>,
     pages: Vec<PdfPage>,
+}
+
+/// One embedded copy of a face: the glyphs drawn with it and the text each stands for.
+struct Copy {
+    id: FontId,
+    texts: BTreeMap<u16, String>,
 }
 
 /// An image embedded in a document, to draw with [`Page::image`] on any of its pages.
@@ -98,11 +109,26 @@ impl Doc {
         }
     }
 
-    /// The font for `face`; it is embedded when the document is finished, as a subset.
-    fn font(&mut self, face: Face, marked: bool) -> &mut (FontId, BTreeSet<u16>) {
-        self.fonts
-            .entry((face, marked))
-            .or_insert_with(|| (FontId::new(), BTreeSet::new()))
+    /// The copy of `face` that draws `gid` standing for `text` (see [`Doc`]); fonts are
+    /// embedded when the document is finished.
+    fn font(&mut self, face: Face, gid: u16, text: &str) -> (usize, &FontId) {
+        let mut n = 0;
+        loop {
+            let agrees = match self.fonts.get(&(face, n)) {
+                None => true,
+                Some(c) => c.texts.get(&gid).is_none_or(|t| t == text),
+            };
+            if agrees {
+                break;
+            }
+            n += 1;
+        }
+        let copy = self.fonts.entry((face, n)).or_insert_with(|| Copy {
+            id: FontId::new(),
+            texts: BTreeMap::new(),
+        });
+        copy.texts.entry(gid).or_insert_with(|| text.to_string());
+        (n, &copy.id)
     }
 
     /// Embeds a PNG or JPEG once; draw it with [`Page::image`].
@@ -153,18 +179,17 @@ impl Doc {
         }
         page.ops.push(Op::StartTextSection);
         page.ops.push(Op::SetFillColor { col: color.pdf() });
-        let mut current: Option<Face> = None;
+        let mut current: Option<(Face, usize)> = None;
         let mut rise = 0.0;
         for g in &line.glyphs {
-            let (id, used) = self.font(g.face, line.marked);
-            used.insert(g.gid);
-            if current != Some(g.face) {
+            let (n, id) = self.font(g.face, g.gid, &g.text);
+            if current != Some((g.face, n)) {
                 let id = id.clone();
                 page.ops.push(Op::SetFont {
                     font: PdfFontHandle::External(id),
                     size: Pt(line.style.size),
                 });
-                current = Some(g.face);
+                current = Some((g.face, n));
             }
             // Every glyph on the line's baseline; a mark's vertical offset is a text rise, so
             // text extraction keeps marks on their letters' line.
@@ -193,14 +218,14 @@ impl Doc {
     /// Serialises the document, each font embedded as a subset of the glyphs drawn with it.
     pub fn finish(mut self) -> Result<Vec<u8>> {
         let mut remaps: HashMap<String, Vec<u16>> = HashMap::new();
-        for ((face, _), (id, used)) in &self.fonts {
-            let (parsed, remap) = subset(*face, used)?;
+        for ((face, _), copy) in &self.fonts {
+            let (parsed, remap) = subset(*face, copy.texts.keys().copied())?;
             self.doc
                 .resources
                 .fonts
                 .map
-                .insert(id.clone(), printpdf::PdfFont::new(parsed));
-            remaps.insert(id.0.clone(), remap);
+                .insert(copy.id.clone(), printpdf::PdfFont::new(parsed));
+            remaps.insert(copy.id.0.clone(), remap);
         }
         for page in &mut self.pages {
             let mut remap: Option<&Vec<u16>> = None;
@@ -236,15 +261,13 @@ impl Doc {
 /// The glyphs `used` of `face` as a font of their own, and the table from the face's glyph IDs
 /// to the subset's (allsorts numbers the kept glyphs in the order asked, `.notdef` first). The
 /// name carries the `ABCDEF+` tag that marks an embedded subset.
-fn subset(face: Face, used: &BTreeSet<u16>) -> Result<(ParsedFont, Vec<u16>)> {
+fn subset(face: Face, used: impl Iterator<Item = u16>) -> Result<(ParsedFont, Vec<u16>)> {
     use allsorts::binary::read::ReadScope;
     use allsorts::font_data::FontData;
     use allsorts::subset::{subset as allsorts_subset, CmapTarget, SubsetProfile};
 
     let failed = |e: String| AppError::Internal(format!("تعذر تضمين الخط {}: {e}", face.name()));
-    let ids: Vec<u16> = std::iter::once(0)
-        .chain(used.iter().copied().filter(|g| *g != 0))
-        .collect();
+    let ids: Vec<u16> = std::iter::once(0).chain(used.filter(|g| *g != 0)).collect();
     let scope = ReadScope::new(face.bytes());
     let data = scope
         .read::<FontData<'_>>()
