@@ -57,6 +57,7 @@ pub const COMMANDS: &[&str] = &[
     "certificate_eligible",
     "certificate_issue_start",
     "certificate_verify",
+    "badge_print_start",
 ];
 
 #[derive(Deserialize)]
@@ -196,6 +197,15 @@ struct NameArgs {
 struct KindArgs {
     forum_id: i64,
     kind: String,
+}
+
+#[derive(Deserialize)]
+struct BadgeArgs {
+    forum_id: i64,
+    #[serde(flatten)]
+    selection: crate::badge::Selection,
+    #[serde(default)]
+    layout: String,
 }
 
 #[derive(Deserialize)]
@@ -384,6 +394,24 @@ pub fn call(core: &Core, command: &str, a: Value) -> Result<Value> {
             &core.conn(),
             &args::<TextArgs>(a)?.text,
         )?),
+        "badge_print_start" => {
+            let a: BadgeArgs = args(a)?;
+            let layout = crate::badge::Layout::parse(&a.layout)?;
+            // Read now: an empty selection is answered at once, and the database is free
+            // while the pages are drawn.
+            let batch = crate::badge::load(&core.conn(), a.forum_id, &a.selection)?;
+            let job = core.start_job(move |_, progress| {
+                use base64::Engine;
+                let printed = crate::badge::render(&batch, layout, progress)?;
+                out(json!({
+                    "count": printed.count,
+                    "pages": printed.pages,
+                    "file_name": format!("بطاقات-{}.pdf", printed.count),
+                    "data_base64": base64::engine::general_purpose::STANDARD.encode(printed.pdf),
+                }))
+            });
+            out(json!({ "job_id": job }))
+        }
         "qr_svg" => {
             let a: TextArgs = args(a)?;
             if a.text.len() > 1000 {

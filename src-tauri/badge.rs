@@ -105,14 +105,13 @@ struct Shared {
     logo: Option<Image>,
 }
 
-/// The badges of `people`, laid out as asked; `progress(done, total)` as badges are drawn.
+/// The badges of the batch's people, laid out as asked; `progress(done, total)` as badges are drawn.
 pub fn render(
-    forum: &Forum,
-    logo: Option<&[u8]>,
-    people: &[Person],
+    batch: &Batch,
     layout: Layout,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Printed> {
+    let (forum, people) = (&batch.forum, &batch.people);
     let mut doc = Doc::new(&format!("بطاقات — {}", forum.name_ar));
     let (card_w, card_h) = match layout {
         Layout::A6 => (A6_MM.0 * MM, A6_MM.1 * MM),
@@ -120,7 +119,7 @@ pub fn render(
     };
     // Sizes are designed for A6 and scaled to the card.
     let k = (card_w / (A6_MM.0 * MM)).min(card_h / (A6_MM.1 * MM));
-    let logo = logo.map(|b| doc.image(b)).transpose()?;
+    let logo = batch.logo.as_deref().map(|b| doc.image(b)).transpose()?;
     let name_room = card_w - if logo.is_some() { 92.0 } else { 30.0 } * k;
     let (hijri, gregorian) = forum::dates_ar(forum);
     let date_style = Style::new(Face::NaskhRegular, 9.0 * k);
@@ -308,18 +307,20 @@ fn draw(
     Ok(())
 }
 
-/// Selects and renders in one step (what the CLI and the app call).
-pub fn print(
-    conn: &Connection,
-    forum_id: i64,
-    sel: &Selection,
-    layout: Layout,
-    progress: &mut dyn FnMut(usize, usize),
-) -> Result<Printed> {
-    let forum = forum::get(conn, forum_id)?;
-    let people = select(conn, forum_id, sel)?;
-    let logo = forum::logo_bytes(conn, forum_id)?;
-    render(&forum, logo.as_deref(), &people, layout, progress)
+/// Everything printing needs from the database, read at once so the database is not held
+/// while pages are drawn (desks keep checking people in).
+pub struct Batch {
+    pub forum: Forum,
+    pub logo: Option<Vec<u8>>,
+    pub people: Vec<Person>,
+}
+
+pub fn load(conn: &Connection, forum_id: i64, sel: &Selection) -> Result<Batch> {
+    Ok(Batch {
+        forum: forum::get(conn, forum_id)?,
+        people: select(conn, forum_id, sel)?,
+        logo: forum::logo_bytes(conn, forum_id)?,
+    })
 }
 
 #[cfg(test)]

@@ -204,7 +204,8 @@ fn run(cli: Cli) -> Result<()> {
             let core = Core::open(&path)?;
             let layout = crate::badge::Layout::parse(&layout)?;
             let sel = crate::badge::Selection { category, ids };
-            let printed = crate::badge::print(&core.conn(), forum, &sel, layout, &mut |_, _| {})?;
+            let batch = crate::badge::load(&core.conn(), forum, &sel)?;
+            let printed = crate::badge::render(&batch, layout, &mut |_, _| {})?;
             std::fs::write(&out, &printed.pdf)?;
             print_json(&serde_json::json!({
                 "count": printed.count,

@@ -9,7 +9,7 @@ use crate::error::Result;
 use crate::forum::Forum;
 use crate::pdf::layout::{align, fit_name, paragraph};
 use crate::pdf::shape::shape_line;
-use crate::pdf::{Align, Color, Doc, Face, Line, Style};
+use crate::pdf::{Align, Color, Doc, Face, Stamp, Style};
 
 const W_MM: f32 = 297.0;
 const H_MM: f32 = 210.0;
@@ -50,13 +50,17 @@ pub fn fill(text: &str, forum: &Forum) -> String {
 }
 
 enum Block {
-    /// Shaped once: the same on every page.
-    Fixed(Vec<Line>),
+    /// The same on every page: drawn once as a stamp, placed at the page's running height.
+    Fixed { stamp: Stamp, height: f32 },
     /// Contains the name inline: shaped per page.
     WithName(String),
     /// The name on its own line(s), fitted to the width.
     Name,
 }
+
+const BODY_LEADING: f32 = 32.0;
+const NAME_LEADING: f32 = 44.0;
+const STAMP_TOP: f32 = 60.0;
 
 /// The merged PDF of all `sheets` in the template's design.
 pub fn render(forum: &Forum, template: &Template, sheets: &[Sheet]) -> Result<Vec<u8>> {
@@ -64,6 +68,10 @@ pub fn render(forum: &Forum, template: &Template, sheets: &[Sheet]) -> Result<Ve
 }
 
 /// [`render`], calling `progress(done, total)` as pages are made.
+///
+/// Everything that is the same on every page (frame, header, title, fixed paragraphs,
+/// signatories) is shaped once and written once as a stamp; a page holds only the name, the
+/// serial and the QR code.
 pub fn render_with_progress(
     forum: &Forum,
     template: &Template,
@@ -71,59 +79,86 @@ pub fn render_with_progress(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Vec<u8>> {
     let mut doc = Doc::new(&format!("{} — {}", template.title, forum.name_ar));
-    let probe = doc.page(W_MM, H_MM);
-    let (w, h) = (probe.width, probe.height);
+    let mut frame = doc.page(W_MM, H_MM);
+    let (w, h) = (frame.width, frame.height);
     let text_w = w - 220.0;
     let body_style = Style::new(Face::AmiriRegular, 19.0);
 
+    frame.stroke_rect(18.0, 18.0, w - 36.0, h - 36.0, 3.0, Color::GREEN);
+    frame.stroke_rect(26.0, 26.0, w - 52.0, h - 52.0, 0.8, Color::GOLD);
     let mut header = shape_line(&forum.name_ar, Style::new(Face::NaskhBold, 16.0))?;
     let header_x = align(&mut header, 0.0, w, Align::Center, true);
+    doc.text(&mut frame, &header, header_x, h - 72.0, Color::GREEN)?;
     let mut title = shape_line(&template.title, Style::new(Face::AmiriBold, 44.0))?;
     let title_x = align(&mut title, 0.0, w, Align::Center, true);
-    let blocks: Vec<Block> = template
+    doc.text(&mut frame, &title, title_x, h - 130.0, Color::GREEN)?;
+    // Signatories: title over name, in columns across the foot of the page, the first on the
+    // right.
+    let signatories = &template.signatories[..template.signatories.len().min(3)];
+    let n = signatories.len().max(1) as f32;
+    let col_w = (w - 260.0) / n;
+    for (i, s) in signatories.iter().enumerate() {
+        let col_x = w - 130.0 - (i as f32 + 1.0) * col_w;
+        let mut t = shape_line(&s.title, Style::new(Face::NaskhRegular, 12.0))?;
+        let mut name = shape_line(&s.name, Style::new(Face::AmiriBold, 16.0))?;
+        let tx = align(&mut t, col_x, col_w, Align::Center, true);
+        let nx = align(&mut name, col_x, col_w, Align::Center, true);
+        doc.text(&mut frame, &t, tx, 118.0, Color::BLACK)?;
+        doc.text(&mut frame, &name, nx, 96.0, Color::BLACK)?;
+    }
+    let serial_label = shape_line("رقم الشهادة:", Style::new(Face::NaskhRegular, 10.0))?;
+    doc.text(&mut frame, &serial_label, 118.0, 64.0, Color::BLACK)?;
+    let frame = doc.stamp(frame);
+
+    // The body: fixed paragraphs become stamps, drawn from `STAMP_TOP` (a stamp is clipped to
+    // the page's box, so its lines are drawn inside it) and moved to the running height.
+    let mut blocks = Vec::new();
+    for p in template
         .body
         .split('\n')
         .map(|p| fill(p.trim(), forum))
         .filter(|p| !p.is_empty())
-        .map(|p| {
-            if p == "{الاسم}" {
-                Ok(Block::Name)
-            } else if p.contains("{الاسم}") {
-                Ok(Block::WithName(p))
-            } else {
-                paragraph(&p, body_style, text_w).map(Block::Fixed)
+    {
+        blocks.push(if p == "{الاسم}" {
+            Block::Name
+        } else if p.contains("{الاسم}") {
+            Block::WithName(p)
+        } else {
+            let mut stamp = doc.page(W_MM, H_MM);
+            let lines = paragraph(&p, body_style, text_w)?;
+            let mut y = h - STAMP_TOP;
+            for mut l in lines {
+                let x = align(&mut l, 0.0, w, Align::Center, true);
+                doc.text(&mut stamp, &l, x, y, Color::BLACK)?;
+                y -= BODY_LEADING;
             }
-        })
-        .collect::<Result<_>>()?;
-    // Signatories: title over name, in columns across the foot of the page.
-    let signatories: Vec<(Line, Line)> = template
-        .signatories
-        .iter()
-        .take(3)
-        .map(|s| {
-            Ok((
-                shape_line(&s.title, Style::new(Face::NaskhRegular, 12.0))?,
-                shape_line(&s.name, Style::new(Face::AmiriBold, 16.0))?,
-            ))
-        })
-        .collect::<Result<_>>()?;
-    let serial_label = shape_line("رقم الشهادة:", Style::new(Face::NaskhRegular, 10.0))?;
+            Block::Fixed {
+                stamp: doc.stamp(stamp),
+                height: h - STAMP_TOP - y,
+            }
+        });
+    }
 
     for (i, sheet) in sheets.iter().enumerate() {
         if i % 50 == 0 {
             progress(i, sheets.len());
         }
         let mut page = doc.page(W_MM, H_MM);
-        page.stroke_rect(18.0, 18.0, w - 36.0, h - 36.0, 3.0, Color::GREEN);
-        page.stroke_rect(26.0, 26.0, w - 52.0, h - 52.0, 0.8, Color::GOLD);
-        doc.text(&mut page, &header, header_x, h - 72.0, Color::GREEN)?;
-        doc.text(&mut page, &title, title_x, h - 130.0, Color::GREEN)?;
+        page.stamp(&frame, 0.0, 0.0);
         let mut y = h - 185.0;
         for block in &blocks {
-            let lines = match block {
-                Block::Fixed(lines) => lines.clone(),
+            match block {
+                Block::Fixed { stamp, height } => {
+                    page.stamp(stamp, 0.0, y - (h - STAMP_TOP));
+                    y -= height;
+                }
                 Block::WithName(p) => {
-                    paragraph(&p.replace("{الاسم}", &sheet.name), body_style, text_w)?
+                    for mut l in paragraph(&p.replace("{الاسم}", &sheet.name), body_style, text_w)?
+                    {
+                        let x = align(&mut l, 0.0, w, Align::Center, true);
+                        doc.text(&mut page, &l, x, y, Color::BLACK)?;
+                        y -= BODY_LEADING;
+                    }
                 }
                 Block::Name => {
                     y -= 12.0;
@@ -132,37 +167,19 @@ pub fn render_with_progress(
                     for mut l in lines {
                         let x = align(&mut l, 0.0, w, Align::Center, true);
                         doc.text(&mut page, &l, x, y, Color::GREEN)?;
-                        y -= 44.0;
+                        y -= NAME_LEADING;
                     }
                     y -= 4.0;
-                    continue;
                 }
-            };
-            for mut l in lines {
-                let x = align(&mut l, 0.0, w, Align::Center, true);
-                doc.text(&mut page, &l, x, y, Color::BLACK)?;
-                y -= 32.0;
             }
-        }
-        let n = signatories.len().max(1) as f32;
-        for (i, (t, name)) in signatories.iter().enumerate() {
-            // Right to left: the first signatory on the right.
-            let col_w = (w - 260.0) / n;
-            let col_x = w - 130.0 - (i as f32 + 1.0) * col_w;
-            let mut t = t.clone();
-            let mut name = name.clone();
-            let tx = align(&mut t, col_x, col_w, Align::Center, true);
-            let nx = align(&mut name, col_x, col_w, Align::Center, true);
-            doc.text(&mut page, &t, tx, 118.0, Color::BLACK)?;
-            doc.text(&mut page, &name, nx, 96.0, Color::BLACK)?;
         }
         let qr = crate::qr::matrix(&sheet.qr)?;
         page.qr(&qr, 44.0, 44.0, 66.0, Color::BLACK);
         let serial = shape_line(&sheet.serial, Style::new(Face::LatinRegular, 10.0))?;
         doc.text(&mut page, &serial, 118.0, 50.0, Color::BLACK)?;
-        doc.text(&mut page, &serial_label, 118.0, 64.0, Color::BLACK)?;
         doc.add_page(page);
     }
+    progress(sheets.len(), sheets.len());
     doc.finish()
 }
 

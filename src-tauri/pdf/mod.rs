@@ -6,10 +6,12 @@
 //! - [`fonts`]: the bundled faces and their fallbacks;
 //! - [`shape`]: one line of mixed Arabic/Latin text → glyphs placed left to right;
 //! - [`layout`]: paragraphs, alignment, and fit-to-width for names;
-//! - [`writer`]: pages, text, shapes and QR codes into a PDF.
+//! - [`writer`]: pages, text, shapes, images, stamps and QR codes into a PDF;
+//! - [`output`]: the document into bytes (stamps as form XObjects, parallel compression).
 
 pub mod fonts;
 pub mod layout;
+pub mod output;
 pub mod shape;
 pub mod specimen;
 pub mod writer;
@@ -17,4 +19,4 @@ pub mod writer;
 pub use fonts::{Face, Style};
 pub use layout::Align;
 pub use shape::{Line, PlacedGlyph};
-pub use writer::{Color, Doc, Page};
+pub use writer::{Color, Doc, Image, Page, Stamp};

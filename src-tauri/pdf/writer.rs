@@ -69,6 +69,14 @@ pub struct Doc {
     doc: PdfDocument,
     fonts: HashMap<(Face, usize), Copy>,
     pages: Vec<PdfPage>,
+    stamps: Vec<(XObjectId, PdfPage)>,
+}
+
+/// Content drawn once and placed on any number of pages (a PDF form XObject): the parts of a
+/// certificate that are the same for everyone are written once per document, not per page.
+#[derive(Debug, Clone)]
+pub struct Stamp {
+    id: XObjectId,
 }
 
 /// One embedded copy of a face: the glyphs drawn with it and the text each stands for.
@@ -106,6 +114,7 @@ impl Doc {
             doc: PdfDocument::new(title),
             fonts: HashMap::new(),
             pages: Vec::new(),
+            stamps: Vec::new(),
         }
     }
 
@@ -155,6 +164,18 @@ impl Doc {
             height: Mm(height_mm).into_pt().0,
             ops: Vec::new(),
         }
+    }
+
+    /// Turns a page's drawing into a [`Stamp`] to place on pages with [`Page::stamp`].
+    pub fn stamp(&mut self, page: Page) -> Stamp {
+        let id = XObjectId::new();
+        let drawn = PdfPage::new(
+            Mm::from(Pt(page.width)),
+            Mm::from(Pt(page.height)),
+            page.ops,
+        );
+        self.stamps.push((id.clone(), drawn));
+        Stamp { id }
     }
 
     pub fn add_page(&mut self, page: Page) {
@@ -227,6 +248,10 @@ impl Doc {
                 .insert(copy.id.clone(), printpdf::PdfFont::new(parsed));
             remaps.insert(copy.id.0.clone(), remap);
         }
+        let stamps = std::mem::take(&mut self.stamps);
+        let (stamp_ids, stamp_pages): (Vec<XObjectId>, Vec<PdfPage>) = stamps.into_iter().unzip();
+        let pages = self.pages.len();
+        self.pages.extend(stamp_pages);
         for page in &mut self.pages {
             let mut remap: Option<&Vec<u16>> = None;
             for op in &mut page.ops {
@@ -252,9 +277,11 @@ impl Doc {
         let mut warnings = Vec::new();
         let opts = PdfSaveOptions {
             subset_fonts: false,
+            optimize: false,
             ..PdfSaveOptions::default()
         };
-        Ok(self.doc.save(&opts, &mut warnings))
+        let lo = printpdf::serialize::to_lopdf_doc(&self.doc, &opts, &mut warnings);
+        super::output::finish(lo, pages, &stamp_ids)
     }
 }
 
@@ -331,6 +358,18 @@ impl Page {
             line: PdfLine {
                 points: vec![pt(x1, y1), pt(x2, y2)],
                 is_closed: false,
+            },
+        });
+    }
+
+    /// Places a [`Stamp`] moved by (`dx`, `dy`) points.
+    pub fn stamp(&mut self, stamp: &Stamp, dx: f32, dy: f32) {
+        self.ops.push(Op::UseXobject {
+            id: stamp.id.clone(),
+            transform: XObjectTransform {
+                translate_x: Some(Pt(dx)),
+                translate_y: Some(Pt(dy)),
+                ..Default::default()
             },
         });
     }
