@@ -57,6 +57,10 @@ pub const COMMANDS: &[&str] = &[
     "certificate_eligible",
     "certificate_issue_start",
     "certificate_verify",
+    "certificate_template",
+    "certificate_template_save",
+    "certificate_preview",
+    "certificate_revoke",
     "badge_print_start",
 ];
 
@@ -197,6 +201,31 @@ struct NameArgs {
 struct KindArgs {
     forum_id: i64,
     kind: String,
+}
+
+#[derive(Deserialize)]
+struct IssueArgs {
+    forum_id: i64,
+    kind: String,
+    /// Only these people (re-printing one certificate); everyone eligible when absent.
+    #[serde(default)]
+    person_ids: Option<Vec<i64>>,
+    /// One PDF per person, in a zip of one folder; one merged PDF otherwise.
+    #[serde(default)]
+    per_person: bool,
+}
+
+#[derive(Deserialize)]
+struct TemplateArgs {
+    forum_id: i64,
+    template: crate::certificate::Template,
+}
+
+#[derive(Deserialize)]
+struct RevokeArgs {
+    serial: String,
+    #[serde(default)]
+    reason: String,
 }
 
 #[derive(Deserialize)]
@@ -370,25 +399,75 @@ pub fn call(core: &Core, command: &str, a: Value) -> Result<Value> {
             )?)
         }
         "certificate_issue_start" => {
-            let a: KindArgs = args(a)?;
-            let job = core.start_job(move |core, progress| {
+            let a: IssueArgs = args(a)?;
+            // Issue now (quick, and errors are answered at once); draw the pages in the job.
+            let (issued, batch) = crate::certificate::render::prepare(
+                &mut core.conn(),
+                a.forum_id,
+                &a.kind,
+                a.person_ids.as_deref(),
+                "",
+            )?;
+            let job = core.start_job(move |_, progress| {
                 use base64::Engine;
-                let (issued, pdf) = crate::certificate::render::issue_and_render(
-                    &mut core.conn(),
-                    a.forum_id,
-                    &a.kind,
-                    None,
-                    "",
-                    progress,
-                )?;
+                let label = crate::certificate::kind_label(&a.kind).unwrap_or("شهادات");
+                let (file_name, bytes) = if a.per_person {
+                    let files = crate::certificate::render::render_each(&batch, progress)?;
+                    (format!("{label}.zip"), crate::archive::zip_folder(label, &files)?)
+                } else {
+                    let pdf = crate::certificate::render::render_with_progress(
+                        &batch,
+                        &batch.sheets,
+                        progress,
+                    )?;
+                    (format!("{label}.pdf"), pdf)
+                };
                 out(json!({
                     "count": issued.len(),
                     "new": issued.iter().filter(|i| i.new).count(),
-                    "file_name": format!("شهادات-{}.pdf", a.kind),
-                    "data_base64": base64::engine::general_purpose::STANDARD.encode(pdf),
+                    "file_name": file_name,
+                    "data_base64": base64::engine::general_purpose::STANDARD.encode(bytes),
                 }))
             });
             out(json!({ "job_id": job }))
+        }
+        "certificate_template" => {
+            let a: KindArgs = args(a)?;
+            out(crate::certificate::template(&core.conn(), a.forum_id, &a.kind)?)
+        }
+        "certificate_template_save" => {
+            let a: TemplateArgs = args(a)?;
+            out(crate::certificate::save_template(
+                &core.conn(),
+                a.forum_id,
+                &a.template,
+            )?)
+        }
+        "certificate_preview" => {
+            let a: TemplateArgs = args(a)?;
+            let conn = core.conn();
+            let mut batch =
+                crate::certificate::render::Batch::load(&conn, a.forum_id, &a.template.kind, Vec::new())?;
+            // The stored background unless the editor sent a new one (or removed it).
+            if a.template.background.is_some() {
+                batch.template.background = a.template.background.clone();
+            }
+            let background = batch.template.background.take();
+            batch.template = crate::certificate::Template {
+                background,
+                ..a.template
+            };
+            let name = crate::certificate::eligible(&conn, a.forum_id, &batch.template.kind)?
+                .first()
+                .map(|r| r.name.clone())
+                .unwrap_or_else(|| "عبدالرحمن بن عبدالعزيز الشهري".to_string());
+            drop(conn);
+            out(json!({ "svg": crate::certificate::render::preview(&batch, &name)? }))
+        }
+        "certificate_revoke" => {
+            let a: RevokeArgs = args(a)?;
+            crate::certificate::revoke(&core.conn(), &a.serial, &a.reason)?;
+            out(json!({ "revoked": a.serial }))
         }
         "certificate_verify" => out(crate::certificate::verify(
             &core.conn(),

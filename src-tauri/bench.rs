@@ -198,13 +198,7 @@ pub struct CertificatesBench {
 pub fn certificates_bench(db: &Path, count: usize, out: &Path) -> Result<CertificatesBench> {
     let core = Core::open(db)?;
     let forum_id = crate::demo::load(&mut core.conn())?;
-    let (forum, template) = {
-        let conn = core.conn();
-        (
-            crate::forum::get(&conn, forum_id)?,
-            crate::certificate::template(&conn, forum_id, "attendance")?,
-        )
-    };
+
     let mut rng = Rng::new(6136);
     let sheets: Vec<crate::certificate::render::Sheet> = (0..count)
         .map(|i| {
@@ -218,8 +212,10 @@ pub fn certificates_bench(db: &Path, count: usize, out: &Path) -> Result<Certifi
             })
         })
         .collect::<Result<_>>()?;
+    let batch =
+        crate::certificate::render::Batch::load(&core.conn(), forum_id, "attendance", sheets)?;
     let t = Instant::now();
-    let pdf = crate::certificate::render::render(&forum, &template, &sheets)?;
+    let pdf = crate::certificate::render::render(&batch)?;
     let seconds = t.elapsed().as_secs_f64();
     std::fs::write(out, &pdf)?;
     Ok(CertificatesBench {

@@ -318,42 +318,52 @@ pub fn sniff_image(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// An image sent by the UI as a data URL (or bare base64): its bytes, checked to be PNG, JPEG or
+/// WebP of at most 2 MB, or the Arabic reason it is refused.
+pub fn image_from_data_url(raw: &str, what: &str) -> std::result::Result<Vec<u8>, String> {
+    let raw = raw.trim();
+    let b64 = match raw.strip_prefix("data:") {
+        Some(rest) => match rest.split_once(";base64,") {
+            Some((_, data)) => data,
+            None => return Err(format!("ملف {what} غير مقروء")),
+        },
+        None => raw,
+    };
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .map_err(|_| format!("ملف {what} غير مقروء"))?;
+    if bytes.len() > MAX_LOGO_BYTES {
+        return Err(format!("حجم {what} أكبر من 2 ميغابايت؛ اختر صورة أصغر"));
+    }
+    if sniff_image(&bytes).is_none() {
+        return Err(format!("{what} يجب أن يكون صورة بصيغة PNG أو JPEG أو WebP"));
+    }
+    Ok(bytes)
+}
+
+/// A data URL for showing stored image bytes in the UI.
+pub fn data_url(bytes: &[u8]) -> String {
+    format!(
+        "data:{};base64,{}",
+        sniff_image(bytes).unwrap_or("application/octet-stream"),
+        base64::engine::general_purpose::STANDARD.encode(bytes)
+    )
+}
+
 fn check_logo(logo: Option<&str>, errors: &mut Vec<FieldError>) -> LogoChange {
     let Some(raw) = logo else {
         return LogoChange::Keep;
     };
-    let raw = raw.trim();
-    if raw.is_empty() {
+    if raw.trim().is_empty() {
         return LogoChange::Remove;
     }
-    let b64 = match raw.strip_prefix("data:") {
-        Some(rest) => match rest.split_once(";base64,") {
-            Some((_, data)) => data,
-            None => {
-                errors.push(FieldError::new("logo", "ملف الشعار غير مقروء"));
-                return LogoChange::Keep;
-            }
+    match image_from_data_url(raw, "الشعار") {
+        Ok(bytes) => LogoChange::Set {
+            mime: sniff_image(&bytes).unwrap_or("image/png"),
+            bytes,
         },
-        None => raw,
-    };
-    let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(b64) else {
-        errors.push(FieldError::new("logo", "ملف الشعار غير مقروء"));
-        return LogoChange::Keep;
-    };
-    if bytes.len() > MAX_LOGO_BYTES {
-        errors.push(FieldError::new(
-            "logo",
-            "حجم الشعار أكبر من 2 ميغابايت؛ اختر صورة أصغر",
-        ));
-        return LogoChange::Keep;
-    }
-    match sniff_image(&bytes) {
-        Some(mime) => LogoChange::Set { mime, bytes },
-        None => {
-            errors.push(FieldError::new(
-                "logo",
-                "الشعار يجب أن يكون صورة بصيغة PNG أو JPEG أو WebP",
-            ));
+        Err(message) => {
+            errors.push(FieldError::new("logo", &message));
             LogoChange::Keep
         }
     }

@@ -6,6 +6,7 @@
 
 pub mod adapters;
 pub mod api;
+pub mod archive;
 pub mod assets;
 pub mod badge;
 pub mod bench;

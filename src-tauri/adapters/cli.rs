@@ -62,15 +62,18 @@ pub enum Command {
         #[command(subcommand)]
         what: ImportWhat,
     },
-    /// Issue (or re-use) and print certificates of a kind as one merged PDF; prints a JSON summary.
+    /// Issue (or re-use) and print certificates of a kind: one merged PDF (--out), or one PDF
+    /// per person in a folder (--out-dir). Prints a JSON summary.
     Certificates {
         #[arg(long)]
         forum: i64,
         /// attendance, appreciation_volunteer
         #[arg(long, default_value = "attendance")]
         kind: String,
+        #[arg(long, required_unless_present = "out_dir", conflicts_with = "out_dir")]
+        out: Option<PathBuf>,
         #[arg(long)]
-        out: PathBuf,
+        out_dir: Option<PathBuf>,
     },
     /// Print badges (name, category band, forum, QR of the badge code) as one PDF; prints a
     /// JSON summary. Everyone, or one category, or chosen people.
@@ -176,20 +179,37 @@ fn run(cli: Cli) -> Result<()> {
     let path = db_path(&cli)?;
     match cli.command {
         Some(Command::Bench { what }) => bench(cli.db.as_deref(), &what),
-        Some(Command::Certificates { forum, kind, out }) => {
+        Some(Command::Certificates {
+            forum,
+            kind,
+            out,
+            out_dir,
+        }) => {
+            use crate::certificate::render;
             let core = Core::open(&path)?;
-            let (issued, pdf) = crate::certificate::render::issue_and_render(
-                &mut core.conn(),
-                forum,
-                &kind,
-                None,
-                "سطر الأوامر",
-                &mut |_, _| {},
-            )?;
+            let (issued, batch) =
+                render::prepare(&mut core.conn(), forum, &kind, None, "سطر الأوامر")?;
+            let new = issued.iter().filter(|i| i.new).count();
+            if let Some(dir) = out_dir {
+                std::fs::create_dir_all(&dir)?;
+                let mut bytes = 0;
+                for (name, pdf) in render::render_each(&batch, &mut |_, _| {})? {
+                    bytes += pdf.len();
+                    std::fs::write(dir.join(name), pdf)?;
+                }
+                return print_json(&serde_json::json!({
+                    "count": issued.len(),
+                    "new": new,
+                    "out_dir": dir.display().to_string(),
+                    "bytes": bytes,
+                }));
+            }
+            let out = out.ok_or_else(|| AppError::field("out", "حدد ملف الإخراج"))?;
+            let pdf = render::render(&batch)?;
             std::fs::write(&out, &pdf)?;
             print_json(&serde_json::json!({
                 "count": issued.len(),
-                "new": issued.iter().filter(|i| i.new).count(),
+                "new": new,
                 "out": out.display().to_string(),
                 "bytes": pdf.len(),
             }))

@@ -51,6 +51,17 @@ pub struct Template {
     pub signatories: Vec<Signatory>,
     /// Attendance: checked in on at least this many of the forum's days.
     pub min_days: u32,
+    /// Print the forum's logo at the top.
+    #[serde(default = "yes")]
+    pub show_logo: bool,
+    /// A full-page background image as a data URL. On saving: absent keeps the current one,
+    /// empty removes it.
+    #[serde(default)]
+    pub background: Option<String>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// The template a forum starts with for each kind.
@@ -82,25 +93,30 @@ pub fn default_template(kind: &str) -> Template {
             title: String::new(),
         }],
         min_days: 1,
+        show_logo: true,
+        background: None,
     }
 }
 
 pub fn template(conn: &Connection, forum_id: i64, kind: &str) -> Result<Template> {
     check_kind(kind)?;
-    let row: Option<(String, String, String, u32)> = conn
+    type Row = (String, String, String, u32, bool, Option<Vec<u8>>);
+    let row: Option<Row> = conn
         .query_row(
-            "SELECT title, body, signatories, min_days FROM certificate_template WHERE forum_id = ?1 AND kind = ?2",
+            "SELECT title, body, signatories, min_days, show_logo, background FROM certificate_template WHERE forum_id = ?1 AND kind = ?2",
             params![forum_id, kind],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
         )
         .optional()?;
     Ok(match row {
-        Some((title, body, sig, min_days)) => Template {
+        Some((title, body, sig, min_days, show_logo, background)) => Template {
             kind: kind.to_string(),
             title,
             body,
             signatories: serde_json::from_str(&sig).unwrap_or_default(),
             min_days,
+            show_logo,
+            background: background.map(|b| crate::forum::data_url(&b)),
         },
         None => {
             let mut t = default_template(kind);
@@ -158,14 +174,28 @@ pub fn save_template(conn: &Connection, forum_id: i64, t: &Template) -> Result<T
     if !(1..=29).contains(&t.min_days) {
         errors.push(FieldError::new("min_days", "عدد أيام الحضور من 1 إلى 29"));
     }
+    // None: keep; Some(None): remove; Some(Some(bytes)): set.
+    let background: Option<Option<Vec<u8>>> = match t.background.as_deref().map(str::trim) {
+        None => None,
+        Some("") => Some(None),
+        Some(raw) => match crate::forum::image_from_data_url(raw, "صورة الخلفية") {
+            Ok(bytes) => Some(Some(bytes)),
+            Err(message) => {
+                errors.push(FieldError::new("background", &message));
+                None
+            }
+        },
+    };
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    conn.execute(
-        "INSERT INTO certificate_template(forum_id, kind, title, body, signatories, min_days, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+    let tx = conn.unchecked_transaction()?;
+    tx.execute(
+        "INSERT INTO certificate_template(forum_id, kind, title, body, signatories, min_days, show_logo, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
          ON CONFLICT(forum_id, kind) DO UPDATE SET title = excluded.title, body = excluded.body,
-           signatories = excluded.signatories, min_days = excluded.min_days, updated_at = excluded.updated_at",
+           signatories = excluded.signatories, min_days = excluded.min_days,
+           show_logo = excluded.show_logo, updated_at = excluded.updated_at",
         params![
             forum_id,
             t.kind,
@@ -173,9 +203,17 @@ pub fn save_template(conn: &Connection, forum_id: i64, t: &Template) -> Result<T
             body,
             serde_json::to_string(&signatories).unwrap_or_else(|_| "[]".into()),
             t.min_days,
+            t.show_logo,
             calendar::now_utc()
         ],
     )?;
+    if let Some(bg) = background {
+        tx.execute(
+            "UPDATE certificate_template SET background = ?3 WHERE forum_id = ?1 AND kind = ?2",
+            params![forum_id, t.kind, bg],
+        )?;
+    }
+    tx.commit()?;
     template(conn, forum_id, &t.kind)
 }
 

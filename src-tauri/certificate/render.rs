@@ -5,11 +5,11 @@
 use rusqlite::Connection;
 
 use super::{Issued, Template};
-use crate::error::Result;
+use crate::error::{AppError, Result};
 use crate::forum::Forum;
 use crate::pdf::layout::{align, fit_name, paragraph};
 use crate::pdf::shape::shape_line;
-use crate::pdf::{Align, Color, Doc, Face, Stamp, Style};
+use crate::pdf::{Align, Color, Doc, Face, Page, Stamp, Style};
 
 const W_MM: f32 = 297.0;
 const H_MM: f32 = 210.0;
@@ -62,28 +62,120 @@ const BODY_LEADING: f32 = 32.0;
 const NAME_LEADING: f32 = 44.0;
 const STAMP_TOP: f32 = 60.0;
 
-/// The merged PDF of all `sheets` in the template's design.
-pub fn render(forum: &Forum, template: &Template, sheets: &[Sheet]) -> Result<Vec<u8>> {
-    render_with_progress(forum, template, sheets, &mut |_, _| {})
+/// Everything printing needs, read from the database at once so it is not held while pages
+/// are drawn.
+#[derive(Debug, Clone)]
+pub struct Batch {
+    pub forum: Forum,
+    pub template: Template,
+    /// The forum's logo (PNG, JPEG or WebP), if it has one.
+    pub logo: Option<Vec<u8>>,
+    pub sheets: Vec<Sheet>,
 }
 
-/// [`render`], calling `progress(done, total)` as pages are made.
+impl Batch {
+    /// A batch of `sheets` in the forum's current design for `kind`.
+    pub fn load(conn: &Connection, forum_id: i64, kind: &str, sheets: Vec<Sheet>) -> Result<Batch> {
+        Ok(Batch {
+            forum: crate::forum::get(conn, forum_id)?,
+            template: super::template(conn, forum_id, kind)?,
+            logo: crate::forum::logo_bytes(conn, forum_id)?,
+            sheets,
+        })
+    }
+}
+
+/// The merged PDF of all the batch's sheets in the template's design.
+pub fn render(batch: &Batch) -> Result<Vec<u8>> {
+    render_with_progress(batch, &batch.sheets, &mut |_, _| {})
+}
+
+/// One PDF per certificate: `(file name, PDF)`, named by serial and name.
+pub fn render_each(
+    batch: &Batch,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Vec<(String, Vec<u8>)>> {
+    let total = batch.sheets.len();
+    batch
+        .sheets
+        .iter()
+        .enumerate()
+        .map(|(i, sheet)| {
+            progress(i, total);
+            let pdf = render_with_progress(batch, std::slice::from_ref(sheet), &mut |_, _| {})?;
+            Ok((file_name(sheet), pdf))
+        })
+        .collect()
+}
+
+/// `SEF-1441-000123 — اسم المستفيد.pdf`, without characters file systems refuse.
+pub fn file_name(sheet: &Sheet) -> String {
+    let name: String = sheet
+        .name
+        .chars()
+        .map(|c| if "/\\:*?\"<>|".contains(c) || c.is_control() { '_' } else { c })
+        .collect();
+    format!("{} — {}.pdf", sheet.serial, name.trim())
+}
+
+/// The merged PDF of `sheets`, calling `progress(done, total)` as pages are made.
 ///
-/// Everything that is the same on every page (frame, header, title, fixed paragraphs,
-/// signatories) is shaped once and written once as a stamp; a page holds only the name, the
-/// serial and the QR code.
+/// Everything that is the same on every page (background, frame, logo, header, title, fixed
+/// paragraphs, signatories) is shaped once and written once as a stamp; a page holds only the
+/// name, the serial and the QR code.
 pub fn render_with_progress(
-    forum: &Forum,
-    template: &Template,
+    batch: &Batch,
     sheets: &[Sheet],
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Vec<u8>> {
+    compose(batch, sheets, progress, &mut |doc, page| {
+        doc.add_page(page);
+        Ok(())
+    })?
+    .finish()
+}
+
+/// One page with `name` in the batch's template, as SVG: the live preview of the template
+/// editor (the serial and QR are samples).
+pub fn preview(batch: &Batch, name: &str) -> Result<String> {
+    let sample = Sheet {
+        name: name.to_string(),
+        serial: "SEF-1441-000000".into(),
+        qr: "SEF-1441-000000.preview".into(),
+    };
+    let mut svg = String::new();
+    compose(batch, &[sample], &mut |_, _| {}, &mut |doc, page| {
+        svg = crate::pdf::svg::page(doc, &page)?;
+        Ok(())
+    })?;
+    Ok(svg)
+}
+
+/// Draws the pages of `sheets`, handing each to `each`.
+fn compose(
+    batch: &Batch,
+    sheets: &[Sheet],
+    progress: &mut dyn FnMut(usize, usize),
+    each: &mut dyn FnMut(&mut Doc, Page) -> Result<()>,
+) -> Result<Doc> {
+    let (forum, template) = (&batch.forum, &batch.template);
     let mut doc = Doc::new(&format!("{} — {}", template.title, forum.name_ar));
     let mut frame = doc.page(W_MM, H_MM);
     let (w, h) = (frame.width, frame.height);
     let text_w = w - 220.0;
     let body_style = Style::new(Face::AmiriRegular, 19.0);
 
+    if let Some(bg) = template.background.as_deref().filter(|b| !b.is_empty()) {
+        let bytes = crate::forum::image_from_data_url(bg, "صورة الخلفية")
+            .map_err(|m| AppError::field("background", &m))?;
+        let image = doc.image(&bytes)?;
+        frame.image(&image, 0.0, 0.0, w, h);
+    }
+    if let Some(logo) = batch.logo.as_deref().filter(|_| template.show_logo) {
+        let image = doc.image(logo)?;
+        let (lw, lh) = image.fit(78.0, 78.0);
+        frame.image(&image, w - 48.0 - 78.0 + (78.0 - lw) / 2.0, h - 48.0 - lh, lw, lh);
+    }
     frame.stroke_rect(18.0, 18.0, w - 36.0, h - 36.0, 3.0, Color::GREEN);
     frame.stroke_rect(26.0, 26.0, w - 52.0, h - 52.0, 0.8, Color::GOLD);
     let mut header = shape_line(&forum.name_ar, Style::new(Face::NaskhBold, 16.0))?;
@@ -177,25 +269,22 @@ pub fn render_with_progress(
         page.qr(&qr, 44.0, 44.0, 66.0, Color::BLACK);
         let serial = shape_line(&sheet.serial, Style::new(Face::LatinRegular, 10.0))?;
         doc.text(&mut page, &serial, 118.0, 50.0, Color::BLACK)?;
-        doc.add_page(page);
+        each(&mut doc, page)?;
     }
     progress(sheets.len(), sheets.len());
-    doc.finish()
+    Ok(doc)
 }
 
-/// Issues (or re-uses) and renders the certificates of a kind for a forum.
-pub fn issue_and_render(
+/// Issues (or re-uses) the certificates of a kind and reads what printing them needs.
+pub fn prepare(
     conn: &mut Connection,
     forum_id: i64,
     kind: &str,
     only: Option<&[i64]>,
     by: &str,
-    progress: &mut dyn FnMut(usize, usize),
-) -> Result<(Vec<super::Issued>, Vec<u8>)> {
+) -> Result<(Vec<super::Issued>, Batch)> {
     let issued = super::issue(conn, forum_id, kind, only, by)?;
-    let forum = crate::forum::get(conn, forum_id)?;
-    let template = super::template(conn, forum_id, kind)?;
-    let sheets: Vec<Sheet> = issued.iter().map(Sheet::from).collect();
-    let pdf = render_with_progress(&forum, &template, &sheets, progress)?;
-    Ok((issued, pdf))
+    let sheets = issued.iter().map(Sheet::from).collect();
+    let batch = Batch::load(conn, forum_id, kind, sheets)?;
+    Ok((issued, batch))
 }

@@ -7,6 +7,7 @@
 //! - [`shape`]: one line of mixed Arabic/Latin text → glyphs placed left to right;
 //! - [`layout`]: paragraphs, alignment, and fit-to-width for names;
 //! - [`writer`]: pages, text, shapes, images, stamps and QR codes into a PDF;
+//! - [`svg`]: a page as SVG for live previews, from the same operations;
 //! - [`output`]: the document into bytes (stamps as form XObjects, parallel compression).
 
 pub mod fonts;
@@ -14,6 +15,7 @@ pub mod layout;
 pub mod output;
 pub mod shape;
 pub mod specimen;
+pub mod svg;
 pub mod writer;
 
 pub use fonts::{Face, Style};

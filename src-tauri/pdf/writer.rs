@@ -67,9 +67,11 @@ impl Color {
 /// here — text extraction is then exact. Most documents need one copy per face.
 pub struct Doc {
     doc: PdfDocument,
-    fonts: HashMap<(Face, usize), Copy>,
+    pub(super) fonts: HashMap<(Face, usize), Copy>,
     pages: Vec<PdfPage>,
-    stamps: Vec<(XObjectId, PdfPage)>,
+    pub(super) stamps: Vec<(XObjectId, PdfPage)>,
+    /// Each image's file, for drawing previews (see `svg`).
+    pub(super) images: HashMap<String, Vec<u8>>,
 }
 
 /// Content drawn once and placed on any number of pages (a PDF form XObject): the parts of a
@@ -80,8 +82,8 @@ pub struct Stamp {
 }
 
 /// One embedded copy of a face: the glyphs drawn with it and the text each stands for.
-struct Copy {
-    id: FontId,
+pub(super) struct Copy {
+    pub(super) id: FontId,
     texts: BTreeMap<u16, String>,
 }
 
@@ -105,7 +107,7 @@ impl Image {
 pub struct Page {
     pub width: f32,
     pub height: f32,
-    ops: Vec<Op>,
+    pub(super) ops: Vec<Op>,
 }
 
 impl Doc {
@@ -115,6 +117,7 @@ impl Doc {
             fonts: HashMap::new(),
             pages: Vec::new(),
             stamps: Vec::new(),
+            images: HashMap::new(),
         }
     }
 
@@ -150,8 +153,10 @@ impl Doc {
         if width_px < 1.0 || height_px < 1.0 {
             return Err(AppError::field("image", "الصورة فارغة"));
         }
+        let id = self.doc.add_image(&raw);
+        self.images.insert(id.0.clone(), bytes.to_vec());
         Ok(Image {
-            id: self.doc.add_image(&raw),
+            id,
             width_px,
             height_px,
         })

@@ -168,6 +168,11 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE UNIQUE INDEX certificate_once ON certificate(forum_id, kind, person_id) WHERE person_id IS NOT NULL;
     "#,
+    // 6: certificate designs: the forum's logo shown or not, and an optional background image.
+    r#"
+    ALTER TABLE certificate_template ADD COLUMN show_logo INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE certificate_template ADD COLUMN background BLOB;
+    "#,
 ];
 
 pub fn latest() -> i64 {
