@@ -413,7 +413,10 @@ pub fn call(core: &Core, command: &str, a: Value) -> Result<Value> {
                 let label = crate::certificate::kind_label(&a.kind).unwrap_or("شهادات");
                 let (file_name, bytes) = if a.per_person {
                     let files = crate::certificate::render::render_each(&batch, progress)?;
-                    (format!("{label}.zip"), crate::archive::zip_folder(label, &files)?)
+                    (
+                        format!("{label}.zip"),
+                        crate::archive::zip_folder(label, &files)?,
+                    )
                 } else {
                     let pdf = crate::certificate::render::render_with_progress(
                         &batch,
@@ -433,7 +436,11 @@ pub fn call(core: &Core, command: &str, a: Value) -> Result<Value> {
         }
         "certificate_template" => {
             let a: KindArgs = args(a)?;
-            out(crate::certificate::template(&core.conn(), a.forum_id, &a.kind)?)
+            out(crate::certificate::template(
+                &core.conn(),
+                a.forum_id,
+                &a.kind,
+            )?)
         }
         "certificate_template_save" => {
             let a: TemplateArgs = args(a)?;
@@ -446,8 +453,12 @@ pub fn call(core: &Core, command: &str, a: Value) -> Result<Value> {
         "certificate_preview" => {
             let a: TemplateArgs = args(a)?;
             let conn = core.conn();
-            let mut batch =
-                crate::certificate::render::Batch::load(&conn, a.forum_id, &a.template.kind, Vec::new())?;
+            let mut batch = crate::certificate::render::Batch::load(
+                &conn,
+                a.forum_id,
+                &a.template.kind,
+                Vec::new(),
+            )?;
             // The stored background unless the editor sent a new one (or removed it).
             if a.template.background.is_some() {
                 batch.template.background = a.template.background.clone();

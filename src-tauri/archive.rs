@@ -10,8 +10,8 @@ pub fn zip_folder(folder: &str, files: &[(String, Vec<u8>)]) -> Result<Vec<u8>> 
     let failed = |e: String| AppError::Internal(format!("تعذر إنشاء الملف المضغوط: {e}"));
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     // PDFs are compressed already.
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored);
+    let opts =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     for (name, bytes) in files {
         zip.start_file(format!("{folder}/{name}"), opts)
             .map_err(|e| failed(e.to_string()))?;
@@ -28,7 +28,10 @@ mod tests {
     #[test]
     fn files_land_in_one_folder_with_arabic_names() {
         let files = vec![
-            ("SEF-1441-000001 — سارة علي.pdf".to_string(), b"%PDF-1".to_vec()),
+            (
+                "SEF-1441-000001 — سارة علي.pdf".to_string(),
+                b"%PDF-1".to_vec(),
+            ),
             ("SEF-1441-000002 — محمد.pdf".to_string(), b"%PDF-2".to_vec()),
         ];
         let bytes = zip_folder("شهادة حضور", &files).unwrap();

@@ -208,6 +208,7 @@ pub fn certificates_bench(db: &Path, count: usize, out: &Path) -> Result<Certifi
             Ok(crate::certificate::render::Sheet {
                 qr: crate::certificate::qr_text(&core.conn(), &serial, &name)?,
                 name,
+                female,
                 serial,
             })
         })

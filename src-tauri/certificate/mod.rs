@@ -47,6 +47,8 @@ pub struct Template {
     pub title: String,
     /// Text with placeholders: {الاسم} {الملتقى} {التاريخ_الهجري} {التاريخ_الميلادي} {الدورة}
     /// {الساعات} {الجهة}. A line that is only {الاسم} prints the name large, fitted to the width.
+    /// `{حضر/حضرت}` is worded for the recipient: the first form for a man (or when unknown),
+    /// the second for a woman.
     pub body: String,
     pub signatories: Vec<Signatory>,
     /// Attendance: checked in on at least this many of the forum's days.
@@ -69,11 +71,11 @@ pub fn default_template(kind: &str) -> Template {
     let (title, body) = match kind {
         "attendance" => (
             "شهادة حضور",
-            "تشهد اللجنة المنظمة لـ{الملتقى} بأن\n{الاسم}\nقد حضر فعاليات الملتقى المقام بتاريخ {التاريخ_الهجري} الموافق {التاريخ_الميلادي}، متمنين له التوفيق والسداد.",
+            "تشهد اللجنة المنظمة لـ{الملتقى} بأن\n{الاسم}\nقد {حضر/حضرت} فعاليات الملتقى المقام بتاريخ {التاريخ_الهجري} الموافق {التاريخ_الميلادي}، متمنين {له/لها} التوفيق والسداد.",
         ),
         "appreciation_volunteer" => (
             "شهادة شكر وتقدير",
-            "تتقدم اللجنة المنظمة لـ{الملتقى} بالشكر والتقدير إلى\n{الاسم}\nعلى جهوده التطوعية المميزة وإسهامه في نجاح الملتقى، سائلين الله له دوام التوفيق.",
+            "تتقدم اللجنة المنظمة لـ{الملتقى} بالشكر والتقدير إلى\n{الاسم}\nعلى {جهوده/جهودها} التطوعية المميزة {وإسهامه/وإسهامها} في نجاح الملتقى، سائلين الله {له/لها} دوام التوفيق.",
         ),
         "appreciation_entity" | "appreciation_sponsor" => (
             "شهادة شكر وتقدير",
@@ -81,7 +83,7 @@ pub fn default_template(kind: &str) -> Template {
         ),
         _ => (
             "شهادة إتمام دورة",
-            "تشهد اللجنة المنظمة لـ{الملتقى} بأن\n{الاسم}\nقد أتم دورة «{الدورة}» بواقع {الساعات} ساعات تدريبية.",
+            "تشهد اللجنة المنظمة لـ{الملتقى} بأن\n{الاسم}\nقد {أتم/أتمت} دورة «{الدورة}» بواقع {الساعات} ساعات تدريبية.",
         ),
     };
     Template {
@@ -222,6 +224,8 @@ pub fn save_template(conn: &Connection, forum_id: i64, t: &Template) -> Result<T
 pub struct Recipient {
     pub person_id: i64,
     pub name: String,
+    /// Worded for a woman (`{حضر/حضرت}` takes its second form).
+    pub female: bool,
     pub serial: Option<String>,
     pub revoked: bool,
 }
@@ -233,14 +237,14 @@ pub fn eligible(conn: &Connection, forum_id: i64, kind: &str) -> Result<Vec<Reci
     let t = template(conn, forum_id, kind)?;
     let sql = match kind {
         "attendance" => {
-            "SELECT p.id, p.full_name, c.serial, c.revoked_at IS NOT NULL FROM person p
+            "SELECT p.id, p.full_name, c.serial, c.revoked_at IS NOT NULL, p.gender = 'f' FROM person p
                LEFT JOIN certificate c ON c.person_id = p.id AND c.kind = ?2 AND c.forum_id = ?1
               WHERE p.forum_id = ?1
                 AND (SELECT count(DISTINCT k.day) FROM checkin k WHERE k.person_id = p.id AND k.undone_at IS NULL) >= ?3
               ORDER BY p.full_name"
         }
         "appreciation_volunteer" => {
-            "SELECT p.id, p.full_name, c.serial, c.revoked_at IS NOT NULL FROM person p
+            "SELECT p.id, p.full_name, c.serial, c.revoked_at IS NOT NULL, p.gender = 'f' FROM person p
                LEFT JOIN certificate c ON c.person_id = p.id AND c.kind = ?2 AND c.forum_id = ?1
               WHERE p.forum_id = ?1 AND p.category = 'volunteer' AND ?3 >= 0
               ORDER BY p.full_name"
@@ -260,6 +264,7 @@ pub fn eligible(conn: &Connection, forum_id: i64, kind: &str) -> Result<Vec<Reci
                 name: r.get(1)?,
                 serial: r.get(2)?,
                 revoked: r.get::<_, Option<bool>>(3)?.unwrap_or(false),
+                female: r.get::<_, Option<bool>>(4)?.unwrap_or(false),
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -309,6 +314,7 @@ pub struct Issued {
     pub serial: String,
     pub person_id: Option<i64>,
     pub name: String,
+    pub female: bool,
     pub qr: String,
     /// True when this call created it (false: it existed and keeps its serial).
     pub new: bool,
@@ -371,6 +377,7 @@ pub fn issue(
             serial,
             person_id: Some(r.person_id),
             name,
+            female: r.female,
             new,
         });
     }

@@ -18,6 +18,7 @@ const H_MM: f32 = 210.0;
 #[derive(Debug, Clone)]
 pub struct Sheet {
     pub name: String,
+    pub female: bool,
     pub serial: String,
     pub qr: String,
 }
@@ -26,6 +27,7 @@ impl From<&Issued> for Sheet {
     fn from(i: &Issued) -> Self {
         Sheet {
             name: i.name.clone(),
+            female: i.female,
             serial: i.serial.clone(),
             qr: i.qr.clone(),
         }
@@ -49,9 +51,30 @@ pub fn fill(text: &str, forum: &Forum) -> String {
         .replace("{الساعات}", "")
 }
 
+/// `{حضر/حضرت}` → `حضر` for a man (or unknown), `حضرت` for a woman.
+pub fn gendered(text: &str, female: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let Some(len) = rest[open..].find('}') else {
+            break;
+        };
+        let inner = &rest[open + 1..open + len];
+        out.push_str(&rest[..open]);
+        match inner.split_once('/') {
+            Some((m, f)) => out.push_str(if female { f } else { m }),
+            None => out.push_str(&rest[open..=open + len]),
+        }
+        rest = &rest[open + len + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 enum Block {
-    /// The same on every page: drawn once as a stamp, placed at the page's running height.
-    Fixed { stamp: Stamp, height: f32 },
+    /// The same on every page of a gender: drawn once as a stamp (for a man, for a woman),
+    /// placed at the page's running height.
+    Fixed { stamp: [Stamp; 2], height: [f32; 2] },
     /// Contains the name inline: shaped per page.
     WithName(String),
     /// The name on its own line(s), fitted to the width.
@@ -113,7 +136,13 @@ pub fn file_name(sheet: &Sheet) -> String {
     let name: String = sheet
         .name
         .chars()
-        .map(|c| if "/\\:*?\"<>|".contains(c) || c.is_control() { '_' } else { c })
+        .map(|c| {
+            if "/\\:*?\"<>|".contains(c) || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
         .collect();
     format!("{} — {}.pdf", sheet.serial, name.trim())
 }
@@ -140,6 +169,7 @@ pub fn render_with_progress(
 pub fn preview(batch: &Batch, name: &str) -> Result<String> {
     let sample = Sheet {
         name: name.to_string(),
+        female: false,
         serial: "SEF-1441-000000".into(),
         qr: "SEF-1441-000000.preview".into(),
     };
@@ -174,7 +204,13 @@ fn compose(
     if let Some(logo) = batch.logo.as_deref().filter(|_| template.show_logo) {
         let image = doc.image(logo)?;
         let (lw, lh) = image.fit(78.0, 78.0);
-        frame.image(&image, w - 48.0 - 78.0 + (78.0 - lw) / 2.0, h - 48.0 - lh, lw, lh);
+        frame.image(
+            &image,
+            w - 48.0 - 78.0 + (78.0 - lw) / 2.0,
+            h - 48.0 - lh,
+            lw,
+            lh,
+        );
     }
     frame.stroke_rect(18.0, 18.0, w - 36.0, h - 36.0, 3.0, Color::GREEN);
     frame.stroke_rect(26.0, 26.0, w - 52.0, h - 52.0, 0.8, Color::GOLD);
@@ -216,17 +252,22 @@ fn compose(
         } else if p.contains("{الاسم}") {
             Block::WithName(p)
         } else {
-            let mut stamp = doc.page(W_MM, H_MM);
-            let lines = paragraph(&p, body_style, text_w)?;
-            let mut y = h - STAMP_TOP;
-            for mut l in lines {
-                let x = align(&mut l, 0.0, w, Align::Center, true);
-                doc.text(&mut stamp, &l, x, y, Color::BLACK)?;
-                y -= BODY_LEADING;
-            }
+            let mut one = |text: &str| -> Result<(Stamp, f32)> {
+                let mut stamp = doc.page(W_MM, H_MM);
+                let mut y = h - STAMP_TOP;
+                for mut l in paragraph(text, body_style, text_w)? {
+                    let x = align(&mut l, 0.0, w, Align::Center, true);
+                    doc.text(&mut stamp, &l, x, y, Color::BLACK)?;
+                    y -= BODY_LEADING;
+                }
+                Ok((doc.stamp(stamp), h - STAMP_TOP - y))
+            };
+            let (m, f) = (gendered(&p, false), gendered(&p, true));
+            let man = one(&m)?;
+            let woman = if f == m { man.clone() } else { one(&f)? };
             Block::Fixed {
-                stamp: doc.stamp(stamp),
-                height: h - STAMP_TOP - y,
+                stamp: [man.0, woman.0],
+                height: [man.1, woman.1],
             }
         });
     }
@@ -241,12 +282,13 @@ fn compose(
         for block in &blocks {
             match block {
                 Block::Fixed { stamp, height } => {
-                    page.stamp(stamp, 0.0, y - (h - STAMP_TOP));
-                    y -= height;
+                    let g = usize::from(sheet.female);
+                    page.stamp(&stamp[g], 0.0, y - (h - STAMP_TOP));
+                    y -= height[g];
                 }
                 Block::WithName(p) => {
-                    for mut l in paragraph(&p.replace("{الاسم}", &sheet.name), body_style, text_w)?
-                    {
+                    let text = gendered(&p.replace("{الاسم}", &sheet.name), sheet.female);
+                    for mut l in paragraph(&text, body_style, text_w)? {
                         let x = align(&mut l, 0.0, w, Align::Center, true);
                         doc.text(&mut page, &l, x, y, Color::BLACK)?;
                         y -= BODY_LEADING;
@@ -287,4 +329,23 @@ pub fn prepare(
     let sheets = issued.iter().map(Sheet::from).collect();
     let batch = Batch::load(conn, forum_id, kind, sheets)?;
     Ok((issued, batch))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wording_follows_the_recipient() {
+        let t = "قد {حضر/حضرت} الملتقى، متمنين {له/لها} التوفيق — {الاسم}";
+        assert_eq!(
+            gendered(t, false),
+            "قد حضر الملتقى، متمنين له التوفيق — {الاسم}"
+        );
+        assert_eq!(
+            gendered(t, true),
+            "قد حضرت الملتقى، متمنين لها التوفيق — {الاسم}"
+        );
+        assert_eq!(gendered("بلا أقواس {", true), "بلا أقواس {");
+    }
 }

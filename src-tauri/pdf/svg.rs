@@ -133,7 +133,12 @@ impl Svg<'_> {
                         .iter()
                         .enumerate()
                         .map(|(i, p)| {
-                            format!("{}{:.2} {:.2}", if i == 0 { "M" } else { "L" }, p.p.x.0, p.p.y.0)
+                            format!(
+                                "{}{:.2} {:.2}",
+                                if i == 0 { "M" } else { "L" },
+                                p.p.x.0,
+                                p.p.y.0
+                            )
                         })
                         .collect();
                     let _ = write!(
@@ -279,7 +284,10 @@ mod tests {
         let svg = page(&doc, &p).unwrap();
         let uses = svg.matches("<use ").count();
         assert_eq!(uses, line.glyphs.len());
-        assert!(svg.contains("fill=\"#0b6b4a\""), "glyphs in the text colour");
+        assert!(
+            svg.contains("fill=\"#0b6b4a\""),
+            "glyphs in the text colour"
+        );
         assert!(svg.contains("<rect x=\"0.00\""));
         // Every glyph that draws ink has an outline.
         assert!(svg.matches("<path id=").count() >= 5);
