@@ -468,12 +468,13 @@ pub fn call(core: &Core, command: &str, a: Value) -> Result<Value> {
                 background,
                 ..a.template
             };
-            let name = crate::certificate::eligible(&conn, a.forum_id, &batch.template.kind)?
-                .first()
-                .map(|r| r.name.clone())
-                .unwrap_or_else(|| "عبدالرحمن بن عبدالعزيز الشهري".to_string());
+            let (name, female) =
+                crate::certificate::eligible(&conn, a.forum_id, &batch.template.kind)?
+                    .first()
+                    .map(|r| (r.name.clone(), r.female))
+                    .unwrap_or_else(|| ("عبدالرحمن بن عبدالعزيز الشهري".to_string(), false));
             drop(conn);
-            out(json!({ "svg": crate::certificate::render::preview(&batch, &name)? }))
+            out(json!({ "svg": crate::certificate::render::preview(&batch, &name, female)? }))
         }
         "certificate_revoke" => {
             let a: RevokeArgs = args(a)?;

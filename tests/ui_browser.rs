@@ -545,5 +545,85 @@ async fn chromium_issues_certificates_and_verifies_one() {
     input.clear().await.unwrap();
     input.send_keys("SEF-1441-999999\u{E007}").await.unwrap();
     wait_text(&c, "#verify-result", "غير موجودة").await;
+
+    // Revoke one from its row, with a reason; verifying it then says so.
+    click(&c, "#cert-table button.revoke").await;
+    type_in(&c, ".revoke-reason", "صدرت باسم خاطئ").await;
+    click(&c, ".inline-form button[type=submit]").await;
+    wait_text(&c, "#cert-table", "ملغاة").await;
+    let input = c.find(Locator::Css("#verify-input")).await.unwrap();
+    input.clear().await.unwrap();
+    input.send_keys("SEF-1441-000001\u{E007}").await.unwrap();
+    wait_text(&c, "#verify-result", "ملغاة").await;
+
+    // The design editor: the live preview redraws as the title changes; saving keeps it.
+    click(&c, "#cert-design").await;
+    let preview = |c: &Client| {
+        let c = c.clone();
+        async move {
+            c.execute(
+                "return document.querySelector('#tpl-preview').innerHTML",
+                vec![],
+            )
+            .await
+            .unwrap()
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+        }
+    };
+    let mut before = String::new();
+    for _ in 0..100 {
+        before = preview(&c).await;
+        if before.contains("<use") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        before.contains("<svg") && before.contains("<use"),
+        "preview drawn"
+    );
+    let title = c.find(Locator::Css("#tpl-title")).await.unwrap();
+    title.clear().await.unwrap();
+    title.send_keys("شهادة حضور وتقدير").await.unwrap();
+    let mut after = before.clone();
+    for _ in 0..100 {
+        after = preview(&c).await;
+        if after != before && after.contains("<use") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_ne!(after, before, "the preview follows the edit");
+    screenshot(&c, "chromium-certificate-design.png").await;
+    click(&c, "#tpl-save").await;
+    let mut saved = Value::Null;
+    for _ in 0..50 {
+        saved = api(
+            &url,
+            "certificate_template",
+            json!({"forum_id": 1, "kind": "attendance"}),
+        )
+        .await;
+        if saved["title"] == "شهادة حضور وتقدير" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(saved["title"], "شهادة حضور وتقدير");
+
+    // Badges from the attendees screen, four to a page.
+    c.goto(&format!("{url}/#/people")).await.unwrap();
+    click(&c, "#print-badges").await;
+    c.find(Locator::Css("#badge-layout option[value=a4]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    click(&c, "#badge-go").await;
+    let done = wait_text(&c, "#badge-done", "بطاقة").await;
+    assert!(done.contains("صفحة"), "{done}");
     c.close().await.unwrap();
 }

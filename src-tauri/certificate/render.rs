@@ -166,10 +166,10 @@ pub fn render_with_progress(
 
 /// One page with `name` in the batch's template, as SVG: the live preview of the template
 /// editor (the serial and QR are samples).
-pub fn preview(batch: &Batch, name: &str) -> Result<String> {
+pub fn preview(batch: &Batch, name: &str, female: bool) -> Result<String> {
     let sample = Sheet {
         name: name.to_string(),
-        female: false,
+        female,
         serial: "SEF-1441-000000".into(),
         qr: "SEF-1441-000000.preview".into(),
     };

@@ -1,8 +1,10 @@
-// Certificates (الشهادات): who qualifies for each kind, issuing and printing them as one PDF
-// (serials are kept when printed again), and checking a certificate (genuine, revoked, forged).
+// Certificates (الشهادات): who qualifies for each kind, the design (with live preview), issuing
+// and printing them as one PDF or one file per person (serials are kept when printed again),
+// revoking one, and checking a certificate (genuine, revoked, forged).
 import { call } from '../api.js';
-import { h, noForum, errorBox, saveFile, followJob } from '../dom.js';
+import { h, noForum, errorBox, saveFile, followJob, toast } from '../dom.js';
 import { currentForumId } from '../forum-context.js';
+import { designPanel } from './certificate-design.js';
 
 export async function render(view) {
   const forumId = currentForumId();
@@ -16,14 +18,20 @@ export async function render(view) {
   const body = h('tbody');
   const status = h('div', { id: 'cert-status', role: 'status' });
   const issue = h('button.btn.primary', { type: 'button', id: 'cert-issue' }, 'إصدار وطباعة (PDF)');
+  const perPerson = h('input', { type: 'checkbox', id: 'cert-per-person' });
+  const design = h('button.btn', { type: 'button', id: 'cert-design' }, 'تصميم الشهادة');
+  const designSlot = h('div', { id: 'cert-design-slot' });
   const verifyInput = h('input.search', { type: 'text', id: 'verify-input', dir: 'ltr', placeholder: 'SEF-1441-000123', 'aria-label': 'رقم الشهادة أو نص رمز QR' });
   const verifyResult = h('div', { id: 'verify-result', role: 'status' });
 
   view.append(
-    h('header.page-head', {}, h('h1', {}, 'الشهادات ', count), h('div.actions.tight', {}, kind, issue)),
+    h('header.page-head', {}, h('h1', {}, 'الشهادات ', count),
+      h('div.actions.tight', {}, kind, design,
+        h('label.check', { title: 'ملف مضغوط فيه مجلد بملف PDF لكل شخص' }, perPerson, ' ملف لكل شخص'), issue)),
+    designSlot,
     status,
     h('div.table-wrap', {}, h('table.data', { id: 'cert-table' },
-      h('thead', {}, h('tr', {}, h('th', {}, 'الاسم'), h('th', {}, 'رقم الشهادة'))), body)),
+      h('thead', {}, h('tr', {}, h('th', {}, 'الاسم'), h('th', {}, 'رقم الشهادة'), h('th', {}, ''))), body)),
     h('section.card.verify', {},
       h('h2', {}, 'التحقق من شهادة'),
       h('p.hint', {}, 'اكتب رقم الشهادة أو امسح رمز QR المطبوع عليها.'),
@@ -34,14 +42,69 @@ export async function render(view) {
     try {
       const list = await call('certificate_eligible', { forum_id: forumId, kind: kind.value });
       count.textContent = `(${list.length} مستحق)`;
-      body.replaceChildren(...(list.length ? list.map((r) => h('tr', {},
-        h('td.name', {}, r.name),
-        h('td.num.code', { dir: 'ltr' }, r.serial ? `${r.serial}${r.revoked ? ' ✗' : ''}` : '—')))
-        : [h('tr', {}, h('td.empty-row', { colspan: 2 }, 'لا يوجد مستحقون لهذا النوع بعد.'))]));
+      body.replaceChildren(...(list.length ? list.map(row)
+        : [h('tr', {}, h('td.empty-row', { colspan: 3 }, 'لا يوجد مستحقون لهذا النوع بعد.'))]));
     } catch (e) {
-      body.replaceChildren(h('tr', {}, h('td', { colspan: 2 }, errorBox(e))));
+      body.replaceChildren(h('tr', {}, h('td', { colspan: 3 }, errorBox(e))));
     }
   }
+
+  function row(r) {
+    const actions = h('td.row-actions');
+    const tr = h('tr', { dataset: { personId: r.person_id } },
+      h('td.name', {}, r.name),
+      h('td.num.code', { dir: 'ltr' }, r.serial || '—', r.revoked ? h('span.chip.revoked', {}, 'ملغاة') : null),
+      actions);
+    if (!r.revoked) {
+      actions.append(h('button.btn.small', { type: 'button', onclick: () => printOne(r) }, 'طباعة'));
+    }
+    if (r.serial && !r.revoked) {
+      actions.append(h('button.btn.small.danger-outline', { type: 'button', class: 'revoke', onclick: () => askRevoke(r, actions) }, 'إلغاء'));
+    }
+    return tr;
+  }
+
+  function askRevoke(r, cell) {
+    const reason = h('input', { type: 'text', class: 'revoke-reason', placeholder: 'سبب الإلغاء', 'aria-label': 'سبب الإلغاء', required: true });
+    const form = h('form.inline-form', {}, reason,
+      h('button.btn.small.danger', { type: 'submit' }, 'تأكيد الإلغاء'),
+      h('button.btn.small', { type: 'button', onclick: () => load() }, 'تراجع'));
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      try {
+        await call('certificate_revoke', { serial: r.serial, reason: reason.value });
+        toast(`أُلغيت الشهادة ${r.serial}`);
+        load();
+      } catch (e) {
+        form.append(errorBox(e));
+      }
+    });
+    cell.replaceChildren(form);
+    reason.focus();
+  }
+
+  async function printOne(r) {
+    try {
+      const { job_id } = await call('certificate_issue_start', { forum_id: forumId, kind: kind.value, person_ids: [r.person_id] });
+      const res = await followJob(job_id, () => {});
+      await saveFile(res.file_name.replace('.pdf', ` — ${r.name}.pdf`), res.data_base64, 'application/pdf');
+      load();
+    } catch (e) {
+      status.replaceChildren(errorBox(e));
+    }
+  }
+
+  design.addEventListener('click', async () => {
+    if (designSlot.firstChild) {
+      designSlot.replaceChildren();
+      return;
+    }
+    try {
+      designSlot.replaceChildren(await designPanel(forumId, kind.value, () => { designSlot.replaceChildren(); load(); }));
+    } catch (e) {
+      designSlot.replaceChildren(errorBox(e));
+    }
+  });
 
   issue.addEventListener('click', async () => {
     issue.disabled = true;
@@ -49,13 +112,13 @@ export async function render(view) {
     const label = h('span', {}, 'جارٍ الإصدار والطباعة…');
     status.replaceChildren(h('div.progress-row', {}, bar, label));
     try {
-      const { job_id } = await call('certificate_issue_start', { forum_id: forumId, kind: kind.value });
+      const { job_id } = await call('certificate_issue_start', { forum_id: forumId, kind: kind.value, per_person: perPerson.checked });
       const r = await followJob(job_id, (done, total) => {
         bar.value = Math.round((100 * done) / total);
         label.textContent = `${done} من ${total}`;
       });
       status.replaceChildren(h('p.notice.ok', { id: 'cert-done' }, `طُبعت ${r.count} شهادة (${r.new} جديدة).`));
-      await saveFile(r.file_name, r.data_base64, 'application/pdf');
+      await saveFile(r.file_name, r.data_base64, perPerson.checked ? 'application/zip' : 'application/pdf');
       load();
     } catch (e) {
       status.replaceChildren(errorBox(e));
@@ -79,6 +142,6 @@ export async function render(view) {
     }
   });
 
-  kind.addEventListener('change', load);
+  kind.addEventListener('change', () => { designSlot.replaceChildren(); load(); });
   await load();
 }

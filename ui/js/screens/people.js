@@ -1,7 +1,7 @@
 // Attendees (الزوار والمستفيدون): one search box (name in any spelling, ID, mobile, badge code),
 // the list, and the registration form.
 import { call, ApiError } from '../api.js';
-import { h, toast, confirmDialog, noForum, categoryChip, debounce, errorBox } from '../dom.js';
+import { h, toast, confirmDialog, noForum, categoryChip, debounce, errorBox, followJob, saveFile } from '../dom.js';
 import { currentForumId } from '../forum-context.js';
 import { importPanel } from './people-import.js';
 
@@ -31,6 +31,7 @@ export async function render(view) {
     h('header.page-head', {},
       h('h1', {}, 'الزوار والمستفيدون ', countEl),
       h('div.actions.tight', {},
+        h('button.btn', { type: 'button', id: 'print-badges', onclick: openBadges }, 'طباعة البطاقات'),
         h('button.btn', { type: 'button', id: 'import-people', onclick: openImport }, 'استيراد من ملف'),
         h('button.btn.primary', { type: 'button', id: 'new-person', onclick: () => openForm(null) }, '+ تسجيل شخص'))),
     formSlot,
@@ -66,8 +67,46 @@ export async function render(view) {
       h('td', {}, p.needs_label || '—'),
       h('td.num.code', { dir: 'ltr' }, p.badge_code),
       h('td.row-actions', {},
+        h('button.btn.small', { type: 'button', class: 'badge-one', onclick: () => printBadges({ ids: [p.id] }, 'a6') }, 'بطاقة'),
         h('button.btn.small', { type: 'button', onclick: () => openForm(p) }, 'تعديل'),
         h('button.btn.small.danger-outline', { type: 'button', onclick: () => remove(p) }, 'حذف')));
+  }
+
+  // Badges: everyone or the chosen category, one A6 page each or four to an A4 sheet.
+  function openBadges() {
+    const layout = h('select', { id: 'badge-layout', 'aria-label': 'التخطيط' },
+      h('option', { value: 'a6' }, 'بطاقة لكل صفحة A6'),
+      h('option', { value: 'a4' }, 'أربع بطاقات في صفحة A4 مع علامات القص'));
+    const scope = filter.value
+      ? `فئة «${filter.selectedOptions[0].textContent}»`
+      : 'جميع المسجلين';
+    const go = h('button.btn.primary', { type: 'submit', id: 'badge-go' }, 'طباعة');
+    const state = h('div', { id: 'badge-status', role: 'status' });
+    const form = h('form.card', { id: 'badge-form' },
+      h('h2', {}, 'طباعة البطاقات'),
+      h('p', {}, `ستُطبع بطاقات ${scope}، مرتبة حسب الفئة ثم الاسم.`),
+      h('div.toolbar', {}, layout, go, h('button.btn', { type: 'button', onclick: () => formSlot.replaceChildren() }, 'إغلاق')),
+      state);
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      go.disabled = true;
+      await printBadges({ category: filter.value || null }, layout.value, state);
+      go.disabled = false;
+    });
+    formSlot.replaceChildren(form);
+  }
+
+  async function printBadges(selection, layout, state) {
+    const bar = h('progress', { max: 100, value: 0 });
+    state?.replaceChildren(h('div.progress-row', {}, bar, h('span', {}, 'جارٍ تجهيز البطاقات…')));
+    try {
+      const { job_id } = await call('badge_print_start', { forum_id: forumId, layout, ...selection });
+      const r = await followJob(job_id, (done, total) => { bar.value = Math.round((100 * done) / total); });
+      state?.replaceChildren(h('p.notice.ok', { id: 'badge-done' }, `جُهّزت ${r.count} بطاقة في ${r.pages} صفحة.`));
+      await saveFile(r.file_name, r.data_base64, 'application/pdf');
+    } catch (e) {
+      if (state) state.replaceChildren(errorBox(e)); else toast(e.message, 'error');
+    }
   }
 
   async function remove(p) {
