@@ -50,22 +50,13 @@ async fn wait_text(c: &Client, css: &str, needle: &str) -> String {
     panic!("{css} never contained «{needle}»; last text: «{last}»; page: {page}");
 }
 
+/// Clicks the element once it is there (screens render after their data arrives).
 async fn click(c: &Client, css: &str) {
-    c.find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .click()
-        .await
-        .unwrap();
+    wait_css(c, css).await.click().await.unwrap();
 }
 
 async fn type_in(c: &Client, css: &str, text: &str) {
-    c.find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .send_keys(text)
-        .await
-        .unwrap();
+    wait_css(c, css).await.send_keys(text).await.unwrap();
 }
 
 async fn screenshot(c: &Client, name: &str) {
@@ -616,12 +607,7 @@ async fn chromium_issues_certificates_and_verifies_one() {
     // Badges from the attendees screen, four to a page.
     c.goto(&format!("{url}/#/people")).await.unwrap();
     click(&c, "#print-badges").await;
-    c.find(Locator::Css("#badge-layout option[value=a4]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "#badge-layout option[value=a4]").await;
     click(&c, "#badge-go").await;
     let done = wait_text(&c, "#badge-done", "بطاقة").await;
     assert!(done.contains("صفحة"), "{done}");
