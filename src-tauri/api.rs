@@ -410,21 +410,8 @@ pub fn call(core: &Core, command: &str, a: Value) -> Result<Value> {
             )?;
             let job = core.start_job(move |_, progress| {
                 use base64::Engine;
-                let label = crate::certificate::kind_label(&a.kind).unwrap_or("شهادات");
-                let (file_name, bytes) = if a.per_person {
-                    let files = crate::certificate::render::render_each(&batch, progress)?;
-                    (
-                        format!("{label}.zip"),
-                        crate::archive::zip_folder(label, &files)?,
-                    )
-                } else {
-                    let pdf = crate::certificate::render::render_with_progress(
-                        &batch,
-                        &batch.sheets,
-                        progress,
-                    )?;
-                    (format!("{label}.pdf"), pdf)
-                };
+                let (file_name, bytes) =
+                    crate::certificate::render::output(&batch, a.per_person, progress)?;
                 out(json!({
                     "count": issued.len(),
                     "new": issued.iter().filter(|i| i.new).count(),
@@ -452,29 +439,9 @@ pub fn call(core: &Core, command: &str, a: Value) -> Result<Value> {
         }
         "certificate_preview" => {
             let a: TemplateArgs = args(a)?;
-            let conn = core.conn();
-            let mut batch = crate::certificate::render::Batch::load(
-                &conn,
-                a.forum_id,
-                &a.template.kind,
-                Vec::new(),
-            )?;
-            // The stored background unless the editor sent a new one (or removed it).
-            if a.template.background.is_some() {
-                batch.template.background = a.template.background.clone();
-            }
-            let background = batch.template.background.take();
-            batch.template = crate::certificate::Template {
-                background,
-                ..a.template
-            };
-            let (name, female) =
-                crate::certificate::eligible(&conn, a.forum_id, &batch.template.kind)?
-                    .first()
-                    .map(|r| (r.name.clone(), r.female))
-                    .unwrap_or_else(|| ("عبدالرحمن بن عبدالعزيز الشهري".to_string(), false));
-            drop(conn);
-            out(json!({ "svg": crate::certificate::render::preview(&batch, &name, female)? }))
+            let svg =
+                crate::certificate::render::preview_draft(&core.conn(), a.forum_id, &a.template)?;
+            out(json!({ "svg": svg }))
         }
         "certificate_revoke" => {
             let a: RevokeArgs = args(a)?;

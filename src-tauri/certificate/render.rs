@@ -172,8 +172,46 @@ pub fn render_with_progress(
     .finish()
 }
 
-/// One page with `name` in the batch's template, as SVG: the live preview of the template
-/// editor (the serial and QR are samples).
+/// The live preview of the template editor: one page of the unsaved `draft`, as SVG, for the
+/// first person eligible (or a sample name). A draft without a background keeps the stored one.
+pub fn preview_draft(conn: &Connection, forum_id: i64, draft: &Template) -> Result<String> {
+    let mut batch = Batch::load(conn, forum_id, &draft.kind, Vec::new())?;
+    let background = draft
+        .background
+        .clone()
+        .or(batch.template.background.take());
+    batch.template = Template {
+        background,
+        ..draft.clone()
+    };
+    let (name, female) = super::eligible(conn, forum_id, &draft.kind)?
+        .first()
+        .map(|r| (r.name.clone(), r.female))
+        .unwrap_or_else(|| ("عبدالرحمن بن عبدالعزيز الشهري".to_string(), false));
+    preview(&batch, &name, female)
+}
+
+/// The batch as one file to hand over: a merged PDF, or (`per_person`) a zip of one folder
+/// with a PDF per person. Returns the file name and its bytes.
+pub fn output(
+    batch: &Batch,
+    per_person: bool,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<(String, Vec<u8>)> {
+    let label = super::kind_label(&batch.template.kind).unwrap_or("شهادات");
+    if per_person {
+        let files = render_each(batch, progress)?;
+        Ok((
+            format!("{label}.zip"),
+            crate::archive::zip_folder(label, &files)?,
+        ))
+    } else {
+        let pdf = render_with_progress(batch, &batch.sheets, progress)?;
+        Ok((format!("{label}.pdf"), pdf))
+    }
+}
+
+/// One page with `name` in the batch's template, as SVG (the serial and QR are samples).
 pub fn preview(batch: &Batch, name: &str, female: bool) -> Result<String> {
     let sample = Sheet {
         name: name.to_string(),

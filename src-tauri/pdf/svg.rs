@@ -168,8 +168,10 @@ impl Svg<'_> {
                 Op::UseXobject { id, transform } => {
                     let tx = transform.translate_x.map_or(0.0, |p| p.0);
                     let ty = transform.translate_y.map_or(0.0, |p| p.0);
-                    if let Some(bytes) = self.doc.images.get(&id.0) {
-                        self.image(bytes, tx, ty, transform.scale_x, transform.scale_y);
+                    if let Some((bytes, w, h)) = self.doc.images.get(&id.0) {
+                        let w = w * transform.scale_x.unwrap_or(1.0);
+                        let h = h * transform.scale_y.unwrap_or(1.0);
+                        self.image(bytes, tx, ty, w, h);
                     } else if depth < 2 {
                         let stamp = self
                             .doc
@@ -190,16 +192,11 @@ impl Svg<'_> {
         }
     }
 
-    fn image(&mut self, bytes: &[u8], x: f32, y: f32, sx: Option<f32>, sy: Option<f32>) {
+    fn image(&mut self, bytes: &[u8], x: f32, y: f32, w: f32, h: f32) {
         use base64::Engine;
         let Some(mime) = crate::forum::sniff_image(bytes) else {
             return;
         };
-        let Ok(size) = imagesize(bytes) else {
-            return;
-        };
-        let w = size.0 * sx.unwrap_or(1.0);
-        let h = size.1 * sy.unwrap_or(1.0);
         let _ = write!(
             self.body,
             r#"<g transform="translate({x:.2} {:.2}) scale(1 -1)"><image width="{w:.2}" height="{h:.2}" preserveAspectRatio="none" href="data:{mime};base64,{}"/></g>"#,
@@ -260,14 +257,6 @@ fn outline(face: Face, gid: u16) -> String {
     path.0
 }
 
-/// Width and height in pixels of a PNG, JPEG or WebP, read from its header.
-fn imagesize(bytes: &[u8]) -> std::result::Result<(f32, f32), ()> {
-    let mut warnings = Vec::new();
-    printpdf::RawImage::decode_from_bytes(bytes, &mut warnings)
-        .map(|r| (r.width as f32, r.height as f32))
-        .map_err(|_| ())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -292,5 +281,21 @@ mod tests {
         // Every glyph that draws ink has an outline.
         assert!(svg.matches("<path id=").count() >= 5);
         assert!(svg.matches(" d=\"M").count() >= 5);
+
+        // An image drawn 40 × 20 points appears at that size, once per use.
+        let png = base64::Engine::decode(
+            &base64::engine::general_purpose::STANDARD,
+            "iVBORw0KGgoAAAANSUhEUgAAAAQAAAACCAIAAADwyuo0AAAAEElEQVR4nGPgzvaCIwZkDgBMIgYBftS2/gAAAABJRU5ErkJggg==",
+        )
+        .unwrap();
+        let image = doc.image(&png).unwrap();
+        assert_eq!((image.width_px, image.height_px), (4.0, 2.0));
+        p.image(&image, 5.0, 5.0, 40.0, 20.0);
+        let svg = page(&doc, &p).unwrap();
+        assert!(
+            svg.contains("<image width=\"40.00\" height=\"20.00\""),
+            "{svg}"
+        );
+        assert!(svg.contains("href=\"data:image/png;base64,"));
     }
 }

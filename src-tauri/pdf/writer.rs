@@ -70,8 +70,8 @@ pub struct Doc {
     pub(super) fonts: HashMap<(Face, usize), Copy>,
     pages: Vec<PdfPage>,
     pub(super) stamps: Vec<(XObjectId, PdfPage)>,
-    /// Each image's file, for drawing previews (see `svg`).
-    pub(super) images: HashMap<String, Vec<u8>>,
+    /// Each image's file and size in pixels, for drawing previews (see `svg`).
+    pub(super) images: HashMap<String, (Vec<u8>, f32, f32)>,
 }
 
 /// Content drawn once and placed on any number of pages (a PDF form XObject): the parts of a
@@ -154,7 +154,8 @@ impl Doc {
             return Err(AppError::field("image", "الصورة فارغة"));
         }
         let id = self.doc.add_image(&raw);
-        self.images.insert(id.0.clone(), bytes.to_vec());
+        self.images
+            .insert(id.0.clone(), (bytes.to_vec(), width_px, height_px));
         Ok(Image {
             id,
             width_px,
