@@ -6,7 +6,7 @@ use std::process::Command;
 
 use multaqa::pdf::specimen::{LAM_ALEF, PARAGRAPH, SERIAL, SIX_PART, TASHKEEL};
 
-use crate::common::{no_space, screenshot_dir, temp_db, tool, APP};
+use crate::common::{cli, no_space, screenshot_dir, temp_db, tool, APP};
 
 #[test]
 fn specimen_extracts_embeds_renders_and_scans() {
@@ -101,20 +101,7 @@ fn specimen_extracts_embeds_renders_and_scans() {
 #[test]
 fn certificates_print_each_name_and_a_qr_that_verifies() {
     let db = temp_db();
-    let p = db.path.to_str().unwrap();
-    let run = |args: &[&str]| -> String {
-        let out = Command::new(APP)
-            .args(["--db", p])
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    };
+    let run = |args: &[&str]| cli(&db, args).unwrap_or_else(|e| panic!("{args:?}: {e}"));
     run(&["demo"]);
     let pdf = db.dir.path().join("attendance.pdf");
     let summary: serde_json::Value = serde_json::from_str(&run(&[
@@ -203,4 +190,25 @@ fn certificates_print_each_name_and_a_qr_that_verifies() {
     let forged = qr.trim().replace("SEF-1441-000001", "SEF-1441-000002");
     let checked: serde_json::Value = serde_json::from_str(&run(&["verify", &forged])).unwrap();
     assert_eq!(checked["status"], "forged");
+
+    // One file per person: as many one-page PDFs as certificates, each named and holding its
+    // own serial and name.
+    let dir = db.dir.path().join("each");
+    let each: serde_json::Value = serde_json::from_str(&run(&[
+        "certificates",
+        "--forum",
+        "1",
+        "--out-dir",
+        dir.to_str().unwrap(),
+    ]))
+    .unwrap();
+    assert_eq!(each["count"].as_u64(), Some(count));
+    assert_eq!(each["new"], 0);
+    let first_file = dir.join(format!("SEF-1441-000001 — {name}.pdf"));
+    let f = first_file.to_str().unwrap();
+    assert!(tool("pdfinfo", &[f]).contains("Pages:           1"));
+    let text = tool("pdftotext", &[f, "-"]);
+    assert!(text.contains("SEF-1441-000001"), "{text}");
+    assert!(no_space(&text).contains(&no_space(name)), "{text}");
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count() as u64, count);
 }
