@@ -9,7 +9,7 @@ use crate::error::{AppError, Result};
 use crate::forum::Forum;
 use crate::pdf::layout::{align, fit_name, paragraph};
 use crate::pdf::shape::shape_line;
-use crate::pdf::{Align, Color, Doc, Face, Line, Page, Stamp, Style};
+use crate::pdf::{Align, Color, Doc, Face, Page, Stamp, Style};
 
 const W_MM: f32 = 297.0;
 const H_MM: f32 = 210.0;
@@ -69,14 +69,6 @@ pub fn gendered(text: &str, female: bool) -> String {
     }
     out.push_str(rest);
     out
-}
-
-/// The parts of one certificate that are its own, shaped ahead of drawing.
-struct Personal {
-    qr: crate::qr::QrMatrix,
-    serial: Line,
-    /// The lines of each block with the name, in order.
-    lines: Vec<Vec<Line>>,
 }
 
 enum Block {
@@ -318,87 +310,46 @@ fn compose(
         });
     }
 
-    // What differs per page (QR code, serial, the name's lines) is prepared on every core, a
-    // window of sheets at a time; pages are then drawn in order.
-    let workers = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .clamp(1, 8);
-    let personal = |sheet: &Sheet| -> Result<Personal> {
-        let mut lines = Vec::new();
+    for (i, sheet) in sheets.iter().enumerate() {
+        if i % 50 == 0 {
+            progress(i, sheets.len());
+        }
+        let mut page = doc.page(W_MM, H_MM);
+        page.stamp(&frame, 0.0, 0.0);
+        let mut y = h - 185.0;
         for block in &blocks {
             match block {
-                Block::Fixed { .. } => {}
+                Block::Fixed { stamp, height } => {
+                    let g = usize::from(sheet.female);
+                    page.stamp(&stamp[g], 0.0, y - (h - STAMP_TOP));
+                    y -= height[g];
+                }
                 Block::WithName(p) => {
                     let text = gendered(&p.replace("{الاسم}", &sheet.name), sheet.female);
-                    lines.push(paragraph(&text, body_style, text_w)?);
-                }
-                Block::Name => lines.push(fit_name(
-                    &sheet.name,
-                    Style::new(Face::AmiriBold, 36.0),
-                    20.0,
-                    text_w,
-                )?),
-            }
-        }
-        Ok(Personal {
-            qr: crate::qr::matrix(&sheet.qr)?,
-            serial: shape_line(&sheet.serial, Style::new(Face::LatinRegular, 10.0))?,
-            lines,
-        })
-    };
-    for (w_i, window) in sheets.chunks(256).enumerate() {
-        progress(w_i * 256, sheets.len());
-        let per = window.len().div_ceil(workers).max(1);
-        let prepared: Vec<Result<Personal>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = window
-                .chunks(per)
-                .map(|part| scope.spawn(|| part.iter().map(&personal).collect::<Vec<_>>()))
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| {
-                    h.join().unwrap_or_else(|_| {
-                        vec![Err(AppError::Internal("تعذر تجهيز الشهادات".into()))]
-                    })
-                })
-                .collect()
-        });
-        for (sheet, prep) in window.iter().zip(prepared) {
-            let prep = prep?;
-            let mut personal_lines = prep.lines.into_iter();
-            let mut page = doc.page(W_MM, H_MM);
-            page.stamp(&frame, 0.0, 0.0);
-            let mut y = h - 185.0;
-            for block in &blocks {
-                match block {
-                    Block::Fixed { stamp, height } => {
-                        let g = usize::from(sheet.female);
-                        page.stamp(&stamp[g], 0.0, y - (h - STAMP_TOP));
-                        y -= height[g];
-                    }
-                    Block::WithName(_) => {
-                        for mut l in personal_lines.next().unwrap_or_default() {
-                            let x = align(&mut l, 0.0, w, Align::Center, true);
-                            doc.text(&mut page, &l, x, y, Color::BLACK)?;
-                            y -= BODY_LEADING;
-                        }
-                    }
-                    Block::Name => {
-                        y -= 12.0;
-                        for mut l in personal_lines.next().unwrap_or_default() {
-                            let x = align(&mut l, 0.0, w, Align::Center, true);
-                            doc.text(&mut page, &l, x, y, Color::GREEN)?;
-                            y -= NAME_LEADING;
-                        }
-                        y -= 4.0;
+                    for mut l in paragraph(&text, body_style, text_w)? {
+                        let x = align(&mut l, 0.0, w, Align::Center, true);
+                        doc.text(&mut page, &l, x, y, Color::BLACK)?;
+                        y -= BODY_LEADING;
                     }
                 }
+                Block::Name => {
+                    y -= 12.0;
+                    let lines =
+                        fit_name(&sheet.name, Style::new(Face::AmiriBold, 36.0), 20.0, text_w)?;
+                    for mut l in lines {
+                        let x = align(&mut l, 0.0, w, Align::Center, true);
+                        doc.text(&mut page, &l, x, y, Color::GREEN)?;
+                        y -= NAME_LEADING;
+                    }
+                    y -= 4.0;
+                }
             }
-            page.qr(&prep.qr, 44.0, 44.0, 66.0, Color::BLACK);
-            doc.text(&mut page, &prep.serial, 118.0, 50.0, Color::BLACK)?;
-            each(&mut doc, page)?;
         }
+        let qr = crate::qr::matrix(&sheet.qr)?;
+        page.qr(&qr, 44.0, 44.0, 66.0, Color::BLACK);
+        let serial = shape_line(&sheet.serial, Style::new(Face::LatinRegular, 10.0))?;
+        doc.text(&mut page, &serial, 118.0, 50.0, Color::BLACK)?;
+        each(&mut doc, page)?;
     }
     progress(sheets.len(), sheets.len());
     Ok(doc)
