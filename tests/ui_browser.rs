@@ -546,9 +546,11 @@ async fn chromium_issues_certificates_and_verifies_one() {
     input.clear().await.unwrap();
     input.send_keys("SEF-1441-000001\u{E007}").await.unwrap();
     wait_text(&c, "#verify-result", "ملغاة").await;
+    screenshot(&c, "chromium-certificate-revoked.png").await;
 
     // The design editor: the live preview redraws as the title changes; saving keeps it.
     click(&c, "#cert-design").await;
+    wait_css(&c, "#tpl-preview").await;
     let preview = |c: &Client| {
         let c = c.clone();
         async move {
@@ -611,5 +613,6 @@ async fn chromium_issues_certificates_and_verifies_one() {
     click(&c, "#badge-go").await;
     let done = wait_text(&c, "#badge-done", "بطاقة").await;
     assert!(done.contains("صفحة"), "{done}");
+    screenshot(&c, "chromium-people-badges.png").await;
     c.close().await.unwrap();
 }

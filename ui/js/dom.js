@@ -10,6 +10,7 @@ export function h(tag, attrs = {}, ...children) {
     if (v === false || v === null || v === undefined) continue;
     if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
     else if (k === 'dataset') Object.assign(el.dataset, v);
+    else if (k === 'class') el.classList.add(...String(v).split(/\s+/).filter(Boolean)); // adds to the tag's classes
     else if (v === true) el.setAttribute(k, '');
     else el.setAttribute(k, v);
   }

@@ -59,7 +59,7 @@ export async function render(view) {
       actions.append(h('button.btn.small', { type: 'button', onclick: () => printOne(r) }, 'طباعة'));
     }
     if (r.serial && !r.revoked) {
-      actions.append(h('button.btn.small.danger-outline', { type: 'button', class: 'revoke', onclick: () => askRevoke(r, actions) }, 'إلغاء'));
+      actions.append(h('button.btn.small.danger-outline.revoke', { type: 'button', onclick: () => askRevoke(r, actions) }, 'إلغاء'));
     }
     return tr;
   }

@@ -67,7 +67,7 @@ export async function render(view) {
       h('td', {}, p.needs_label || '—'),
       h('td.num.code', { dir: 'ltr' }, p.badge_code),
       h('td.row-actions', {},
-        h('button.btn.small', { type: 'button', class: 'badge-one', onclick: () => printBadges({ ids: [p.id] }, 'a6') }, 'بطاقة'),
+        h('button.btn.small.badge-one', { type: 'button', onclick: () => printBadges({ ids: [p.id] }, 'a6') }, 'بطاقة'),
         h('button.btn.small', { type: 'button', onclick: () => openForm(p) }, 'تعديل'),
         h('button.btn.small.danger-outline', { type: 'button', onclick: () => remove(p) }, 'حذف')));
   }
