@@ -178,7 +178,7 @@ struct ImportArgs {
 #[derive(Deserialize)]
 struct RejectsArgs {
     headers: Vec<String>,
-    rejects: Vec<person::import::Reject>,
+    rejects: Vec<crate::import::Reject>,
 }
 
 #[derive(Deserialize)]
@@ -342,7 +342,7 @@ pub fn call(core: &Core, command: &str, a: Value) -> Result<Value> {
         }
         "import_preview" => {
             let f: FileArgs = args(a)?;
-            out(person::import::preview(&crate::sheet::read_table(
+            out(person::import::SPEC.preview(&crate::sheet::read_table(
                 &f.file_name,
                 &f.bytes()?,
             )?))
@@ -365,7 +365,7 @@ pub fn call(core: &Core, command: &str, a: Value) -> Result<Value> {
         "person_import_rejects_xlsx" => {
             use base64::Engine;
             let a: RejectsArgs = args(a)?;
-            let bytes = person::import::rejects_xlsx(&a.headers, &a.rejects)?;
+            let bytes = crate::import::rejects_xlsx(&a.headers, &a.rejects)?;
             out(json!({
                 "file_name": "الصفوف-المرفوضة.xlsx",
                 "data_base64": base64::engine::general_purpose::STANDARD.encode(bytes),

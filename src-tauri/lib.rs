@@ -17,6 +17,7 @@ pub mod demo;
 pub mod desk;
 pub mod error;
 pub mod forum;
+pub mod import;
 pub mod name_generator;
 pub mod pdf;
 pub mod person;

@@ -262,7 +262,7 @@ fn run(cli: Cli) -> Result<()> {
             if let Some(out) = rejects {
                 std::fs::write(
                     out,
-                    person::import::rejects_xlsx(&report.headers, &report.rejects)?,
+                    crate::import::rejects_xlsx(&report.headers, &report.rejects)?,
                 )?;
             }
             print_json(&serde_json::json!({

@@ -1,14 +1,12 @@
-//! Importing people from a spreadsheet: recognise Arabic or English column headers, let the user
-//! confirm the mapping, then import every good row in one transaction and report every bad row
-//! with its row number and an Arabic reason (the rejected rows can be saved as .xlsx, fixed and
-//! imported again).
+//! Importing people from a spreadsheet (the generic steps are in [`crate::import`]): the fields a
+//! column can feed, the header words that name them, and one row → one registration.
 
 use rusqlite::Connection;
-use serde::{Deserialize, Serialize};
 
 use super::{PersonInput, Registrar};
-use crate::error::{AppError, Result};
-use crate::sheet::{self, Table};
+use crate::error::Result;
+use crate::import::{self as rows, Report, Spec};
+use crate::sheet::Table;
 use crate::text;
 
 /// The fields a column can feed, with their Arabic labels for the mapping screen.
@@ -76,73 +74,15 @@ const HEADER_WORDS: &[(&str, &[&str])] = &[
     ),
 ];
 
+pub const SPEC: Spec = Spec {
+    fields: FIELDS,
+    header_words: HEADER_WORDS,
+    required: ("full_name", "اربط عمود الاسم قبل الاستيراد"),
+};
+
 /// The field each column feeds (`None`: ignored), guessed from the headers.
 pub fn guess_mapping(headers: &[String]) -> Vec<Option<String>> {
-    let keys: Vec<String> = headers.iter().map(|h| text::search_key(h)).collect();
-    let mut mapping: Vec<Option<String>> = vec![None; headers.len()];
-    for (field, words) in HEADER_WORDS {
-        let matches = |k: &str| {
-            words.iter().any(|w| {
-                let w = text::search_key(w);
-                k == w || (w.chars().count() > 2 && k.contains(&w))
-            })
-        };
-        let found = keys
-            .iter()
-            .enumerate()
-            .find(|(i, k)| mapping[*i].is_none() && !k.is_empty() && matches(k));
-        if let Some((i, _)) = found {
-            mapping[i] = Some(field.to_string());
-        }
-    }
-    mapping
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Preview {
-    pub headers: Vec<String>,
-    pub mapping: Vec<Option<String>>,
-    pub fields: Vec<FieldLabel>,
-    pub sample: Vec<Vec<String>>,
-    pub row_count: usize,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct FieldLabel {
-    pub field: &'static str,
-    pub label: &'static str,
-}
-
-pub fn preview(table: &Table) -> Preview {
-    Preview {
-        headers: table.headers.clone(),
-        mapping: guess_mapping(&table.headers),
-        fields: FIELDS
-            .iter()
-            .map(|(field, label)| FieldLabel { field, label })
-            .collect(),
-        sample: table.rows.iter().take(5).cloned().collect(),
-        row_count: table.rows.len(),
-    }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Reject {
-    /// The spreadsheet row number (the header is row 1).
-    pub row: usize,
-    pub reason: String,
-    pub values: Vec<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Report {
-    pub imported: usize,
-    /// Rows refused for bad data (duplicates not included).
-    pub rejected: usize,
-    /// Rows refused because the person is already registered (or twice in the file).
-    pub duplicates: usize,
-    pub headers: Vec<String>,
-    pub rejects: Vec<Reject>,
+    SPEC.guess_mapping(headers)
 }
 
 fn row_input(mapping: &[Option<String>], row: &[String]) -> PersonInput {
@@ -150,10 +90,9 @@ fn row_input(mapping: &[Option<String>], row: &[String]) -> PersonInput {
         source: Some("import".into()),
         ..Default::default()
     };
-    for (field, value) in mapping.iter().zip(row) {
-        let Some(field) = field else { continue };
-        let v = value.clone();
-        match field.as_str() {
+    for (field, value) in rows::cells(mapping, row) {
+        let v = value.to_string();
+        match field {
             "full_name" => p.full_name = v,
             "national_id" => p.national_id = v,
             "mobile" => p.mobile = v,
@@ -176,37 +115,6 @@ fn row_input(mapping: &[Option<String>], row: &[String]) -> PersonInput {
     p
 }
 
-fn check_mapping(headers: &[String], mapping: &[Option<String>]) -> Result<()> {
-    if mapping.len() != headers.len() {
-        return Err(AppError::field("mapping", "ربط الأعمدة لا يطابق أعمدة الملف"));
-    }
-    let mut seen = Vec::new();
-    for f in mapping.iter().flatten() {
-        if !FIELDS.iter().any(|(k, _)| k == f) {
-            return Err(AppError::field(
-                "mapping",
-                &format!("حقل غير معروف في ربط الأعمدة: {f}"),
-            ));
-        }
-        if seen.contains(&f) {
-            let label = FIELDS
-                .iter()
-                .find(|(k, _)| k == f)
-                .map(|(_, l)| *l)
-                .unwrap_or("");
-            return Err(AppError::field(
-                "mapping",
-                &format!("الحقل «{label}» مربوط بأكثر من عمود"),
-            ));
-        }
-        seen.push(f);
-    }
-    if !seen.iter().any(|f| *f == "full_name") {
-        return Err(AppError::field("mapping", "اربط عمود الاسم قبل الاستيراد"));
-    }
-    Ok(())
-}
-
 /// Imports the table into the forum: good rows in one transaction, bad rows reported.
 /// `progress(done, total)` is called as rows are processed.
 pub fn import(
@@ -216,96 +124,34 @@ pub fn import(
     mapping: &[Option<String>],
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Report> {
-    check_mapping(&table.headers, mapping)?;
-    let total = table.rows.len();
+    SPEC.check_mapping(&table.headers, mapping)?;
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let mut registrar = Registrar::new(&tx, forum_id)?;
-    let mut report = Report {
-        imported: 0,
-        rejected: 0,
-        duplicates: 0,
-        headers: table.headers.clone(),
-        rejects: Vec::new(),
-    };
-    for (i, row) in table.rows.iter().enumerate() {
-        if i % 500 == 0 {
-            progress(i, total);
-        }
-        if row.iter().all(|c| text::clean(c).is_empty()) {
-            continue; // empty rows are not data
-        }
-        let input = row_input(mapping, row);
-        // No savepoint per row: a row is validated and checked for duplicates before anything
-        // is written, so a refused row writes nothing; a database error aborts the whole
-        // import. (A savepoint per row would also make the search index flush on every row.)
-        match registrar.insert(&tx, &input) {
-            Ok(_) => {
-                report.imported += 1;
-            }
-            Err(e @ (AppError::Validation(_) | AppError::Duplicate { .. })) => {
-                let reason = match &e {
-                    AppError::Validation(fields) => fields
-                        .iter()
-                        .map(|f| f.message.as_str())
-                        .collect::<Vec<_>>()
-                        .join("؛ "),
-                    other => other.to_string(),
-                };
-                if matches!(e, AppError::Duplicate { .. }) {
-                    report.duplicates += 1;
-                } else {
-                    report.rejected += 1;
-                }
-                report.rejects.push(Reject {
-                    row: Table::row_number(i),
-                    reason,
-                    values: row.clone(),
-                });
-            }
-            Err(e) => return Err(e),
-        }
-    }
+    // No savepoint per row: a row is validated and checked for duplicates before anything is
+    // written, so a refused row writes nothing; a database error aborts the whole import. (A
+    // savepoint per row would also make the search index flush on every row.)
+    let report = rows::run(&SPEC, table, mapping, progress, &mut |row| {
+        registrar.insert(&tx, &row_input(mapping, row)).map(|_| ())
+    })?;
     registrar.finish(&tx)?;
     tx.commit()?;
-    progress(total, total);
     Ok(report)
 }
 
 /// Imports a spreadsheet file with the column mapping recognised from its headers (what the
 /// CLI does, where there is no one to confirm the mapping).
 pub fn import_file(conn: &mut Connection, forum_id: i64, path: &std::path::Path) -> Result<Report> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let table = sheet::read_table(&name, &std::fs::read(path)?)?;
+    let table = rows::read_file(path)?;
     let mapping = guess_mapping(&table.headers);
     import(conn, forum_id, &table, &mapping, &mut |_, _| {})
-}
-
-/// The rejected rows as an .xlsx: the original columns, the row number and the reason, so the
-/// committee can fix them and import the file again.
-pub fn rejects_xlsx(headers: &[String], rejects: &[Reject]) -> Result<Vec<u8>> {
-    let mut cols = headers.to_vec();
-    cols.push("سبب الرفض".into());
-    cols.push("رقم الصف في الملف الأصلي".into());
-    let rows: Vec<Vec<String>> = rejects
-        .iter()
-        .map(|r| {
-            let mut v = r.values.clone();
-            v.resize(headers.len(), String::new());
-            v.push(r.reason.clone());
-            v.push(r.row.to_string());
-            v
-        })
-        .collect();
-    sheet::write_xlsx("الصفوف المرفوضة", &cols, &rows)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::person::rules::luhn_check_digit;
+    use crate::import::rejects_xlsx;
+    use crate::sheet;
     use crate::store::Store;
 
     fn nid(nine: &str) -> String {
@@ -432,18 +278,5 @@ mod tests {
         assert_eq!(back.headers.last().unwrap(), "رقم الصف في الملف الأصلي");
         assert_eq!(back.rows.len(), 4);
         assert_eq!(back.rows[0][5], r.rejects[0].reason);
-    }
-
-    #[test]
-    fn mapping_must_name_the_name_column_once() {
-        let headers = vec!["a".to_string(), "b".to_string()];
-        let e = check_mapping(&headers, &[None, Some("mobile".into())]).unwrap_err();
-        assert!(e.to_string().contains("عمود الاسم"));
-        let e = check_mapping(
-            &headers,
-            &[Some("full_name".into()), Some("full_name".into())],
-        )
-        .unwrap_err();
-        assert!(e.to_string().contains("أكثر من عمود"));
     }
 }
