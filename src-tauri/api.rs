@@ -342,10 +342,7 @@ pub fn call(core: &Core, command: &str, a: Value) -> Result<Value> {
         }
         "import_preview" => {
             let f: FileArgs = args(a)?;
-            out(person::import::SPEC.preview(&crate::sheet::read_table(
-                &f.file_name,
-                &f.bytes()?,
-            )?))
+            out(person::import::SPEC.preview(&crate::sheet::read_table(&f.file_name, &f.bytes()?)?))
         }
         "person_import_start" => {
             let a: ImportArgs = args(a)?;

@@ -55,6 +55,11 @@ pub enum AppError {
     #[error("{0}")]
     Forbidden(String),
 
+    /// The thing is taken or in a state that refuses the change (a booth already occupied, a
+    /// quota reached, a transition the workflow does not allow); nothing was changed.
+    #[error("{0}")]
+    Conflict(String),
+
     /// A request from another machine without a valid desk token.
     #[error("هذه المنصة غير مقترنة بالجهاز الرئيس أو أُلغي اقترانها؛ أدخل رمز الاقتران")]
     DeskTokenRequired,
@@ -85,6 +90,7 @@ impl AppError {
             AppError::Io(_) => "io",
             AppError::Duplicate { .. } => "duplicate",
             AppError::Forbidden(_) => "forbidden",
+            AppError::Conflict(_) => "conflict",
             AppError::DeskTokenRequired => "desk_token_required",
             AppError::Internal(_) => "internal",
         }

@@ -276,16 +276,20 @@ mod tests {
             ],
         };
         let mapping = SPEC.guess_mapping(&table.headers);
-        let r = run(&SPEC, &table, &mapping, &mut |_, _| {}, &mut |row| {
-            match row[0].as_str() {
+        let r = run(
+            &SPEC,
+            &table,
+            &mapping,
+            &mut |_, _| {},
+            &mut |row| match row[0].as_str() {
                 "ب" => Err(AppError::field("name", "قصير")),
                 "ج" => Err(AppError::Duplicate {
                     message: "مكرر".into(),
                     existing_id: 1,
                 }),
                 _ => Ok(()),
-            }
-        })
+            },
+        )
         .unwrap();
         assert_eq!((r.imported, r.rejected, r.duplicates), (1, 1, 1));
         assert_eq!(r.rejects[0].row, 4);

@@ -15,6 +15,7 @@ pub mod certificate;
 pub mod checkin;
 pub mod demo;
 pub mod desk;
+pub mod entity;
 pub mod error;
 pub mod forum;
 pub mod import;

@@ -70,7 +70,7 @@ fn status_for(e: &AppError) -> StatusCode {
         AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
         AppError::Forbidden(_) => StatusCode::FORBIDDEN,
         AppError::DeskTokenRequired => StatusCode::UNAUTHORIZED,
-        AppError::Duplicate { .. } => StatusCode::CONFLICT,
+        AppError::Duplicate { .. } | AppError::Conflict(_) => StatusCode::CONFLICT,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }

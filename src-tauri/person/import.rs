@@ -149,8 +149,8 @@ pub fn import_file(conn: &mut Connection, forum_id: i64, path: &std::path::Path)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::person::rules::luhn_check_digit;
     use crate::import::rejects_xlsx;
+    use crate::person::rules::luhn_check_digit;
     use crate::sheet;
     use crate::store::Store;
 

@@ -173,6 +173,137 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE certificate_template ADD COLUMN show_logo INTEGER NOT NULL DEFAULT 1;
     ALTER TABLE certificate_template ADD COLUMN background BLOB;
     "#,
+    // 7: the two exhibitions: enabling entities (with their staff among the people), the floor
+    // plan (hall, zones, booths, one occupant per booth), and the productive families with
+    // their review decisions, quotas, daily presence and sales.
+    r#"
+    CREATE TABLE entity (
+        id            INTEGER PRIMARY KEY,
+        forum_id      INTEGER NOT NULL REFERENCES forum(id) ON DELETE CASCADE,
+        uuid          TEXT NOT NULL UNIQUE,
+        name_ar       TEXT NOT NULL CHECK (length(trim(name_ar)) > 0),
+        name_key      TEXT NOT NULL,
+        name_en       TEXT NOT NULL DEFAULT '',
+        kind          TEXT NOT NULL CHECK (kind IN ('government', 'private', 'nonprofit')),
+        sector        TEXT NOT NULL DEFAULT '',
+        services      TEXT NOT NULL DEFAULT '',
+        tags          TEXT NOT NULL DEFAULT '',
+        contact_name  TEXT NOT NULL DEFAULT '',
+        mobile        TEXT CHECK (mobile IS NULL OR (length(mobile) = 10 AND mobile GLOB '05*')),
+        email         TEXT NOT NULL DEFAULT '',
+        status        TEXT NOT NULL DEFAULT 'invited'
+                      CHECK (status IN ('invited', 'confirmed', 'arrived', 'withdrew')),
+        need_power    INTEGER NOT NULL DEFAULT 0 CHECK (need_power IN (0, 1)),
+        need_tables   INTEGER NOT NULL DEFAULT 0 CHECK (need_tables BETWEEN 0 AND 50),
+        need_chairs   INTEGER NOT NULL DEFAULT 0 CHECK (need_chairs BETWEEN 0 AND 200),
+        need_screen   INTEGER NOT NULL DEFAULT 0 CHECK (need_screen IN (0, 1)),
+        need_internet INTEGER NOT NULL DEFAULT 0 CHECK (need_internet IN (0, 1)),
+        created_at    TEXT NOT NULL,
+        updated_at    TEXT NOT NULL,
+        UNIQUE (forum_id, name_key)
+    );
+    CREATE TABLE entity_logo (
+        entity_id   INTEGER PRIMARY KEY REFERENCES entity(id) ON DELETE CASCADE,
+        mime        TEXT NOT NULL CHECK (mime IN ('image/png', 'image/jpeg', 'image/webp')),
+        bytes       BLOB NOT NULL
+    );
+    ALTER TABLE person ADD COLUMN entity_id INTEGER REFERENCES entity(id) ON DELETE SET NULL;
+    CREATE INDEX person_entity ON person(entity_id) WHERE entity_id IS NOT NULL;
+
+    CREATE TABLE family (
+        id            INTEGER PRIMARY KEY,
+        forum_id      INTEGER NOT NULL REFERENCES forum(id) ON DELETE CASCADE,
+        uuid          TEXT NOT NULL UNIQUE,
+        head_name     TEXT NOT NULL CHECK (length(trim(head_name)) > 0),
+        name_key      TEXT NOT NULL,
+        national_id   TEXT NOT NULL CHECK (length(national_id) = 10 AND national_id NOT GLOB '*[^0-9]*'),
+        mobile        TEXT CHECK (mobile IS NULL OR (length(mobile) = 10 AND mobile GLOB '05*')),
+        ss_file       TEXT NOT NULL DEFAULT '',
+        city          TEXT NOT NULL DEFAULT '',
+        category      TEXT NOT NULL
+                      CHECK (category IN ('food', 'sweets', 'handicrafts', 'perfume', 'sewing', 'beauty', 'other')),
+        products      TEXT NOT NULL DEFAULT '',
+        need_power    INTEGER NOT NULL DEFAULT 0 CHECK (need_power IN (0, 1)),
+        need_fridge   INTEGER NOT NULL DEFAULT 0 CHECK (need_fridge IN (0, 1)),
+        table_size    TEXT NOT NULL DEFAULT 'medium' CHECK (table_size IN ('small', 'medium', 'large')),
+        status        TEXT NOT NULL DEFAULT 'applied'
+                      CHECK (status IN ('applied', 'approved', 'waitlisted', 'offered', 'rejected', 'withdrawn')),
+        -- The waiting list's order: when the family was put on it.
+        waitlisted_at TEXT,
+        source        TEXT NOT NULL DEFAULT 'form' CHECK (source IN ('form', 'import')),
+        created_at    TEXT NOT NULL,
+        updated_at    TEXT NOT NULL,
+        UNIQUE (forum_id, national_id)
+    );
+    CREATE INDEX family_forum_status ON family(forum_id, category, status, waitlisted_at);
+    CREATE TABLE family_photo (
+        id          INTEGER PRIMARY KEY,
+        family_id   INTEGER NOT NULL REFERENCES family(id) ON DELETE CASCADE,
+        mime        TEXT NOT NULL CHECK (mime IN ('image/png', 'image/jpeg', 'image/webp')),
+        bytes       BLOB NOT NULL
+    );
+    CREATE TABLE family_decision (
+        id          INTEGER PRIMARY KEY,
+        family_id   INTEGER NOT NULL REFERENCES family(id) ON DELETE CASCADE,
+        from_status TEXT,
+        to_status   TEXT NOT NULL,
+        reason      TEXT NOT NULL DEFAULT '',
+        decided_by  TEXT NOT NULL DEFAULT '',
+        decided_at  TEXT NOT NULL
+    );
+    CREATE INDEX family_decision_family ON family_decision(family_id, id);
+    CREATE TABLE family_quota (
+        forum_id    INTEGER NOT NULL REFERENCES forum(id) ON DELETE CASCADE,
+        category    TEXT NOT NULL,
+        max_stalls  INTEGER NOT NULL CHECK (max_stalls BETWEEN 0 AND 10000),
+        PRIMARY KEY (forum_id, category)
+    );
+    -- One row per family and forum day: presence and the sales the family reported.
+    CREATE TABLE family_day (
+        family_id     INTEGER NOT NULL REFERENCES family(id) ON DELETE CASCADE,
+        day           INTEGER NOT NULL CHECK (day BETWEEN 1 AND 29),
+        present       INTEGER CHECK (present IS NULL OR present IN (0, 1)),
+        sales_halalas INTEGER CHECK (sales_halalas IS NULL OR sales_halalas >= 0),
+        items         INTEGER CHECK (items IS NULL OR items >= 0),
+        updated_at    TEXT NOT NULL,
+        updated_by    TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (family_id, day)
+    );
+
+    CREATE TABLE hall (
+        forum_id    INTEGER PRIMARY KEY REFERENCES forum(id) ON DELETE CASCADE,
+        name        TEXT NOT NULL DEFAULT '',
+        width       REAL NOT NULL CHECK (width BETWEEN 5 AND 1000),
+        depth       REAL NOT NULL CHECK (depth BETWEEN 5 AND 1000)
+    );
+    CREATE TABLE zone (
+        id          INTEGER PRIMARY KEY,
+        forum_id    INTEGER NOT NULL REFERENCES forum(id) ON DELETE CASCADE,
+        kind        TEXT NOT NULL CHECK (kind IN ('entities', 'families', 'services', 'stage', 'entrance')),
+        name_ar     TEXT NOT NULL CHECK (length(trim(name_ar)) > 0),
+        x REAL NOT NULL, y REAL NOT NULL,
+        w REAL NOT NULL CHECK (w > 0), h REAL NOT NULL CHECK (h > 0)
+    );
+    CREATE TABLE booth (
+        id          INTEGER PRIMARY KEY,
+        forum_id    INTEGER NOT NULL REFERENCES forum(id) ON DELETE CASCADE,
+        zone_id     INTEGER REFERENCES zone(id) ON DELETE SET NULL,
+        code        TEXT NOT NULL CHECK (length(code) BETWEEN 1 AND 12),
+        x REAL NOT NULL, y REAL NOT NULL,
+        w REAL NOT NULL CHECK (w > 0), h REAL NOT NULL CHECK (h > 0),
+        UNIQUE (forum_id, code)
+    );
+    -- The booth is the key: a booth has at most one occupant, whichever laptop assigns it.
+    -- An entity or a family holds at most one booth.
+    CREATE TABLE booth_occupant (
+        booth_id    INTEGER PRIMARY KEY REFERENCES booth(id) ON DELETE CASCADE,
+        entity_id   INTEGER UNIQUE REFERENCES entity(id) ON DELETE CASCADE,
+        family_id   INTEGER UNIQUE REFERENCES family(id) ON DELETE CASCADE,
+        assigned_at TEXT NOT NULL,
+        assigned_by TEXT NOT NULL DEFAULT '',
+        CHECK ((entity_id IS NULL) <> (family_id IS NULL))
+    );
+    "#,
 ];
 
 pub fn latest() -> i64 {
