@@ -85,6 +85,12 @@ pub fn now_utc() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
+/// The current time to the microsecond, for orders that must follow events closer than a second
+/// apart (the families' waiting list).
+pub fn now_utc_precise() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
 /// Parses `YYYY-MM-DD`, the only date format that crosses the API.
 pub fn parse_iso(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()

@@ -17,6 +17,8 @@ pub mod demo;
 pub mod desk;
 pub mod entity;
 pub mod error;
+pub mod family;
+pub mod floor;
 pub mod forum;
 pub mod import;
 pub mod name_generator;

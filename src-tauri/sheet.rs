@@ -111,37 +111,75 @@ pub fn looks_like_formula(v: &str) -> bool {
     matches!(v.chars().next(), Some('=' | '+' | '-' | '@' | '\t' | '\r'))
 }
 
+/// One cell of an exported sheet.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Number(f64),
+    Empty,
+}
+
+/// One sheet of an exported workbook.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SheetData {
+    pub name: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
 /// An .xlsx with one right-to-left sheet: a bold header row, then the rows, all as text.
 pub fn write_xlsx(sheet_name: &str, headers: &[String], rows: &[Vec<String>]) -> Result<Vec<u8>> {
+    write_xlsx_sheets(&[SheetData {
+        name: sheet_name.to_string(),
+        headers: headers.to_vec(),
+        rows: rows
+            .iter()
+            .map(|r| r.iter().map(|v| Cell::Text(v.clone())).collect())
+            .collect(),
+    }])
+}
+
+/// An .xlsx of right-to-left sheets, each with a bold, frozen header row. Text that Excel would
+/// run as a formula is written with the quote prefix; numbers stay numbers.
+pub fn write_xlsx_sheets(sheets: &[SheetData]) -> Result<Vec<u8>> {
     use rust_xlsxwriter::{Format, Workbook};
     let err =
         |e: rust_xlsxwriter::XlsxError| AppError::Internal(format!("تعذر كتابة ملف Excel: {e}"));
     let mut book = Workbook::new();
     let bold = Format::new().set_bold().set_quote_prefix();
     let text = Format::new().set_quote_prefix();
-    let sheet = book.add_worksheet();
-    sheet.set_name(sheet_name).map_err(err)?;
-    sheet.set_right_to_left(true);
-    for (c, h) in headers.iter().enumerate() {
-        sheet
-            .write_string_with_format(0, c as u16, h, &bold)
-            .map_err(err)?;
-        sheet.set_column_width(c as u16, 22).map_err(err)?;
-    }
-    for (r, row) in rows.iter().enumerate() {
-        for (c, v) in row.iter().enumerate() {
-            if looks_like_formula(v) {
-                sheet
-                    .write_string_with_format((r + 1) as u32, c as u16, v, &text)
-                    .map_err(err)?;
-            } else {
-                sheet
-                    .write_string((r + 1) as u32, c as u16, v)
-                    .map_err(err)?;
+    for data in sheets {
+        let sheet = book.add_worksheet();
+        sheet.set_name(&data.name).map_err(err)?;
+        sheet.set_right_to_left(true);
+        for (c, h) in data.headers.iter().enumerate() {
+            sheet
+                .write_string_with_format(0, c as u16, h, &bold)
+                .map_err(err)?;
+            sheet.set_column_width(c as u16, 22).map_err(err)?;
+        }
+        for (r, row) in data.rows.iter().enumerate() {
+            let r = (r + 1) as u32;
+            for (c, v) in row.iter().enumerate() {
+                let c = c as u16;
+                match v {
+                    Cell::Text(v) if looks_like_formula(v) => {
+                        sheet
+                            .write_string_with_format(r, c, v, &text)
+                            .map_err(err)?;
+                    }
+                    Cell::Text(v) => {
+                        sheet.write_string(r, c, v).map_err(err)?;
+                    }
+                    Cell::Number(n) => {
+                        sheet.write_number(r, c, *n).map_err(err)?;
+                    }
+                    Cell::Empty => {}
+                }
             }
         }
+        sheet.set_freeze_panes(1, 0).map_err(err)?;
     }
-    sheet.set_freeze_panes(1, 0).map_err(err)?;
     book.save_to_buffer().map_err(err)
 }
 
