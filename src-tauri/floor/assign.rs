@@ -153,7 +153,7 @@ pub fn where_is(conn: &Connection, forum_id: i64, q: &str, limit: usize) -> Resu
         return Ok(Vec::new());
     }
     let code = super::clean_code(q);
-    let like = format!("%{}%", key.replace('%', "").replace('_', ""));
+    let like = format!("%{}%", key.replace(['%', '_'], ""));
     let mut stmt = conn.prepare_cached(
         "SELECT 'entity', e.id, e.name_ar, b.id, b.code FROM entity e
            LEFT JOIN booth_occupant o ON o.entity_id = e.id LEFT JOIN booth b ON b.id = o.booth_id

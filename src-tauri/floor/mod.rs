@@ -230,7 +230,7 @@ pub struct ZoneInput {
 }
 
 fn check_rect(errors: &mut Vec<FieldError>, r: &Rect, hall: &Hall, what: &str) {
-    if !(r.w > 0.0 && r.h > 0.0) || ![r.x, r.y, r.w, r.h].iter().all(|v| v.is_finite()) {
+    if !(r.w > 0.0 && r.h > 0.0 && [r.x, r.y, r.w, r.h].iter().all(|v| v.is_finite())) {
         errors.push(FieldError::new("rect", format!("أبعاد {what} غير صحيحة")));
     } else if !r.inside(hall) {
         errors.push(FieldError::new(
