@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand};
 
 use crate::error::{AppError, Result};
 use crate::state::{default_db_path, Core};
-use crate::{checkin, demo, forum, person};
+use crate::{checkin, demo, entity, family, floor, forum, person};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -104,6 +104,21 @@ pub enum Command {
         #[command(subcommand)]
         what: BenchWhat,
     },
+    /// Enabling entities (الجهات الممكنة): list, import, export.
+    Entities {
+        #[command(subcommand)]
+        action: EntitiesAction,
+    },
+    /// Booths on the floor plan: list, print signs, print the plan.
+    Booths {
+        #[command(subcommand)]
+        action: BoothsAction,
+    },
+    /// Productive families (الأسر المنتجة): list, import applications, export sales.
+    Families {
+        #[command(subcommand)]
+        action: FamiliesAction,
+    },
     /// Check a person in by badge code; prints the result as JSON.
     Checkin {
         code: String,
@@ -129,6 +144,80 @@ pub enum ImportWhat {
         /// Also write the rejected rows, with their reasons, to this .xlsx.
         #[arg(long)]
         rejects: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum EntitiesAction {
+    /// Every entity of the forum as one JSON line.
+    List {
+        #[arg(long)]
+        forum: i64,
+    },
+    /// Import from .xlsx/.csv; prints a JSON summary, rejected rows go to stderr.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        forum: i64,
+        #[arg(long)]
+        rejects: Option<PathBuf>,
+    },
+    /// Write the forum's entities to an .xlsx.
+    Export {
+        #[arg(long)]
+        forum: i64,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BoothsAction {
+    /// Every booth of the forum (code, zone, position, occupant) as one JSON line.
+    List {
+        #[arg(long)]
+        forum: i64,
+    },
+    /// A4 landscape signs for the occupied booths, one PDF.
+    Signs {
+        #[arg(long)]
+        forum: i64,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// The floor plan with its legend as a PDF.
+    Plan {
+        #[arg(long)]
+        forum: i64,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum FamiliesAction {
+    /// Every family application as one JSON line (optionally of one status).
+    List {
+        #[arg(long)]
+        forum: i64,
+        /// applied, approved, waitlisted, offered, rejected, withdrawn
+        #[arg(long)]
+        status: Option<String>,
+    },
+    /// Import applications from .xlsx/.csv; prints a JSON summary, rejected rows go to stderr.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        forum: i64,
+        #[arg(long)]
+        rejects: Option<PathBuf>,
+    },
+    /// Write the exhibition's sales (per family, category and day) to an .xlsx.
+    Sales {
+        #[arg(long)]
+        forum: i64,
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -173,6 +262,28 @@ fn print_json(v: &impl serde::Serialize) -> Result<()> {
     let mut out = std::io::stdout().lock();
     writeln!(out, "{line}")?;
     Ok(())
+}
+
+/// An import's summary on stdout, each rejected row (number and reason) on stderr, and the
+/// rejected rows as .xlsx if asked.
+fn print_import(report: &crate::import::Report, rejects: Option<PathBuf>) -> Result<()> {
+    for r in &report.rejects {
+        eprintln!(
+            "{}",
+            serde_json::json!({ "row": r.row, "reason": r.reason })
+        );
+    }
+    if let Some(out) = rejects {
+        std::fs::write(
+            out,
+            crate::import::rejects_xlsx(&report.headers, &report.rejects)?,
+        )?;
+    }
+    print_json(&serde_json::json!({
+        "imported": report.imported,
+        "rejected": report.rejected,
+        "duplicates": report.duplicates,
+    }))
 }
 
 fn run(cli: Cli) -> Result<()> {
@@ -253,23 +364,85 @@ fn run(cli: Cli) -> Result<()> {
         }) => {
             let core = Core::open(&path)?;
             let report = person::import::import_file(&mut core.conn(), forum, &file)?;
-            for r in &report.rejects {
-                eprintln!(
-                    "{}",
-                    serde_json::json!({ "row": r.row, "reason": r.reason })
-                );
+            print_import(&report, rejects)
+        }
+        Some(Command::Entities { action }) => {
+            let core = Core::open(&path)?;
+            match action {
+                EntitiesAction::List { forum } => {
+                    for e in entity::list(&core.conn(), forum)? {
+                        print_json(&e)?;
+                    }
+                    Ok(())
+                }
+                EntitiesAction::Import {
+                    file,
+                    forum,
+                    rejects,
+                } => {
+                    let report = entity::import::import_file(&mut core.conn(), forum, &file)?;
+                    print_import(&report, rejects)
+                }
+                EntitiesAction::Export { forum, out } => {
+                    let all = entity::list(&core.conn(), forum)?;
+                    std::fs::write(&out, entity::import::export_xlsx(&all)?)?;
+                    print_json(
+                        &serde_json::json!({ "entities": all.len(), "out": out.display().to_string() }),
+                    )
+                }
             }
-            if let Some(out) = rejects {
-                std::fs::write(
-                    out,
-                    crate::import::rejects_xlsx(&report.headers, &report.rejects)?,
-                )?;
+        }
+        Some(Command::Booths { action }) => {
+            let core = Core::open(&path)?;
+            match action {
+                BoothsAction::List { forum } => {
+                    for b in floor::booths(&core.conn(), forum)? {
+                        print_json(&b)?;
+                    }
+                    Ok(())
+                }
+                BoothsAction::Signs { forum, out } => {
+                    let printed = floor::print::signs(&core.conn(), forum)?;
+                    std::fs::write(&out, &printed.pdf)?;
+                    print_json(
+                        &serde_json::json!({ "signs": printed.count, "out": out.display().to_string() }),
+                    )
+                }
+                BoothsAction::Plan { forum, out } => {
+                    let pdf = floor::print::plan(&core.conn(), forum)?;
+                    std::fs::write(&out, pdf)?;
+                    print_json(&serde_json::json!({ "out": out.display().to_string() }))
+                }
             }
-            print_json(&serde_json::json!({
-                "imported": report.imported,
-                "rejected": report.rejected,
-                "duplicates": report.duplicates,
-            }))
+        }
+        Some(Command::Families { action }) => {
+            let core = Core::open(&path)?;
+            match action {
+                FamiliesAction::List { forum, status } => {
+                    for f in family::list(&core.conn(), forum, status.as_deref(), None)? {
+                        print_json(&f)?;
+                    }
+                    Ok(())
+                }
+                FamiliesAction::Import {
+                    file,
+                    forum,
+                    rejects,
+                } => {
+                    let report = family::import::import_file(&mut core.conn(), forum, &file)?;
+                    print_import(&report, rejects)
+                }
+                FamiliesAction::Sales { forum, out } => {
+                    let t = family::market::totals(&core.conn(), forum)?;
+                    std::fs::write(&out, family::market::export_xlsx(&core.conn(), forum)?)?;
+                    print_json(&serde_json::json!({
+                        "families": t.per_family.len(),
+                        "sales_halalas": t.total.sales_halalas,
+                        "items": t.total.items,
+                        "out": out.display().to_string(),
+                    }))
+                }
+            }
         }
         None => crate::adapters::window::run(Core::open_interactive(&path)?),
         Some(Command::Serve { bind, lan }) => {

@@ -133,8 +133,20 @@ pub struct DayRow {
 /// the day one of the forum's; an absent family reports no sales.
 pub fn record_day(conn: &mut Connection, input: &DayInput, by: &str) -> Result<DayRow> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let f = super::get(&tx, input.family_id)?;
-    let forum = crate::forum::get(&tx, f.forum_id)?;
+    let forum_id = record_day_in(&tx, input, by)?;
+    tx.commit()?;
+    day_sheet(conn, forum_id, input.day)?
+        .into_iter()
+        .find(|r| r.family_id == input.family_id)
+        .ok_or(AppError::NotFound {
+            what: "الأسرة"
+        })
+}
+
+/// [`record_day`] inside the caller's transaction; returns the family's forum.
+pub(crate) fn record_day_in(tx: &Connection, input: &DayInput, by: &str) -> Result<i64> {
+    let f = super::get(tx, input.family_id)?;
+    let forum = crate::forum::get(tx, f.forum_id)?;
     if input.day < 1 || input.day > forum.day_count {
         return Err(AppError::field(
             "day",
@@ -208,13 +220,7 @@ pub fn record_day(conn: &mut Connection, input: &DayInput, by: &str) -> Result<D
             f.head_name, input.day
         )));
     }
-    tx.commit()?;
-    day_sheet(conn, f.forum_id, input.day)?
-        .into_iter()
-        .find(|r| r.family_id == f.id)
-        .ok_or(AppError::NotFound {
-            what: "الأسرة"
-        })
+    Ok(f.forum_id)
 }
 
 /// Every approved family's line for one day (the desk's sheet), by stall code then name.

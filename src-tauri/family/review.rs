@@ -123,7 +123,28 @@ pub fn decide(
     by: &str,
 ) -> Result<Decision> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let f = get(&tx, family_id)?;
+    let (offered, freed_stall) = decide_in(&tx, family_id, to, reason, by)?;
+    tx.commit()?;
+    Ok(Decision {
+        family: get(conn, family_id)?,
+        offered: match offered {
+            Some(id) => Some(get(conn, id)?),
+            None => None,
+        },
+        freed_stall,
+    })
+}
+
+/// [`decide`] inside the caller's transaction; returns the family offered the freed place and
+/// the stall given up.
+pub(crate) fn decide_in(
+    tx: &Connection,
+    family_id: i64,
+    to: &str,
+    reason: &str,
+    by: &str,
+) -> Result<(Option<i64>, Option<String>)> {
+    let f = get(tx, family_id)?;
     let to = super::STATUSES
         .iter()
         .map(|(c, _)| *c)
@@ -158,8 +179,8 @@ pub fn decide(
         return Err(AppError::field("reason", "السبب أطول من 300 حرف"));
     }
     if to == "approved" {
-        if let Some(max) = quota(&tx, f.forum_id, &f.category)? {
-            let taken = places_taken(&tx, f.forum_id, &f.category, f.id)?;
+        if let Some(max) = quota(tx, f.forum_id, &f.category)? {
+            let taken = places_taken(tx, f.forum_id, &f.category, f.id)?;
             if taken >= max {
                 return Err(AppError::Conflict(format!(
                     "اكتملت حصة فئة «{}» ({max} من {max} أركان)؛ ضع الأسرة في قائمة الانتظار، وستُعرض عليها أول مكان يخلو",
@@ -177,7 +198,7 @@ pub fn decide(
         "UPDATE family SET status = ?2, waitlisted_at = ?3, updated_at = ?4 WHERE id = ?1",
         params![family_id, to, waitlisted_at, crate::calendar::now_utc()],
     )?;
-    record(&tx, family_id, Some(&f.status), to, &reason, by)?;
+    record(tx, family_id, Some(&f.status), to, &reason, by)?;
     let mut freed_stall = None;
     let mut offered = None;
     if to == "withdrawn" && matches!(f.status.as_str(), "approved" | "offered") {
@@ -188,17 +209,9 @@ pub fn decide(
             )?;
             freed_stall = f.booth_code.clone();
         }
-        offered = offer_next(&tx, f.forum_id, &f.category, &f.head_name)?;
+        offered = offer_next(tx, f.forum_id, &f.category, &f.head_name)?;
     }
-    tx.commit()?;
-    Ok(Decision {
-        family: get(conn, family_id)?,
-        offered: match offered {
-            Some(id) => Some(get(conn, id)?),
-            None => None,
-        },
-        freed_stall,
-    })
+    Ok((offered, freed_stall))
 }
 
 /// Offers a freed place to the first wait-listed family of the category, if the quota allows.

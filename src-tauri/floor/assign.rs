@@ -22,22 +22,21 @@ fn is_unique_violation(e: &rusqlite::Error) -> bool {
     matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.code == ErrorCode::ConstraintViolation)
 }
 
-/// Writes the occupant row; a booth already held is refused with the holder's name. The
-/// occupant's previous booth (if any) is given up in the same transaction.
-fn occupy(
-    conn: &mut Connection,
+/// Writes the occupant row in the caller's transaction; a booth already held is refused with
+/// the holder's name. The occupant's previous booth (if any) is given up.
+fn occupy_in(
+    tx: &Connection,
     booth_id: i64,
     column: &str,
     id: i64,
     by: &str,
     check: impl FnOnce(&Connection, &Booth) -> Result<()>,
-) -> Result<Booth> {
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let b = booth(&tx, booth_id)?;
-    check(&tx, &b)?;
+) -> Result<()> {
+    let b = booth(tx, booth_id)?;
+    check(tx, &b)?;
     if let Some(o) = &b.occupant {
         if o.id == id && format!("{}_id", o.kind) == column {
-            return Ok(b); // already there
+            return Ok(()); // already there
         }
         return Err(occupied(&b));
     }
@@ -52,15 +51,24 @@ fn occupy(
         params![booth_id, id, crate::calendar::now_utc(), text::clean(by)],
     );
     match insert {
-        Ok(_) => {}
-        // Only reachable if another connection slipped in between (the transaction holds the
-        // write lock, so it cannot); kept so the refusal is right even then.
-        Err(e) if is_unique_violation(&e) => {
-            drop(tx);
-            return Err(occupied(&booth(conn, booth_id)?));
-        }
-        Err(e) => return Err(e.into()),
+        Ok(_) => Ok(()),
+        // The database refused a second occupant (another connection got there first, on a
+        // connection without the write lock); the statement alone is undone, so say who won.
+        Err(e) if is_unique_violation(&e) => Err(occupied(&booth(tx, booth_id)?)),
+        Err(e) => Err(e.into()),
     }
+}
+
+fn occupy(
+    conn: &mut Connection,
+    booth_id: i64,
+    column: &str,
+    id: i64,
+    by: &str,
+    check: impl FnOnce(&Connection, &Booth) -> Result<()>,
+) -> Result<Booth> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    occupy_in(&tx, booth_id, column, id, by, check)?;
     tx.commit()?;
     booth(conn, booth_id)
 }
@@ -73,27 +81,47 @@ pub fn assign_entity(
     by: &str,
 ) -> Result<Booth> {
     occupy(conn, booth_id, "entity_id", entity_id, by, |tx, b| {
-        let e = crate::entity::get(tx, entity_id)?;
-        let forum: i64 = tx.query_row("SELECT forum_id FROM booth WHERE id = ?1", [b.id], |r| {
-            r.get(0)
-        })?;
-        if e.forum_id != forum {
-            return Err(AppError::field("entity_id", "الجهة من ملتقى آخر"));
-        }
-        if e.status == "withdrew" {
-            return Err(AppError::Conflict(format!(
-                "«{}» اعتذرت عن المشاركة؛ غيّر حالتها قبل تخصيص ركن لها",
-                e.name_ar
-            )));
-        }
-        if b.is_stall {
-            return Err(AppError::Conflict(format!(
-                "الركن {} من أركان معرض الأسر المنتجة؛ اختر ركنًا في منطقة الجهات",
-                b.code
-            )));
-        }
-        Ok(())
+        entity_fits(tx, b, entity_id)
     })
+}
+
+pub(crate) fn assign_entity_in(
+    tx: &Connection,
+    booth_id: i64,
+    entity_id: i64,
+    by: &str,
+) -> Result<()> {
+    occupy_in(tx, booth_id, "entity_id", entity_id, by, |tx, b| {
+        entity_fits(tx, b, entity_id)
+    })
+}
+
+fn booth_forum_of(tx: &Connection, b: &Booth) -> Result<i64> {
+    Ok(
+        tx.query_row("SELECT forum_id FROM booth WHERE id = ?1", [b.id], |r| {
+            r.get(0)
+        })?,
+    )
+}
+
+fn entity_fits(tx: &Connection, b: &Booth, entity_id: i64) -> Result<()> {
+    let e = crate::entity::get(tx, entity_id)?;
+    if e.forum_id != booth_forum_of(tx, b)? {
+        return Err(AppError::field("entity_id", "الجهة من ملتقى آخر"));
+    }
+    if e.status == "withdrew" {
+        return Err(AppError::Conflict(format!(
+            "«{}» اعتذرت عن المشاركة؛ غيّر حالتها قبل تخصيص ركن لها",
+            e.name_ar
+        )));
+    }
+    if b.is_stall {
+        return Err(AppError::Conflict(format!(
+            "الركن {} من أركان معرض الأسر المنتجة؛ اختر ركنًا في منطقة الجهات",
+            b.code
+        )));
+    }
+    Ok(())
 }
 
 /// Gives an approved family a stall in the families zone (moving it from its previous one).
@@ -104,27 +132,39 @@ pub fn assign_family(
     by: &str,
 ) -> Result<Booth> {
     occupy(conn, booth_id, "family_id", family_id, by, |tx, b| {
-        let f = crate::family::get(tx, family_id)?;
-        let forum: i64 = tx.query_row("SELECT forum_id FROM booth WHERE id = ?1", [b.id], |r| {
-            r.get(0)
-        })?;
-        if f.forum_id != forum {
-            return Err(AppError::field("family_id", "الأسرة من ملتقى آخر"));
-        }
-        if f.status != "approved" {
-            return Err(AppError::Conflict(format!(
-                "لا يُخصص ركن إلا لأسرة مقبولة؛ حالة «{}»: {}",
-                f.head_name, f.status_label
-            )));
-        }
-        if !b.is_stall {
-            return Err(AppError::Conflict(format!(
-                "الركن {} ليس في معرض الأسر المنتجة؛ اختر ركنًا من أركان المعرض",
-                b.code
-            )));
-        }
-        Ok(())
+        family_fits(tx, b, family_id)
     })
+}
+
+pub(crate) fn assign_family_in(
+    tx: &Connection,
+    booth_id: i64,
+    family_id: i64,
+    by: &str,
+) -> Result<()> {
+    occupy_in(tx, booth_id, "family_id", family_id, by, |tx, b| {
+        family_fits(tx, b, family_id)
+    })
+}
+
+fn family_fits(tx: &Connection, b: &Booth, family_id: i64) -> Result<()> {
+    let f = crate::family::get(tx, family_id)?;
+    if f.forum_id != booth_forum_of(tx, b)? {
+        return Err(AppError::field("family_id", "الأسرة من ملتقى آخر"));
+    }
+    if f.status != "approved" {
+        return Err(AppError::Conflict(format!(
+            "لا يُخصص ركن إلا لأسرة مقبولة؛ حالة «{}»: {}",
+            f.head_name, f.status_label
+        )));
+    }
+    if !b.is_stall {
+        return Err(AppError::Conflict(format!(
+            "الركن {} ليس في معرض الأسر المنتجة؛ اختر ركنًا من أركان المعرض",
+            b.code
+        )));
+    }
+    Ok(())
 }
 
 /// Frees a booth.

@@ -5,6 +5,7 @@
 //! its centre lies in: booths in the families zone are the families' stalls.
 
 pub mod assign;
+pub mod print;
 
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -316,7 +317,18 @@ fn check_occupants_fit(conn: &Connection, forum_id: i64) -> Result<()> {
 /// Adds or changes a zone; booths follow the zone they now lie in.
 pub fn save_zone(conn: &mut Connection, forum_id: i64, input: &ZoneInput) -> Result<Zone> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let hall = require_hall(&tx, forum_id)?;
+    let id = save_zone_in(&tx, forum_id, input)?;
+    tx.commit()?;
+    zones(conn, forum_id)?
+        .into_iter()
+        .find(|z| z.id == id)
+        .ok_or(AppError::NotFound {
+            what: "المنطقة"
+        })
+}
+
+pub(crate) fn save_zone_in(tx: &Connection, forum_id: i64, input: &ZoneInput) -> Result<i64> {
+    let hall = require_hall(tx, forum_id)?;
     let mut errors = Vec::new();
     let kind = ZONE_KINDS
         .iter()
@@ -361,15 +373,9 @@ pub fn save_zone(conn: &mut Connection, forum_id: i64, input: &ZoneInput) -> Res
             tx.last_insert_rowid()
         }
     };
-    rezone(&tx, forum_id)?;
-    check_occupants_fit(&tx, forum_id)?;
-    tx.commit()?;
-    zones(conn, forum_id)?
-        .into_iter()
-        .find(|z| z.id == id)
-        .ok_or(AppError::NotFound {
-            what: "المنطقة"
-        })
+    rezone(tx, forum_id)?;
+    check_occupants_fit(tx, forum_id)?;
+    Ok(id)
 }
 
 pub fn delete_zone(conn: &mut Connection, forum_id: i64, id: i64) -> Result<()> {
@@ -646,7 +652,14 @@ pub fn create_grid(conn: &mut Connection, forum_id: i64, g: &GridInput) -> Resul
         return Err(AppError::field("prefix", "بادئة الرمز أطول من 6 أحرف"));
     }
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let hall = require_hall(&tx, forum_id)?;
+    let ids = create_grid_in(&tx, forum_id, g)?;
+    tx.commit()?;
+    ids.into_iter().map(|id| booth(conn, id)).collect()
+}
+
+pub(crate) fn create_grid_in(tx: &Connection, forum_id: i64, g: &GridInput) -> Result<Vec<i64>> {
+    let prefix = clean_code(&g.prefix);
+    let hall = require_hall(tx, forum_id)?;
     let mut ids = Vec::new();
     let mut n = g.first;
     for row in 0..g.rows {
@@ -659,7 +672,7 @@ pub fn create_grid(conn: &mut Connection, forum_id: i64, g: &GridInput) -> Resul
                 h: g.h,
             };
             ids.push(insert_booth(
-                &tx,
+                tx,
                 forum_id,
                 &hall,
                 &BoothInput {
@@ -670,9 +683,8 @@ pub fn create_grid(conn: &mut Connection, forum_id: i64, g: &GridInput) -> Resul
             n += 1;
         }
     }
-    rezone(&tx, forum_id)?;
-    tx.commit()?;
-    ids.into_iter().map(|id| booth(conn, id)).collect()
+    rezone(tx, forum_id)?;
+    Ok(ids)
 }
 
 /// Moves, resizes or re-codes a booth. Its occupant stays; a move that would put an entity in

@@ -128,6 +128,23 @@ pub fn fit_name(text: &str, style: Style, min_size: f32, max_width: f32) -> Resu
     ))
 }
 
+/// One line that must stay one line (a booth code, a legend entry): at `style.size` if it fits,
+/// else shrunk to the width — below any minimum rather than clipped or wrapped.
+pub fn fit_line(text: &str, style: Style, max_width: f32) -> Result<Line> {
+    let one = shape_line(text, style)?;
+    if one.width <= max_width || one.width <= 0.0 {
+        return Ok(one);
+    }
+    let mut size = (style.size * max_width / one.width * 4.0).floor() / 4.0;
+    loop {
+        let l = shape_line(text, style.with_size(size.max(0.25)))?;
+        if l.width <= max_width || size <= 0.25 {
+            return Ok(l);
+        }
+        size -= 0.25;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

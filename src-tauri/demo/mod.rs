@@ -9,6 +9,8 @@ use crate::forum::{self, ForumInput, LooseInt, Member};
 use crate::name_generator::{self, Rng};
 use crate::person;
 
+mod exhibition;
+
 /// Fixed identity of the demo forum, so loading twice never creates two.
 pub const DEMO_FORUM_UUID: &str = "5ef0d3a0-0000-4000-8000-000000001441";
 
@@ -87,6 +89,7 @@ pub fn load(conn: &mut Connection) -> Result<i64> {
     let forum = forum::create_with(conn, &demo_forum(), DEMO_FORUM_UUID, true)?;
     let tx = conn.transaction()?;
     add_people_and_checkins(&tx, &forum)?;
+    exhibition::add(&tx, forum.id, &mut Rng::new(1442))?;
     tx.commit()?;
     Ok(forum.id)
 }
@@ -161,7 +164,40 @@ mod tests {
         assert_eq!(f.days.len(), 2);
         assert_eq!(f.executive_committee.len(), 5);
         let people = person::list(&conn, a, None, 0, 1).unwrap().total;
-        assert_eq!(people, DEMO_PEOPLE as i64);
+        assert_eq!(
+            people,
+            DEMO_PEOPLE as i64 + 56,
+            "240 visitors and 2 staff per entity"
+        );
+        // The exhibitions: 30 entities (28 at a booth), a drawn hall, ~80 families.
+        let entities = crate::entity::list(&conn, a).unwrap();
+        assert_eq!(entities.len(), 30);
+        assert_eq!(
+            entities.iter().filter(|e| e.booth_code.is_some()).count(),
+            28
+        );
+        assert!(entities
+            .iter()
+            .filter(|e| e.status != "withdrew")
+            .all(|e| e.staff_count == 2));
+        let plan = crate::floor::plan(&conn, a).unwrap();
+        assert_eq!(plan.hall.unwrap().width, 60.0);
+        assert_eq!((plan.free_booths, plan.free_stalls), (4, 2));
+        assert!(plan.unassigned_entities.is_empty());
+        let families = crate::family::list(&conn, a, None, None).unwrap();
+        assert_eq!(families.len(), 80);
+        let count = |s: &str| families.iter().filter(|f| f.status == s).count();
+        assert_eq!(
+            (count("approved"), count("offered"), count("rejected")),
+            (38, 1, 6)
+        );
+        let totals = crate::family::market::totals(&conn, a).unwrap();
+        assert!(
+            totals.total.sales_halalas > 38 * 2 * 20_000,
+            "{}",
+            totals.total_label
+        );
+        assert!(totals.per_day.iter().all(|d| d.sum.present > 30));
         let day1 = crate::checkin::stats(&conn, a, 1).unwrap();
         assert!(day1.total > 120 && day1.total < 210, "{}", day1.total);
         assert!(
