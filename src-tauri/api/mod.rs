@@ -17,6 +17,8 @@ use crate::forum::{self, ForumInput, LooseInt};
 use crate::person::{self, PersonInput};
 use crate::state::Core;
 
+pub mod exhibition;
+
 /// Every command name [`call`] understands.
 pub const COMMANDS: &[&str] = &[
     "app_info",
@@ -148,13 +150,13 @@ struct StatsArgs {
 
 /// A file sent by the UI: its name (for the type) and its bytes in base64.
 #[derive(Deserialize)]
-struct FileArgs {
-    file_name: String,
+pub(crate) struct FileArgs {
+    pub(crate) file_name: String,
     data_base64: String,
 }
 
 impl FileArgs {
-    fn bytes(&self) -> Result<Vec<u8>> {
+    pub(crate) fn bytes(&self) -> Result<Vec<u8>> {
         use base64::Engine;
         let data = self
             .data_base64
@@ -168,11 +170,23 @@ impl FileArgs {
 }
 
 #[derive(Deserialize)]
-struct ImportArgs {
-    forum_id: i64,
+pub(crate) struct ImportArgs {
+    pub(crate) forum_id: i64,
+    #[serde(flatten)]
+    pub(crate) file: FileArgs,
+    pub(crate) mapping: Vec<Option<String>>,
+    /// Who imports (recorded with family applications).
+    #[serde(default)]
+    pub(crate) by: String,
+}
+
+#[derive(Deserialize)]
+struct PreviewArgs {
+    /// people (default), entities or families.
+    #[serde(default)]
+    kind: Option<String>,
     #[serde(flatten)]
     file: FileArgs,
-    mapping: Vec<Option<String>>,
 }
 
 #[derive(Deserialize)]
@@ -254,12 +268,12 @@ struct JobArgs {
     job_id: String,
 }
 
-fn args<T: DeserializeOwned>(v: Value) -> Result<T> {
+pub(crate) fn args<T: DeserializeOwned>(v: Value) -> Result<T> {
     let v = if v.is_null() { json!({}) } else { v };
     serde_json::from_value(v).map_err(|e| AppError::BadRequest(e.to_string()))
 }
 
-fn out<T: Serialize>(t: T) -> Result<Value> {
+pub(crate) fn out<T: Serialize>(t: T) -> Result<Value> {
     serde_json::to_value(t).map_err(|e| AppError::Internal(e.to_string()))
 }
 
@@ -341,8 +355,21 @@ pub fn call(core: &Core, command: &str, a: Value) -> Result<Value> {
             out(checkin::stats(&core.conn(), a.forum_id, a.day)?)
         }
         "import_preview" => {
-            let f: FileArgs = args(a)?;
-            out(person::import::SPEC.preview(&crate::sheet::read_table(&f.file_name, &f.bytes()?)?))
+            let a: PreviewArgs = args(a)?;
+            let spec = match a.kind.as_deref().unwrap_or("people") {
+                "people" => &person::import::SPEC,
+                "entities" => &crate::entity::import::SPEC,
+                "families" => &crate::family::import::SPEC,
+                other => {
+                    return Err(AppError::BadRequest(format!(
+                        "نوع استيراد غير معروف: {other}"
+                    )))
+                }
+            };
+            out(spec.preview(&crate::sheet::read_table(
+                &a.file.file_name,
+                &a.file.bytes()?,
+            )?))
         }
         "person_import_start" => {
             let a: ImportArgs = args(a)?;
@@ -474,7 +501,8 @@ pub fn call(core: &Core, command: &str, a: Value) -> Result<Value> {
             }
             out(json!({ "svg": crate::qr::svg(&a.text)? }))
         }
-        other => Err(AppError::UnknownCommand(other.to_string())),
+        other => exhibition::call(core, other, a)
+            .unwrap_or_else(|| Err(AppError::UnknownCommand(other.to_string()))),
     }
 }
 
@@ -486,7 +514,7 @@ mod tests {
     fn every_listed_command_is_known_and_unknown_ones_are_refused() {
         let dir = tempfile::tempdir().unwrap();
         let core = Core::open(&dir.path().join("m.sqlite3")).unwrap();
-        for name in COMMANDS {
+        for name in COMMANDS.iter().chain(exhibition::COMMANDS) {
             if let Err(e) = call(&core, name, json!({})) {
                 assert_ne!(e.code(), "unknown_command", "{name}");
             }
