@@ -3,6 +3,7 @@
 mod badges;
 mod cli;
 mod common;
+mod exhibitions;
 mod forum_commands;
 mod http_api;
 mod lan_desks;
