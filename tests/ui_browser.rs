@@ -616,3 +616,95 @@ async fn chromium_issues_certificates_and_verifies_one() {
     screenshot(&c, "chromium-people-badges.png").await;
     c.close().await.unwrap();
 }
+
+/// The floor plan in Chromium: an entity assigned from the booth's list and another dragged
+/// onto a booth are drawn in their booths; «where is» highlights the booth; the entities
+/// screen shows the booth.
+#[tokio::test(flavor = "multi_thread")]
+async fn chromium_assigns_entities_to_booths_on_the_plan() {
+    let db = temp_db();
+    let (_server, url) = spawn_serve(&db);
+    let forum = api(&url, "forum_list", json!({})).await[0]["id"].clone();
+    let mut ids = Vec::new();
+    for name in ["جمعية وعي الصحية", "شركة سابك"] {
+        let e = api(
+            &url,
+            "entity_create",
+            json!({"forum_id": forum, "entity": {"name_ar": name, "kind": "غير ربحية"}}),
+        )
+        .await;
+        ids.push(e["id"].as_i64().expect("entity created"));
+    }
+    let (_driver, port) = start_chromedriver();
+    let profile = tempfile::tempdir().unwrap();
+    let c = chromium_session(&profile, port).await;
+    c.goto(&format!("{url}/#/floor")).await.unwrap();
+    wait_text(&c, "#waiting-entities", "جمعية وعي الصحية").await;
+
+    // From the list: choose the free booth B16, pick the entity, assign.
+    click(&c, "[data-code=\"B16\"] rect").await;
+    wait_text(&c, "#booth-panel", "الركن B16").await;
+    click(&c, &format!("#booth-pick option[value=\"{}\"]", ids[0])).await;
+    click(&c, "#booth-assign").await;
+    wait_text(&c, "#booth-occupant", "جمعية وعي الصحية").await;
+    let drawn: Value = c
+        .execute(
+            "const g = document.querySelector('[data-code=\"B16\"]');
+             return [g.classList.contains('taken'), g.querySelector('title').textContent];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(drawn, json!([true, "B16 — جمعية وعي الصحية"]));
+
+    // Drag and drop: the waiting entity onto booth B15 (HTML drag events, as a mouse sends them).
+    c.execute(
+        "const item = document.querySelector('#waiting-entities .waiting-item');
+         const booth = document.querySelector('[data-code=\"B15\"]');
+         const dt = new DataTransfer();
+         item.dispatchEvent(new DragEvent('dragstart', { bubbles: true, dataTransfer: dt }));
+         booth.dispatchEvent(new DragEvent('dragover', { bubbles: true, cancelable: true, dataTransfer: dt }));
+         booth.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: dt }));",
+        vec![],
+    )
+    .await
+    .unwrap();
+    wait_text(&c, "#booth-occupant", "شركة سابك").await;
+    let plan = api(&url, "floor_plan", json!({"forum_id": forum})).await;
+    let b15 = plan["booths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["code"] == "B15")
+        .unwrap();
+    assert_eq!(b15["occupant"]["name"], "شركة سابك");
+    assert_eq!(plan["unassigned_entities"], json!([]));
+
+    // A second entity on an occupied booth is refused with the occupant's name.
+    let refused = api(
+        &url,
+        "booth_assign",
+        json!({"booth_id": b15["id"], "entity_id": ids[0]}),
+    )
+    .await;
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("مشغول بـ«شركة سابك»"),
+        "{refused}"
+    );
+
+    // Where is …?
+    type_in(&c, "#where-input", "وعي").await;
+    wait_text(&c, "#where-results", "B16").await;
+    wait_css(&c, "[data-code=\"B16\"].hl").await;
+    screenshot(&c, "chromium-floor-plan.png").await;
+
+    c.goto(&format!("{url}/#/entities")).await.unwrap();
+    wait_text(&c, "#entities-table", "جمعية وعي الصحية").await;
+    let row = wait_text(&c, &format!("[data-entity-id=\"{}\"]", ids[0]), "B16").await;
+    assert!(row.contains("غير ربحية"), "{row}");
+    screenshot(&c, "chromium-entities.png").await;
+    c.close().await.unwrap();
+}

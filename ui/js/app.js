@@ -4,6 +4,8 @@ import { call } from './api.js';
 import * as certificates from './screens/certificates.js';
 import * as dashboard from './screens/dashboard.js';
 import * as desk from './screens/desk.js';
+import * as entities from './screens/entities.js';
+import * as floor from './screens/floor.js';
 import * as forums from './screens/forums.js';
 import * as people from './screens/people.js';
 import * as settings from './screens/settings.js';
@@ -15,6 +17,8 @@ const routes = [
   { re: /^#\/dashboard$/, screen: dashboard, nav: 'dashboard', params: () => ({}) },
   { re: /^#\/people$/, screen: people, nav: 'people', params: () => ({}) },
   { re: /^#\/desk$/, screen: desk, nav: 'desk', params: () => ({}) },
+  { re: /^#\/entities$/, screen: entities, nav: 'entities', params: () => ({}) },
+  { re: /^#\/floor$/, screen: floor, nav: 'floor', params: () => ({}) },
   { re: /^#\/certificates$/, screen: certificates, nav: 'certificates', params: () => ({}) },
   { re: /^#\/forums\/new$/, screen: forums, nav: 'forums', params: () => ({ mode: 'new' }) },
   { re: /^#\/forums\/(\d+)\/edit$/, screen: forums, nav: 'forums', params: (m) => ({ mode: 'edit', id: Number(m[1]) }) },

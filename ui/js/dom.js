@@ -103,3 +103,45 @@ export async function saveFile(fileName, base64, mime) {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
+
+/** A form field: label, control, optional hint and the place for its error (`data-field`). */
+export function field(name, label, control, hint) {
+  if (!control.id) control.id = `f-${name}`;
+  return h('div.field', { dataset: { field: name } },
+    h('label', { for: control.id }, label), control,
+    hint ? h('small.hint', {}, hint) : null,
+    h('p.field-error', { dataset: { errorFor: name }, role: 'alert' }));
+}
+
+/** Clears the form's field errors (or one field's) and its general error box. */
+export function clearErrors(form, only) {
+  for (const el of form.querySelectorAll('[data-error-for]')) {
+    if (only && el.dataset.errorFor !== only) continue;
+    el.textContent = '';
+    el.closest('[data-field]')?.classList.remove('invalid');
+  }
+  if (!only) form.querySelector('.form-error')?.replaceChildren();
+}
+
+/** Shows an API error on the form: each field's message under it, anything else on top. */
+export function showErrors(form, e) {
+  const fields = e.fields || [];
+  let first = null;
+  let shown = 0;
+  for (const fe of fields) {
+    const box = form.querySelector(`[data-error-for="${fe.field}"]`);
+    if (!box) continue;
+    box.textContent = fe.message;
+    shown++;
+    const wrap = box.closest('[data-field]');
+    wrap?.classList.add('invalid');
+    first ??= wrap?.querySelector('input, select, textarea');
+  }
+  if (!shown) form.querySelector('.form-error')?.replaceChildren(errorBox(e));
+  first?.focus();
+}
+
+/** Who is acting, for records (the desk's name on a desk, else the host). */
+export function actor() {
+  return localStorage.getItem('multaqa.desk') || 'الجهاز الرئيس';
+}

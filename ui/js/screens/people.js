@@ -3,7 +3,7 @@
 import { call, ApiError } from '../api.js';
 import { h, toast, confirmDialog, noForum, categoryChip, debounce, errorBox, followJob, saveFile } from '../dom.js';
 import { currentForumId } from '../forum-context.js';
-import { importPanel } from './people-import.js';
+import { importPanel } from './import-panel.js';
 
 export async function render(view) {
   const forumId = currentForumId();

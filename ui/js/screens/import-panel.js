@@ -1,5 +1,6 @@
-// Importing people from .xlsx/.csv: choose the file, confirm which column is which, watch the
-// progress, then read (and save as .xlsx) the rows that were refused, with their reasons.
+// Importing rows from .xlsx/.csv (people, enabling entities, family applications): choose the
+// file, confirm which column is which, watch the progress, then read (and save as .xlsx) the
+// rows that were refused, with their reasons.
 import { call } from '../api.js';
 import { h, toast, errorBox, saveFile, followJob } from '../dom.js';
 
@@ -12,8 +13,10 @@ function readAsDataUrl(file) {
   });
 }
 
-/** The import panel; `onDone` is called after a successful import. */
-export function importPanel(forumId, onClose, onDone) {
+const START = { people: 'person_import_start', entities: 'entity_import_start', families: 'family_import_start' };
+
+/** The import panel for `kind` (people, entities, families); `onDone` after an import. */
+export function importPanel(forumId, onClose, onDone, kind = 'people') {
   const fileInput = h('input', { type: 'file', id: 'import-file', accept: '.xlsx,.xls,.csv' });
   const body = h('div.import-body', { id: 'import-body' });
   const panel = h('section.card.import-panel', { id: 'import-panel' },
@@ -28,7 +31,7 @@ export function importPanel(forumId, onClose, onDone) {
     body.replaceChildren(h('p', {}, 'جارٍ قراءة الملف…'));
     try {
       const data = await readAsDataUrl(file);
-      const preview = await call('import_preview', { file_name: file.name, data_base64: data });
+      const preview = await call('import_preview', { kind, file_name: file.name, data_base64: data });
       showMapping(file.name, data, preview);
     } catch (e) {
       body.replaceChildren(errorBox(e));
@@ -53,7 +56,7 @@ export function importPanel(forumId, onClose, onDone) {
       start.disabled = true;
       try {
         const mapping = selects.map((s) => s.value || null);
-        const { job_id } = await call('person_import_start', { forum_id: forumId, file_name: fileName, data_base64: data, mapping });
+        const { job_id } = await call(START[kind], { forum_id: forumId, file_name: fileName, data_base64: data, mapping, by: localStorage.getItem('multaqa.desk') || 'الجهاز الرئيس' });
         await follow(job_id);
       } catch (e) {
         error.replaceChildren(errorBox(e));
