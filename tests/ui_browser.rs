@@ -708,3 +708,103 @@ async fn chromium_assigns_entities_to_booths_on_the_plan() {
     screenshot(&c, "chromium-entities.png").await;
     c.close().await.unwrap();
 }
+
+/// The families exhibition in Chromium: a rejection needs its reason; an approved family's
+/// withdrawal offers the place to the first on the waiting list; a day's sales typed in
+/// Arabic-Indic digits are saved; the dashboard shows the exhibition's sales.
+#[tokio::test(flavor = "multi_thread")]
+async fn chromium_reviews_families_and_records_sales() {
+    let db = temp_db();
+    let (_server, url) = spawn_serve(&db);
+    let forum = api(&url, "forum_list", json!({})).await[0]["id"].clone();
+    let (_driver, port) = start_chromedriver();
+    let profile = tempfile::tempdir().unwrap();
+    let c = chromium_session(&profile, port).await;
+    c.goto(&format!("{url}/#/families")).await.unwrap();
+    wait_text(&c, "#quota-strip", "أطعمة").await;
+
+    // Reject an application: the reason is asked for, then recorded.
+    let applied = api(
+        &url,
+        "family_list",
+        json!({"forum_id": forum, "status": "applied"}),
+    )
+    .await["families"][0]
+        .clone();
+    let id = applied["id"].as_i64().unwrap();
+    let row = format!("[data-family-id=\"{id}\"]");
+    click(&c, &format!("{row} [data-to=\"rejected\"]")).await;
+    click(&c, &format!("{row} .reason-form button[type=submit]")).await;
+    wait_text(&c, "#toasts", "اكتب سبب الرفض").await;
+    type_in(
+        &c,
+        &format!("{row} input.reason"),
+        "المنتج يحتاج ترخيصًا من البلدية",
+    )
+    .await;
+    click(&c, &format!("{row} .reason-form button[type=submit]")).await;
+    wait_text(&c, &row, "مرفوضة").await;
+    let detail = api(&url, "family_get", json!({"id": id})).await;
+    assert_eq!(
+        detail["history"].as_array().unwrap().last().unwrap()["reason"],
+        "المنتج يحتاج ترخيصًا من البلدية"
+    );
+
+    // An approved sweets family withdraws: the first wait-listed sweets family is offered the place.
+    let approved = api(
+        &url,
+        "family_list",
+        json!({"forum_id": forum, "status": "approved", "category": "sweets"}),
+    )
+    .await["families"][0]
+        .clone();
+    let first_waiting = api(
+        &url,
+        "family_list",
+        json!({"forum_id": forum, "status": "waitlisted", "category": "sweets"}),
+    )
+    .await["families"][0]
+        .clone();
+    let row = format!("[data-family-id=\"{}\"]", approved["id"]);
+    click(&c, &format!("{row} [data-to=\"withdrawn\"]")).await;
+    click(&c, &format!("{row} .reason-form button[type=submit]")).await;
+    wait_text(
+        &c,
+        "#toasts",
+        &format!(
+            "عُرض المكان على «{}»",
+            first_waiting["head_name"].as_str().unwrap()
+        ),
+    )
+    .await;
+    screenshot(&c, "chromium-families-review.png").await;
+
+    // Day 1 sales, typed in Arabic-Indic digits.
+    click(&c, "#tab-days").await;
+    wait_css(&c, "#sales-table tbody tr .sales").await;
+    let first = c.find(Locator::Css("#sales-table tbody tr")).await.unwrap();
+    let fid: String = first.attr("data-family-id").await.unwrap().unwrap();
+    let sales = first.find(Locator::Css("input.sales")).await.unwrap();
+    sales.clear().await.unwrap();
+    sales.send_keys("١٢٣٤٫٥").await.unwrap();
+    first
+        .find(Locator::Css(".save-day"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_text(
+        &c,
+        &format!("[data-family-id=\"{fid}\"] .row-state"),
+        "1,234.5",
+    )
+    .await;
+    screenshot(&c, "chromium-families-sales.png").await;
+
+    c.goto(&format!("{url}/#/dashboard")).await.unwrap();
+    wait_text(&c, "#dash-exhibition", "إجمالي المبيعات").await;
+    wait_css(&c, "#sales-by-category li").await;
+    screenshot(&c, "chromium-dashboard-exhibition.png").await;
+    c.close().await.unwrap();
+}

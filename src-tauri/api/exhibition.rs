@@ -46,6 +46,7 @@ pub const COMMANDS: &[&str] = &[
     "family_update",
     "family_delete",
     "family_decide",
+    "family_quotas",
     "family_quota_save",
     "family_day_sheet",
     "family_day_record",
@@ -386,6 +387,9 @@ pub fn call(core: &Core, command: &str, a: Value) -> Option<Result<Value>> {
                 &a.by,
             )?)
         }),
+        "family_quotas" => {
+            args::<ForumId>(a).and_then(|a| out(review::quotas(&core.conn(), a.forum_id)?))
+        }
         "family_quota_save" => args::<QuotaArgs>(a).and_then(|a| {
             out(review::set_quota(
                 &core.conn(),

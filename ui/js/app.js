@@ -5,6 +5,7 @@ import * as certificates from './screens/certificates.js';
 import * as dashboard from './screens/dashboard.js';
 import * as desk from './screens/desk.js';
 import * as entities from './screens/entities.js';
+import * as families from './screens/families.js';
 import * as floor from './screens/floor.js';
 import * as forums from './screens/forums.js';
 import * as people from './screens/people.js';
@@ -19,6 +20,7 @@ const routes = [
   { re: /^#\/desk$/, screen: desk, nav: 'desk', params: () => ({}) },
   { re: /^#\/entities$/, screen: entities, nav: 'entities', params: () => ({}) },
   { re: /^#\/floor$/, screen: floor, nav: 'floor', params: () => ({}) },
+  { re: /^#\/families$/, screen: families, nav: 'families', params: () => ({}) },
   { re: /^#\/certificates$/, screen: certificates, nav: 'certificates', params: () => ({}) },
   { re: /^#\/forums\/new$/, screen: forums, nav: 'forums', params: () => ({ mode: 'new' }) },
   { re: /^#\/forums\/(\d+)\/edit$/, screen: forums, nav: 'forums', params: (m) => ({ mode: 'edit', id: Number(m[1]) }) },

@@ -1,7 +1,9 @@
 // Dashboard (لوحة المتابعة): registered people and today's check-ins, by category and by hour,
-// refreshed every few seconds while desks work.
+// refreshed every few seconds while desks work; the productive-families exhibition's sales per
+// day and per category.
 import { call } from '../api.js';
 import { h, noForum, dayName } from '../dom.js';
+import { sar } from './families.js';
 import { currentForumId } from '../forum-context.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -62,7 +64,31 @@ export async function render(view) {
             h('span.bar-label', {}, c.label),
             h('span.bar-track', {}, h('span.bar-fill', { style: `width:${(100 * c.count) / max}%;background:${c.color}` })),
             h('span.bar-num', {}, String(c.count)))))),
-        h('section.card', {}, h('h2', {}, 'حسب الساعة'), hourChart(s.by_hour))));
+        h('section.card', {}, h('h2', {}, 'حسب الساعة'), hourChart(s.by_hour))),
+      await exhibition());
+  }
+
+  // The exhibition's economic impact: sales per day and per category (bars), totals.
+  async function exhibition() {
+    const t = await call('family_totals', { forum_id: forumId });
+    const bars = (id, rows) => {
+      const max = Math.max(1, ...rows.map((r) => r.value));
+      return h('ul.bars', { id }, rows.map((r) => h('li', {},
+        h('span.bar-label', {}, r.label),
+        h('span.bar-track', {}, h('span.bar-fill', { style: `width:${(100 * r.value) / max}%;background:#b46a00` })),
+        h('span.bar-num', {}, sar(r.value)))));
+    };
+    return h('section.dash-exhibition', { id: 'dash-exhibition' },
+      h('h2', {}, 'معرض الأسر المنتجة'),
+      h('div.kpis', {},
+        h('div.kpi.accent', {}, h('span', {}, 'إجمالي المبيعات (ريال)'), h('strong', { id: 'kpi-sales' }, sar(t.total.sales_halalas))),
+        h('div.kpi', {}, h('span', {}, 'القطع المبيعة'), h('strong', {}, t.total.items.toLocaleString('en-US'))),
+        h('div.kpi', {}, h('span', {}, 'أسر مشاركة'), h('strong', {}, String(t.per_family.length)))),
+      h('div.dash-grid', {},
+        h('section.card', {}, h('h2', {}, 'المبيعات حسب اليوم (ريال)'),
+          bars('sales-by-day', t.per_day.map((d) => ({ label: dayName(d.day), value: d.sales_halalas })))),
+        h('section.card', {}, h('h2', {}, 'المبيعات حسب الفئة (ريال)'),
+          bars('sales-by-category', t.per_category.filter((c) => c.families).map((c) => ({ label: c.label, value: c.sales_halalas }))))));
   }
   daySelect.addEventListener('change', () => { day = Number(daySelect.value); refresh(); });
   await refresh();
