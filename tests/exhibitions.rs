@@ -390,3 +390,46 @@ fn family_review_and_sales_through_the_commands() {
     assert_eq!(found[0]["kind"], "entity");
     assert!(found[0]["booth_code"].is_string());
 }
+
+#[test]
+fn enabling_entities_receive_appreciation_certificates_that_verify() {
+    let db = temp_db();
+    cli(&db, &["demo"]).unwrap();
+    let pdf = db.dir.path().join("entities.pdf");
+    let args = [
+        "certificates",
+        "--forum",
+        "1",
+        "--kind",
+        "appreciation_entity",
+        "--out",
+        pdf.to_str().unwrap(),
+    ];
+    let s: Value = serde_json::from_str(&cli(&db, &args).unwrap()).unwrap();
+    // 30 entities, 2 withdrew: 28 thanked.
+    assert_eq!(
+        (s["count"].as_u64(), s["new"].as_u64()),
+        (Some(28), Some(28))
+    );
+    let text = tool("pdftotext", &[pdf.to_str().unwrap(), "-"]);
+    let flat = no_space(&text);
+    assert!(flat.contains("بنكالتنميةالاجتماعية"), "{text}");
+    assert!(flat.contains("بالشكروالتقديرإلى"));
+    assert!(
+        !flat.contains("برنامجسكني"),
+        "a withdrawn entity is not thanked"
+    );
+    let serial = text
+        .lines()
+        .find(|l| l.contains("SEF-"))
+        .unwrap()
+        .trim()
+        .trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '-')
+        .to_string();
+    let v: Value = serde_json::from_str(&cli(&db, &["verify", &serial]).unwrap()).unwrap();
+    assert_eq!(v["status"], "genuine", "{v}");
+    assert_eq!(v["kind"], "شهادة شكر وتقدير — جهة ممكنة");
+    // Re-printing keeps the serials.
+    let again: Value = serde_json::from_str(&cli(&db, &args).unwrap()).unwrap();
+    assert_eq!(again["new"], 0);
+}

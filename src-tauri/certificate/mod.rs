@@ -219,9 +219,15 @@ pub fn save_template(conn: &Connection, forum_id: i64, t: &Template) -> Result<T
     template(conn, forum_id, &t.kind)
 }
 
+/// Kinds whose recipients are enabling entities rather than people.
+pub fn for_entities(kind: &str) -> bool {
+    kind == "appreciation_entity"
+}
+
 /// Someone who qualifies for a certificate of a kind, with the serial already issued, if any.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Recipient {
+    /// The recipient's id: a person, or an enabling entity for entity kinds ([`for_entities`]).
     pub person_id: i64,
     pub name: String,
     /// Worded for a woman (`{حضر/حضرت}` takes its second form).
@@ -249,10 +255,17 @@ pub fn eligible(conn: &Connection, forum_id: i64, kind: &str) -> Result<Vec<Reci
               WHERE p.forum_id = ?1 AND p.category = 'volunteer' AND ?3 >= 0
               ORDER BY p.full_name"
         }
+        // Every entity that took part (confirmed or arrived); the wording is feminine («الجهة»).
+        "appreciation_entity" => {
+            "SELECT e.id, e.name_ar, c.serial, c.revoked_at IS NOT NULL, 1 FROM entity e
+               LEFT JOIN certificate c ON c.entity_id = e.id AND c.kind = ?2 AND c.forum_id = ?1
+              WHERE e.forum_id = ?1 AND e.status IN ('confirmed', 'arrived') AND ?3 >= 0
+              ORDER BY e.name_ar"
+        }
         _ => {
             return Err(AppError::field(
                 "kind",
-                "مستحقو هذا النوع يأتون من وحدة الجهات الممكنة أو الدورات، ولم تُضف بعد",
+                "مستحقو هذا النوع (الرعاة، الدورات) لم تُضف وحداتهم بعد",
             ))
         }
     };
@@ -358,10 +371,15 @@ pub fn issue(
             None => {
                 last += 1;
                 let s = format!("SEF-{year}-{last:06}");
+                let (person, entity) = if for_entities(kind) {
+                    (None, Some(r.person_id))
+                } else {
+                    (Some(r.person_id), None)
+                };
                 tx.execute(
-                    "INSERT INTO certificate(serial, forum_id, kind, person_id, recipient_name, issued_at, issued_by)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                    params![s, forum_id, kind, r.person_id, r.name, now, text::clean(by)],
+                    "INSERT INTO certificate(serial, forum_id, kind, person_id, entity_id, recipient_name, issued_at, issued_by)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    params![s, forum_id, kind, person, entity, r.name, now, text::clean(by)],
                 )?;
                 (s, true)
             }
@@ -375,7 +393,7 @@ pub fn issue(
         out.push(Issued {
             qr: format!("{serial}.{}", signature(&k, &serial, &name)?),
             serial,
-            person_id: Some(r.person_id),
+            person_id: (!for_entities(kind)).then_some(r.person_id),
             name,
             female: r.female,
             new,

@@ -34,8 +34,14 @@ impl From<&Issued> for Sheet {
     }
 }
 
-/// Fills the placeholders that are the same for every recipient.
-pub fn fill(text: &str, forum: &Forum) -> String {
+/// Fills the placeholders that are the same for every recipient. For entity kinds `{الجهة}` is
+/// the recipient (so a line of only `{الجهة}` prints the entity's name large, like `{الاسم}`).
+pub fn fill(text: &str, forum: &Forum, kind: &str) -> String {
+    let entity = if super::for_entities(kind) {
+        "{الاسم}"
+    } else {
+        ""
+    };
     let last = forum.days.last();
     text.replace("{الملتقى}", &forum.name_ar)
         .replace(
@@ -46,7 +52,7 @@ pub fn fill(text: &str, forum: &Forum) -> String {
             "{التاريخ_الميلادي}",
             last.map(|d| d.label.gregorian.as_str()).unwrap_or_default(),
         )
-        .replace("{الجهة}", "")
+        .replace("{الجهة}", entity)
         .replace("{الدورة}", "")
         .replace("{الساعات}", "")
 }
@@ -179,7 +185,13 @@ pub fn preview_draft(conn: &Connection, forum_id: i64, draft: &Template) -> Resu
     let (name, female) = super::eligible(conn, forum_id, &draft.kind)?
         .first()
         .map(|r| (r.name.clone(), r.female))
-        .unwrap_or_else(|| ("عبدالرحمن بن عبدالعزيز الشهري".to_string(), false));
+        .unwrap_or_else(|| {
+            if super::for_entities(&draft.kind) {
+                ("بنك التنمية الاجتماعية".to_string(), true)
+            } else {
+                ("عبدالرحمن بن عبدالعزيز الشهري".to_string(), false)
+            }
+        });
     preview(&batch, &name, female)
 }
 
@@ -282,7 +294,7 @@ fn compose(
     for p in template
         .body
         .split('\n')
-        .map(|p| fill(p.trim(), forum))
+        .map(|p| fill(p.trim(), forum, &template.kind))
         .filter(|p| !p.is_empty())
     {
         blocks.push(if p == "{الاسم}" {

@@ -304,6 +304,11 @@ pub const MIGRATIONS: &[&str] = &[
         CHECK ((entity_id IS NULL) <> (family_id IS NULL))
     );
     "#,
+    // 8: appreciation certificates for enabling entities: the recipient is an entity.
+    r#"
+    ALTER TABLE certificate ADD COLUMN entity_id INTEGER REFERENCES entity(id) ON DELETE SET NULL;
+    CREATE UNIQUE INDEX certificate_once_entity ON certificate(forum_id, kind, entity_id) WHERE entity_id IS NOT NULL;
+    "#,
 ];
 
 pub fn latest() -> i64 {
