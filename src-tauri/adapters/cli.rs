@@ -67,7 +67,7 @@ pub enum Command {
     Certificates {
         #[arg(long)]
         forum: i64,
-        /// attendance, appreciation_volunteer
+        /// attendance, appreciation_volunteer, appreciation_entity
         #[arg(long, default_value = "attendance")]
         kind: String,
         #[arg(long, required_unless_present = "out_dir", conflicts_with = "out_dir")]
