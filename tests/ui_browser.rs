@@ -217,7 +217,7 @@ async fn real_app_window_under_xvfb() {
     wait_text(
         &c,
         "#kpi-registered",
-        &multaqa::demo::DEMO_PEOPLE.to_string(),
+        &multaqa::demo::DEMO_REGISTERED.to_string(),
     )
     .await;
     screenshot(&c, "webkit-app-dashboard.png").await;

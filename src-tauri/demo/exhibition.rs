@@ -165,6 +165,9 @@ const ENTITIES: &[(&str, &str, &str, &[&str])] = &[
 const WITHDREW: [usize; 2] = [8, 21];
 const NO_SHOW: [usize; 2] = [17, 28];
 
+/// Members of staff registered for the entities that take part (two each).
+pub const STAFF: usize = (ENTITIES.len() - WITHDREW.len()) * 2;
+
 /// Applications per category, and the quota (stalls) of each.
 const FAMILIES: &[(&str, usize, i64)] = &[
     ("food", 22, 10),
@@ -295,7 +298,7 @@ fn add_entities(tx: &Connection, forum_id: i64, rng: &mut Rng) -> Result<Vec<i64
             continue;
         }
         // Two members of staff at the booth, with badges like everyone.
-        for _ in 0..2 {
+        for _ in 0..STAFF / (ENTITIES.len() - WITHDREW.len()) {
             loop {
                 let mut p: PersonInput = name_generator::person(rng);
                 p.category = "entity_staff".into();

@@ -74,6 +74,8 @@ pub fn status(conn: &Connection) -> Result<DemoStatus> {
 
 /// How many people the demo forum registers, and the share checked in on each day (per cent).
 pub const DEMO_PEOPLE: usize = 240;
+/// Everyone registered in the demo forum: the visitors and the entities' staff.
+pub const DEMO_REGISTERED: usize = DEMO_PEOPLE + exhibition::STAFF;
 const DEMO_ATTENDANCE: [u64; 2] = [68, 52];
 
 /// Loads the demo forum unless it is already there; returns its id.
