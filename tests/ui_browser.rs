@@ -744,6 +744,11 @@ async fn chromium_reviews_families_and_records_sales() {
     .await;
     click(&c, &format!("{row} .reason-form button[type=submit]")).await;
     wait_text(&c, &row, "مرفوضة").await;
+    // The application's details show the decision with its reason and who took it.
+    click(&c, &format!("{row} td.row-actions button:last-child")).await;
+    wait_text(&c, "#family-history", "المنتج يحتاج ترخيصًا من البلدية").await;
+    wait_css(&c, "#fa-photos").await;
+    screenshot(&c, "chromium-family-form.png").await;
     let detail = api(&url, "family_get", json!({"id": id})).await;
     assert_eq!(
         detail["history"].as_array().unwrap().last().unwrap()["reason"],

@@ -219,6 +219,20 @@ export async function render(view) {
     const size = h('select', { id: 'fa-table_size' }, vocab.table_sizes.map((c) => h('option', { value: c.code, selected: (f?.table_size ?? 'medium') === c.code }, c.label)));
     const products = h('textarea', { id: 'fa-products', rows: 2 }, f?.products ?? '');
     const check = (name, label) => h('label.check', {}, h('input', { type: 'checkbox', id: `fa-${name}`, checked: !!f?.[name] }), label);
+    // Photos of the products (up to four): choosing files replaces the stored ones.
+    let photos;
+    const photoInput = h('input', { type: 'file', id: 'fa-photos', accept: 'image/png,image/jpeg,image/webp', multiple: true });
+    const photoRow = h('div.photo-row', {}, (detail?.photos || []).map((src) => h('img.logo-preview', { src, alt: 'صورة من منتجات الأسرة' })));
+    photoInput.addEventListener('change', async () => {
+      const files = [...photoInput.files].slice(0, 4);
+      photos = await Promise.all(files.map((file) => new Promise((resolve, reject) => {
+        const r = new FileReader();
+        r.onload = () => resolve(r.result);
+        r.onerror = () => reject(new Error('تعذر قراءة الصورة'));
+        r.readAsDataURL(file);
+      })));
+      photoRow.replaceChildren(...photos.map((src) => h('img.logo-preview', { src, alt: 'صورة مختارة' })));
+    });
     const form = h('form.card', { id: 'family-form', novalidate: true },
       h('h2', {}, f ? `طلب: ${f.head_name}` : 'طلب مشاركة جديد'),
       h('div.grid', {},
@@ -231,6 +245,7 @@ export async function render(view) {
         field('table_size', 'مقاس الطاولة', size)),
       field('products', 'وصف المنتجات', products),
       h('div.inline-form', {}, check('need_power', 'تحتاج كهرباء'), check('need_fridge', 'تحتاج ثلاجة')),
+      field('photos', 'صور المنتجات (اختياري، حتى 4 صور)', h('div', {}, photoRow, photoInput)),
       h('div.form-error', { role: 'alert' }),
       h('div.actions', {}, h('button.btn.primary', { type: 'submit', id: 'save-family' }, f ? 'حفظ' : 'تقديم الطلب'),
         f ? h('button.btn.danger-outline', { type: 'button', onclick: () => remove(f) }, 'حذف الطلب') : null,
@@ -246,6 +261,7 @@ export async function render(view) {
         head_name: v('head_name'), national_id: v('national_id'), mobile: v('mobile'), ss_file: v('ss_file'), city: v('city'),
         category: v('category'), products: v('products'), table_size: v('table_size'),
         need_power: form.querySelector('#fa-need_power').checked, need_fridge: form.querySelector('#fa-need_fridge').checked,
+        photos,
       };
       try {
         const saved = f ? await call('family_update', { id: f.id, family: data }) : await call('family_create', { forum_id: forumId, family: data, by: actor() });
