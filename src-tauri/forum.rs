@@ -673,6 +673,15 @@ pub(crate) fn test_forum(conn: &mut Connection) -> i64 {
     create(conn, &input).expect("test forum").id
 }
 
+/// A temporary database with one test forum (unit tests of every domain module).
+#[cfg(test)]
+pub(crate) fn test_setup() -> (tempfile::TempDir, crate::store::Store, i64) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = crate::store::Store::open(&dir.path().join("m.sqlite3")).expect("store");
+    let forum = test_forum(&mut store.conn());
+    (dir, store, forum)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -197,6 +197,24 @@ pub fn run(
     Ok(report)
 }
 
+/// [`run`] inside one write transaction on the forum: every good row or none (a database error
+/// rolls all back), `insert` writing each row with the transaction it is given.
+pub fn in_transaction(
+    conn: &mut rusqlite::Connection,
+    forum_id: i64,
+    spec: &Spec,
+    table: &Table,
+    mapping: &[Option<String>],
+    progress: &mut dyn FnMut(usize, usize),
+    insert: &mut dyn FnMut(&rusqlite::Connection, &[String]) -> Result<()>,
+) -> Result<Report> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    crate::forum::get(&tx, forum_id)?;
+    let report = run(spec, table, mapping, progress, &mut |row| insert(&tx, row))?;
+    tx.commit()?;
+    Ok(report)
+}
+
 /// Reads a spreadsheet file from disk (what the CLI imports, with the guessed mapping).
 pub fn read_file(path: &std::path::Path) -> Result<Table> {
     let name = path

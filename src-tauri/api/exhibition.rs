@@ -6,7 +6,7 @@ use base64::Engine;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{args, out, ImportArgs};
+use super::{args, out, start_import, ImportArgs};
 use crate::entity::{self, EntityInput};
 use crate::error::Result;
 use crate::family::{self, market, review, FamilyInput};
@@ -265,17 +265,9 @@ pub fn call(core: &Core, command: &str, a: Value) -> Option<Result<Value>> {
         "entity_staff_link" => args::<StaffLink>(a)
             .and_then(|a| out(entity::link_staff(&core.conn(), a.person_id, a.entity_id)?)),
         "entity_import_start" => args::<ImportArgs>(a).and_then(|a| {
-            let table = crate::sheet::read_table(&a.file.file_name, &a.file.bytes()?)?;
-            let job = core.start_job(move |core, progress| {
-                out(entity::import::import(
-                    &mut core.conn(),
-                    a.forum_id,
-                    &table,
-                    &a.mapping,
-                    progress,
-                )?)
-            });
-            out(json!({ "job_id": job }))
+            start_import(core, a, |conn, a, table, progress| {
+                entity::import::import(conn, a.forum_id, table, &a.mapping, progress)
+            })
         }),
         "entity_export_xlsx" => args::<ForumId>(a).and_then(|a| {
             let all = entity::list(&core.conn(), a.forum_id)?;
@@ -412,18 +404,9 @@ pub fn call(core: &Core, command: &str, a: Value) -> Option<Result<Value>> {
             )
         }),
         "family_import_start" => args::<ImportArgs>(a).and_then(|a| {
-            let table = crate::sheet::read_table(&a.file.file_name, &a.file.bytes()?)?;
-            let job = core.start_job(move |core, progress| {
-                out(family::import::import(
-                    &mut core.conn(),
-                    a.forum_id,
-                    &table,
-                    &a.mapping,
-                    &a.by,
-                    progress,
-                )?)
-            });
-            out(json!({ "job_id": job }))
+            start_import(core, a, |conn, a, table, progress| {
+                family::import::import(conn, a.forum_id, table, &a.mapping, &a.by, progress)
+            })
         }),
         _ => return None,
     })

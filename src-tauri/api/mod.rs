@@ -277,6 +277,25 @@ pub(crate) fn out<T: Serialize>(t: T) -> Result<Value> {
     serde_json::to_value(t).map_err(|e| AppError::Internal(e.to_string()))
 }
 
+/// Starts an import job: the file is read now (a bad file is answered at once rather than by
+/// the job), the rows are imported by `import` in the background.
+pub(crate) fn start_import<F>(core: &Core, a: ImportArgs, import: F) -> Result<Value>
+where
+    F: FnOnce(
+            &mut rusqlite::Connection,
+            &ImportArgs,
+            &crate::sheet::Table,
+            &mut dyn FnMut(usize, usize),
+        ) -> Result<crate::import::Report>
+        + Send
+        + 'static,
+{
+    let table = crate::sheet::read_table(&a.file.file_name, &a.file.bytes()?)?;
+    let job =
+        core.start_job(move |core, progress| out(import(&mut core.conn(), &a, &table, progress)?));
+    out(json!({ "job_id": job }))
+}
+
 /// Runs one command. Blocking (SQLite): async adapters call it from a blocking task.
 pub fn call(core: &Core, command: &str, a: Value) -> Result<Value> {
     match command {
@@ -371,21 +390,9 @@ pub fn call(core: &Core, command: &str, a: Value) -> Result<Value> {
                 &a.file.bytes()?,
             )?))
         }
-        "person_import_start" => {
-            let a: ImportArgs = args(a)?;
-            // Read the file now, so a bad file is answered at once rather than by the job.
-            let table = crate::sheet::read_table(&a.file.file_name, &a.file.bytes()?)?;
-            let job = core.start_job(move |core, progress| {
-                out(person::import::import(
-                    &mut core.conn(),
-                    a.forum_id,
-                    &table,
-                    &a.mapping,
-                    progress,
-                )?)
-            });
-            out(json!({ "job_id": job }))
-        }
+        "person_import_start" => start_import(core, args(a)?, |conn, a, table, progress| {
+            person::import::import(conn, a.forum_id, table, &a.mapping, progress)
+        }),
         "person_import_rejects_xlsx" => {
             use base64::Engine;
             let a: RejectsArgs = args(a)?;

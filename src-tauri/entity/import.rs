@@ -139,13 +139,15 @@ pub fn import(
     mapping: &[Option<String>],
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Report> {
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    crate::forum::get(&tx, forum_id)?;
-    let report = rows::run(&SPEC, table, mapping, progress, &mut |row| {
-        insert(&tx, forum_id, &row_input(mapping, row)).map(|_| ())
-    })?;
-    tx.commit()?;
-    Ok(report)
+    rows::in_transaction(
+        conn,
+        forum_id,
+        &SPEC,
+        table,
+        mapping,
+        progress,
+        &mut |tx, row| insert(tx, forum_id, &row_input(mapping, row)).map(|_| ()),
+    )
 }
 
 /// Imports a file with the mapping recognised from its headers (the CLI).
@@ -203,7 +205,6 @@ pub fn export_xlsx(entities: &[Entity]) -> Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::Store;
 
     fn t(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()
@@ -211,10 +212,8 @@ mod tests {
 
     #[test]
     fn import_reports_bad_rows_and_an_export_imports_again() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("m.sqlite3")).unwrap();
+        let (_dir, store, forum) = crate::forum::test_setup();
         let mut conn = store.conn();
-        let forum = crate::forum::test_forum(&mut conn);
         let table = Table {
             headers: t(&[
                 "م",

@@ -777,10 +777,7 @@ mod tests {
     use crate::store::Store;
 
     fn setup() -> (tempfile::TempDir, Store, i64) {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("m.sqlite3")).unwrap();
-        let forum = crate::forum::test_forum(&mut store.conn());
-        (dir, store, forum)
+        crate::forum::test_setup()
     }
 
     #[test]

@@ -87,13 +87,15 @@ pub fn import(
     by: &str,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Report> {
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    crate::forum::get(&tx, forum_id)?;
-    let report = rows::run(&SPEC, table, mapping, progress, &mut |row| {
-        insert(&tx, forum_id, &row_input(mapping, row), by).map(|_| ())
-    })?;
-    tx.commit()?;
-    Ok(report)
+    rows::in_transaction(
+        conn,
+        forum_id,
+        &SPEC,
+        table,
+        mapping,
+        progress,
+        &mut |tx, row| insert(tx, forum_id, &row_input(mapping, row), by).map(|_| ()),
+    )
 }
 
 pub fn import_file(conn: &mut Connection, forum_id: i64, path: &std::path::Path) -> Result<Report> {
@@ -106,7 +108,6 @@ pub fn import_file(conn: &mut Connection, forum_id: i64, path: &std::path::Path)
 mod tests {
     use super::*;
     use crate::person::rules::luhn_check_digit;
-    use crate::store::Store;
 
     fn nid(nine: &str) -> String {
         format!("{nine}{}", luhn_check_digit(nine).unwrap())
@@ -114,10 +115,8 @@ mod tests {
 
     #[test]
     fn applications_import_with_row_errors() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("m.sqlite3")).unwrap();
+        let (_dir, store, forum) = crate::forum::test_setup();
         let mut conn = store.conn();
-        let forum = crate::forum::test_forum(&mut conn);
         let t = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         let table = Table {
             headers: t(&[

@@ -469,7 +469,6 @@ pub fn export_xlsx(conn: &Connection, forum_id: i64) -> Result<Vec<u8>> {
 mod tests {
     use super::super::{create, review::decide, sample};
     use super::*;
-    use crate::store::Store;
 
     #[test]
     fn amounts_in_any_digits_and_bad_amounts_refused() {
@@ -492,10 +491,8 @@ mod tests {
 
     #[test]
     fn presence_and_sales_add_up_per_family_category_and_day() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("m.sqlite3")).unwrap();
+        let (_dir, store, forum) = crate::forum::test_setup();
         let mut conn = store.conn();
-        let forum = crate::forum::test_forum(&mut conn);
         let a = create(
             &mut conn,
             forum,

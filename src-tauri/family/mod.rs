@@ -495,14 +495,11 @@ pub(crate) fn sample(name: &str, nine: &str, category: &str) -> FamilyInput {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::Store;
 
     #[test]
     fn an_application_is_validated_and_duplicates_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("m.sqlite3")).unwrap();
+        let (_dir, store, forum) = crate::forum::test_setup();
         let mut conn = store.conn();
-        let forum = crate::forum::test_forum(&mut conn);
         let f = create(
             &mut conn,
             forum,

@@ -333,14 +333,11 @@ pub fn set_quota(
 mod tests {
     use super::super::{create, sample};
     use super::*;
-    use crate::store::Store;
 
     #[test]
     fn quota_waiting_list_and_promotion_on_withdrawal() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("m.sqlite3")).unwrap();
+        let (_dir, store, forum) = crate::forum::test_setup();
         let mut conn = store.conn();
-        let forum = crate::forum::test_forum(&mut conn);
         set_quota(&conn, forum, "food", Some(2)).unwrap();
         let ids: Vec<i64> = [
             ("نورة أحمد", "101234561"),
@@ -402,10 +399,8 @@ mod tests {
 
     #[test]
     fn transitions_that_are_not_allowed_are_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("m.sqlite3")).unwrap();
+        let (_dir, store, forum) = crate::forum::test_setup();
         let mut conn = store.conn();
-        let forum = crate::forum::test_forum(&mut conn);
         let f = create(
             &mut conn,
             forum,

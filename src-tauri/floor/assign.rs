@@ -243,7 +243,6 @@ pub fn assigned(conn: &Connection, booth_id: i64) -> Result<Option<(String, Stri
 mod tests {
     use super::*;
     use crate::floor::{create_grid, test_hall, GridInput};
-    use crate::store::Store;
 
     fn grid(prefix: &str, y: f64) -> GridInput {
         GridInput {
@@ -263,10 +262,8 @@ mod tests {
 
     #[test]
     fn one_occupant_per_booth_and_assigning_elsewhere_moves() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("m.sqlite3")).unwrap();
+        let (_dir, store, forum) = crate::forum::test_setup();
         let mut conn = store.conn();
-        let forum = crate::forum::test_forum(&mut conn);
         test_hall(&mut conn, forum);
         let booths = create_grid(&mut conn, forum, &grid("A", 0.0)).unwrap();
         let stalls = create_grid(&mut conn, forum, &grid("F", 25.0)).unwrap();

@@ -145,3 +145,13 @@ export function showErrors(form, e) {
 export function actor() {
   return localStorage.getItem('multaqa.desk') || 'الجهاز الرئيس';
 }
+
+/** A chosen file as a data URL (images and spreadsheets are sent to the core this way). */
+export function readAsDataUrl(file) {
+  return new Promise((resolve, reject) => {
+    const r = new FileReader();
+    r.onload = () => resolve(r.result);
+    r.onerror = () => reject(new Error('تعذر قراءة الملف'));
+    r.readAsDataURL(file);
+  });
+}

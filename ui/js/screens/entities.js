@@ -2,18 +2,9 @@
 // entity form (services, contact, booth needs, logo), its staff (registered as people of the
 // «entity staff» category, with badges), import from a spreadsheet and export to Excel.
 import { call } from '../api.js';
-import { h, toast, confirmDialog, noForum, errorBox, field, clearErrors, showErrors, saveFile } from '../dom.js';
+import { h, toast, confirmDialog, noForum, errorBox, field, clearErrors, showErrors, saveFile, readAsDataUrl } from '../dom.js';
 import { currentForumId } from '../forum-context.js';
 import { importPanel } from './import-panel.js';
-
-function readAsDataUrl(file) {
-  return new Promise((resolve, reject) => {
-    const r = new FileReader();
-    r.onload = () => resolve(r.result);
-    r.onerror = () => reject(new Error('تعذر قراءة الملف'));
-    r.readAsDataURL(file);
-  });
-}
 
 export async function render(view) {
   const forumId = currentForumId();

@@ -3,7 +3,7 @@
 // place is offered to the first on the waiting list), quotas per category, and during the forum
 // each family's presence and sales per day.
 import { call } from '../api.js';
-import { h, toast, noForum, errorBox, field, clearErrors, showErrors, saveFile, actor, dayName, confirmDialog } from '../dom.js';
+import { h, toast, noForum, errorBox, field, clearErrors, showErrors, saveFile, actor, dayName, confirmDialog, readAsDataUrl } from '../dom.js';
 import { currentForumId } from '../forum-context.js';
 import { importPanel } from './import-panel.js';
 
@@ -225,12 +225,7 @@ export async function render(view) {
     const photoRow = h('div.photo-row', {}, (detail?.photos || []).map((src) => h('img.logo-preview', { src, alt: 'صورة من منتجات الأسرة' })));
     photoInput.addEventListener('change', async () => {
       const files = [...photoInput.files].slice(0, 4);
-      photos = await Promise.all(files.map((file) => new Promise((resolve, reject) => {
-        const r = new FileReader();
-        r.onload = () => resolve(r.result);
-        r.onerror = () => reject(new Error('تعذر قراءة الصورة'));
-        r.readAsDataURL(file);
-      })));
+      photos = await Promise.all(files.map(readAsDataUrl));
       photoRow.replaceChildren(...photos.map((src) => h('img.logo-preview', { src, alt: 'صورة مختارة' })));
     });
     const form = h('form.card', { id: 'family-form', novalidate: true },

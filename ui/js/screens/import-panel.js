@@ -2,16 +2,7 @@
 // file, confirm which column is which, watch the progress, then read (and save as .xlsx) the
 // rows that were refused, with their reasons.
 import { call } from '../api.js';
-import { h, toast, errorBox, saveFile, followJob } from '../dom.js';
-
-function readAsDataUrl(file) {
-  return new Promise((resolve, reject) => {
-    const r = new FileReader();
-    r.onload = () => resolve(r.result);
-    r.onerror = () => reject(new Error('تعذر قراءة الملف'));
-    r.readAsDataURL(file);
-  });
-}
+import { h, toast, errorBox, saveFile, followJob, readAsDataUrl } from '../dom.js';
 
 const START = { people: 'person_import_start', entities: 'entity_import_start', families: 'family_import_start' };
 
