@@ -429,6 +429,28 @@ fn enabling_entities_receive_appreciation_certificates_that_verify() {
     let v: Value = serde_json::from_str(&cli(&db, &["verify", &serial]).unwrap()).unwrap();
     assert_eq!(v["status"], "genuine", "{v}");
     assert_eq!(v["kind"], "شهادة شكر وتقدير — جهة ممكنة");
+    // Sponsors are the entities marked as such (three in the demo).
+    let sponsors = db.dir.path().join("sponsors.pdf");
+    let s: Value = serde_json::from_str(
+        &cli(
+            &db,
+            &[
+                "certificates",
+                "--forum",
+                "1",
+                "--kind",
+                "appreciation_sponsor",
+                "--out",
+                sponsors.to_str().unwrap(),
+            ],
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(s["count"], 3);
+    assert!(
+        no_space(&tool("pdftotext", &[sponsors.to_str().unwrap(), "-"])).contains("بابرزقجميل")
+    );
     // Re-printing keeps the serials.
     let again: Value = serde_json::from_str(&cli(&db, &args).unwrap()).unwrap();
     assert_eq!(again["new"], 0);

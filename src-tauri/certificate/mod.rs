@@ -221,7 +221,7 @@ pub fn save_template(conn: &Connection, forum_id: i64, t: &Template) -> Result<T
 
 /// Kinds whose recipients are enabling entities rather than people.
 pub fn for_entities(kind: &str) -> bool {
-    kind == "appreciation_entity"
+    matches!(kind, "appreciation_entity" | "appreciation_sponsor")
 }
 
 /// Someone who qualifies for a certificate of a kind, with the serial already issued, if any.
@@ -262,10 +262,16 @@ pub fn eligible(conn: &Connection, forum_id: i64, kind: &str) -> Result<Vec<Reci
               WHERE e.forum_id = ?1 AND e.status IN ('confirmed', 'arrived') AND ?3 >= 0
               ORDER BY e.name_ar"
         }
+        "appreciation_sponsor" => {
+            "SELECT e.id, e.name_ar, c.serial, c.revoked_at IS NOT NULL, 1 FROM entity e
+               LEFT JOIN certificate c ON c.entity_id = e.id AND c.kind = ?2 AND c.forum_id = ?1
+              WHERE e.forum_id = ?1 AND e.is_sponsor = 1 AND e.status IN ('confirmed', 'arrived') AND ?3 >= 0
+              ORDER BY e.name_ar"
+        }
         _ => {
             return Err(AppError::field(
                 "kind",
-                "مستحقو هذا النوع (الرعاة، الدورات) لم تُضف وحداتهم بعد",
+                "مستحقو هذا النوع (الدورات) لم تُضف وحدتهم بعد",
             ))
         }
     };

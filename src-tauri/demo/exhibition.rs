@@ -164,6 +164,8 @@ const ENTITIES: &[(&str, &str, &str, &[&str])] = &[
 /// Entities (by index) that withdrew before the forum, and those confirmed but never arrived.
 const WITHDREW: [usize; 2] = [8, 21];
 const NO_SHOW: [usize; 2] = [17, 28];
+/// Entities (by index) that sponsor the forum.
+const SPONSORS: [usize; 3] = [11, 16, 17];
 
 /// Members of staff registered for the entities that take part (two each).
 pub const STAFF: usize = (ENTITIES.len() - WITHDREW.len()) * 2;
@@ -290,6 +292,7 @@ fn add_entities(tx: &Connection, forum_id: i64, rng: &mut Rng) -> Result<Vec<i64
                 need_chairs: 2 + rng.below(3) as u32,
                 need_screen: rng.below(10) < 4,
                 need_internet: rng.below(10) < 5,
+                is_sponsor: SPONSORS.contains(&i),
                 ..Default::default()
             },
         )?;

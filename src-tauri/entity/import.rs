@@ -26,6 +26,7 @@ pub const FIELDS: &[(&str, &str)] = &[
     ("need_chairs", "عدد الكراسي"),
     ("need_screen", "شاشة"),
     ("need_internet", "إنترنت"),
+    ("is_sponsor", "راعٍ للملتقى"),
 ];
 
 const HEADER_WORDS: &[(&str, &[&str])] = &[
@@ -50,6 +51,7 @@ const HEADER_WORDS: &[(&str, &[&str])] = &[
     ("need_screen", &["شاشه", "screen"]),
     ("need_internet", &["انترنت", "internet"]),
     ("needs", &["احتياج", "needs"]),
+    ("is_sponsor", &["راعي", "راع", "رعايه", "sponsor"]),
     ("name_ar", &["اسم الجهه", "الجهه", "الاسم", "اسم", "name"]),
 ];
 
@@ -125,6 +127,7 @@ fn row_input(mapping: &[Option<String>], row: &[String]) -> EntityInput {
             "need_chairs" => e.need_chairs = count(v),
             "need_screen" => e.need_screen = yes(v),
             "need_internet" => e.need_internet = yes(v),
+            "is_sponsor" => e.is_sponsor = yes(v),
             _ => {}
         }
     }
@@ -194,6 +197,7 @@ pub fn export_xlsx(entities: &[Entity]) -> Result<Vec<u8>> {
                 e.needs.chairs.to_string(),
                 yes_no(e.needs.screen),
                 yes_no(e.needs.internet),
+                yes_no(e.is_sponsor),
                 e.booth_code.clone().unwrap_or_default(),
                 e.staff_count.to_string(),
             ]

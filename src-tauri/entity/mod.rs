@@ -143,6 +143,9 @@ pub struct EntityInput {
     pub need_screen: bool,
     #[serde(default)]
     pub need_internet: bool,
+    /// A sponsor of the forum (thanked with the sponsors' certificate).
+    #[serde(default)]
+    pub is_sponsor: bool,
     /// A data URL: absent keeps the logo, empty removes it.
     #[serde(default)]
     pub logo: Option<String>,
@@ -212,6 +215,7 @@ pub struct Entity {
     pub needs: Needs,
     pub needs_label: String,
     pub has_logo: bool,
+    pub is_sponsor: bool,
     /// The booth it holds on the plan, if any.
     pub booth_id: Option<i64>,
     pub booth_code: Option<String>,
@@ -413,7 +417,7 @@ fn validate(input: &EntityInput) -> Result<Valid> {
 const ENTITY_SELECT: &str = "SELECT e.id, e.forum_id, e.uuid, e.name_ar, e.name_en, e.kind, e.sector, e.services, e.tags,
         e.contact_name, e.mobile, e.email, e.status, e.need_power, e.need_tables, e.need_chairs, e.need_screen,
         e.need_internet, EXISTS(SELECT 1 FROM entity_logo l WHERE l.entity_id = e.id), b.id, b.code,
-        (SELECT count(*) FROM person p WHERE p.entity_id = e.id)
+        (SELECT count(*) FROM person p WHERE p.entity_id = e.id), e.is_sponsor
    FROM entity e
    LEFT JOIN booth_occupant o ON o.entity_id = e.id
    LEFT JOIN booth b ON b.id = o.booth_id";
@@ -457,6 +461,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Entity> {
         booth_id: r.get(19)?,
         booth_code: r.get(20)?,
         staff_count: r.get(21)?,
+        is_sponsor: r.get(22)?,
     })
 }
 
@@ -524,8 +529,8 @@ pub(crate) fn insert(conn: &Connection, forum_id: i64, input: &EntityInput) -> R
     conn.prepare_cached(
         "INSERT INTO entity(forum_id, uuid, name_ar, name_key, name_en, kind, sector, services, tags,
                             contact_name, mobile, email, status, need_power, need_tables, need_chairs,
-                            need_screen, need_internet, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?19)",
+                            need_screen, need_internet, is_sponsor, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?20, ?19, ?19)",
     )?
     .execute(params![
         forum_id,
@@ -546,7 +551,8 @@ pub(crate) fn insert(conn: &Connection, forum_id: i64, input: &EntityInput) -> R
         v.needs.chairs,
         v.needs.screen,
         v.needs.internet,
-        ts
+        ts,
+        input.is_sponsor
     ])?;
     let id = conn.last_insert_rowid();
     write_logo(conn, id, &v.logo)?;
@@ -579,7 +585,7 @@ pub fn update(conn: &mut Connection, id: i64, input: &EntityInput) -> Result<Ent
     tx.execute(
         "UPDATE entity SET name_ar = ?2, name_key = ?3, name_en = ?4, kind = ?5, sector = ?6, services = ?7,
                 tags = ?8, contact_name = ?9, mobile = ?10, email = ?11, need_power = ?12, need_tables = ?13,
-                need_chairs = ?14, need_screen = ?15, need_internet = ?16, updated_at = ?17
+                need_chairs = ?14, need_screen = ?15, need_internet = ?16, updated_at = ?17, is_sponsor = ?18
           WHERE id = ?1",
         params![
             id,
@@ -598,7 +604,8 @@ pub fn update(conn: &mut Connection, id: i64, input: &EntityInput) -> Result<Ent
             v.needs.chairs,
             v.needs.screen,
             v.needs.internet,
-            crate::calendar::now_utc()
+            crate::calendar::now_utc(),
+            input.is_sponsor
         ],
     )?;
     write_logo(&tx, id, &v.logo)?;

@@ -304,8 +304,10 @@ pub const MIGRATIONS: &[&str] = &[
         CHECK ((entity_id IS NULL) <> (family_id IS NULL))
     );
     "#,
-    // 8: appreciation certificates for enabling entities: the recipient is an entity.
+    // 8: appreciation certificates for enabling entities and sponsors: the recipient is an
+    // entity; an entity may be a sponsor of the forum.
     r#"
+    ALTER TABLE entity ADD COLUMN is_sponsor INTEGER NOT NULL DEFAULT 0 CHECK (is_sponsor IN (0, 1));
     ALTER TABLE certificate ADD COLUMN entity_id INTEGER REFERENCES entity(id) ON DELETE SET NULL;
     CREATE UNIQUE INDEX certificate_once_entity ON certificate(forum_id, kind, entity_id) WHERE entity_id IS NOT NULL;
     "#,

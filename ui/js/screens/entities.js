@@ -71,7 +71,8 @@ export async function render(view) {
       }
     });
     return h('tr', { dataset: { entityId: e.id } },
-      h('td.name', {}, e.name_ar, e.sector ? h('small.hint', {}, h('br'), e.sector) : null),
+      h('td.name', {}, e.name_ar, e.is_sponsor ? h('span.chip', { style: '--chip:#8a6d00', class: 'sponsor' }, 'راعٍ') : null,
+        e.sector ? h('small.hint', {}, h('br'), e.sector) : null),
       h('td', {}, e.kind_label),
       h('td', {}, h('span.tag-chips', {}, e.tags.map((t) => h('span.chip', { style: '--chip:#0e7490' }, t.label)))),
       h('td', {}, status),
@@ -129,6 +130,7 @@ export async function render(view) {
         field('email', 'البريد الإلكتروني', text('email', { dir: 'ltr', type: 'email' }))),
       field('services', 'الخدمات التي تقدمها للمستفيدين', services),
       field('tags', 'تصنيف الخدمات', tags),
+      h('label.check', {}, h('input', { type: 'checkbox', id: 'e-is_sponsor', checked: !!e?.is_sponsor }), 'راعٍ للملتقى (يُشكر بشهادة الرعاة)'),
       h('fieldset.needs', { 'data-field': 'needs' }, h('legend', {}, 'احتياجات الركن'),
         h('div.inline-form', {}, check('need_power', 'كهرباء', e?.needs.power), check('need_screen', 'شاشة', e?.needs.screen),
           check('need_internet', 'إنترنت', e?.needs.internet),
@@ -150,6 +152,7 @@ export async function render(view) {
         contact_name: v('contact_name'), mobile: v('mobile'), email: v('email'),
         need_power: c('need_power'), need_screen: c('need_screen'), need_internet: c('need_internet'),
         need_tables: Number(v('need_tables')) || 0, need_chairs: Number(v('need_chairs')) || 0,
+        is_sponsor: c('is_sponsor'),
         logo,
       };
       try {
