@@ -322,47 +322,62 @@ fn compose(
         });
     }
 
-    for (i, sheet) in sheets.iter().enumerate() {
-        if i % 50 == 0 {
-            progress(i, sheets.len());
-        }
-        let mut page = doc.page(W_MM, H_MM);
-        page.stamp(&frame, 0.0, 0.0);
-        let mut y = h - 185.0;
-        for block in &blocks {
-            match block {
-                Block::Fixed { stamp, height } => {
-                    let g = usize::from(sheet.female);
-                    page.stamp(&stamp[g], 0.0, y - (h - STAMP_TOP));
-                    y -= height[g];
-                }
-                Block::WithName(p) => {
-                    let text = gendered(&p.replace("{الاسم}", &sheet.name), sheet.female);
-                    for mut l in paragraph(&text, body_style, text_w)? {
-                        let x = align(&mut l, 0.0, w, Align::Center, true);
-                        doc.text(&mut page, &l, x, y, Color::BLACK)?;
-                        y -= BODY_LEADING;
-                    }
-                }
-                Block::Name => {
-                    y -= 12.0;
-                    let lines =
-                        fit_name(&sheet.name, Style::new(Face::AmiriBold, 36.0), 20.0, text_w)?;
-                    for mut l in lines {
-                        let x = align(&mut l, 0.0, w, Align::Center, true);
-                        doc.text(&mut page, &l, x, y, Color::GREEN)?;
-                        y -= NAME_LEADING;
-                    }
-                    y -= 4.0;
+    // The QR codes (choosing each code's mask is a quarter of the work) are made on another
+    // core, a few pages ahead, while this one lays the pages out.
+    std::thread::scope(|scope| -> Result<()> {
+        let (ahead, codes) = std::sync::mpsc::sync_channel(64);
+        scope.spawn(move || {
+            for sheet in sheets {
+                if ahead.send(crate::qr::matrix(&sheet.qr)).is_err() {
+                    break; // the pages stopped (an error): stop too
                 }
             }
+        });
+        for (i, sheet) in sheets.iter().enumerate() {
+            if i % 50 == 0 {
+                progress(i, sheets.len());
+            }
+            let mut page = doc.page(W_MM, H_MM);
+            page.stamp(&frame, 0.0, 0.0);
+            let mut y = h - 185.0;
+            for block in &blocks {
+                match block {
+                    Block::Fixed { stamp, height } => {
+                        let g = usize::from(sheet.female);
+                        page.stamp(&stamp[g], 0.0, y - (h - STAMP_TOP));
+                        y -= height[g];
+                    }
+                    Block::WithName(p) => {
+                        let text = gendered(&p.replace("{الاسم}", &sheet.name), sheet.female);
+                        for mut l in paragraph(&text, body_style, text_w)? {
+                            let x = align(&mut l, 0.0, w, Align::Center, true);
+                            doc.text(&mut page, &l, x, y, Color::BLACK)?;
+                            y -= BODY_LEADING;
+                        }
+                    }
+                    Block::Name => {
+                        y -= 12.0;
+                        let lines =
+                            fit_name(&sheet.name, Style::new(Face::AmiriBold, 36.0), 20.0, text_w)?;
+                        for mut l in lines {
+                            let x = align(&mut l, 0.0, w, Align::Center, true);
+                            doc.text(&mut page, &l, x, y, Color::GREEN)?;
+                            y -= NAME_LEADING;
+                        }
+                        y -= 4.0;
+                    }
+                }
+            }
+            let qr = codes
+                .recv()
+                .map_err(|_| AppError::Internal("توقف توليد رموز QR".into()))??;
+            page.qr(&qr, 44.0, 44.0, 66.0, Color::BLACK);
+            let serial = shape_line(&sheet.serial, Style::new(Face::LatinRegular, 10.0))?;
+            doc.text(&mut page, &serial, 118.0, 50.0, Color::BLACK)?;
+            each(&mut doc, page)?;
         }
-        let qr = crate::qr::matrix(&sheet.qr)?;
-        page.qr(&qr, 44.0, 44.0, 66.0, Color::BLACK);
-        let serial = shape_line(&sheet.serial, Style::new(Face::LatinRegular, 10.0))?;
-        doc.text(&mut page, &serial, 118.0, 50.0, Color::BLACK)?;
-        each(&mut doc, page)?;
-    }
+        Ok(())
+    })?;
     progress(sheets.len(), sheets.len());
     Ok(doc)
 }
