@@ -706,6 +706,17 @@ async fn chromium_assigns_entities_to_booths_on_the_plan() {
     let row = wait_text(&c, &format!("[data-entity-id=\"{}\"]", ids[0]), "B16").await;
     assert!(row.contains("غير ربحية"), "{row}");
     screenshot(&c, "chromium-entities.png").await;
+
+    // The entities that took part are thanked: their appreciation certificates from the
+    // certificates screen (the two just created are only invited).
+    c.goto(&format!("{url}/#/certificates")).await.unwrap();
+    wait_css(&c, "#cert-table").await;
+    click(&c, "#cert-kind option[value=\"appreciation_entity\"]").await;
+    wait_text(&c, "#cert-count", "28").await;
+    wait_text(&c, "#cert-table", "بنك التنمية الاجتماعية").await;
+    click(&c, "#cert-issue").await;
+    wait_text(&c, "#cert-done", "طُبعت 28 شهادة (28 جديدة)").await;
+    screenshot(&c, "chromium-certificates-entities.png").await;
     c.close().await.unwrap();
 }
 

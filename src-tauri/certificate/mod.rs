@@ -13,8 +13,9 @@ use sha2::Sha256;
 use crate::error::{AppError, FieldError, Result};
 use crate::{calendar, store, text};
 
-/// The kinds of certificate. Appreciation of entities and sponsors, and course completion, take
-/// their recipients from the modules that bring entities and courses.
+/// The kinds of certificate. Entities and sponsors (entities marked as sponsors) are thanked as
+/// organisations; course completion waits for the courses of the tracks module, and until then
+/// says so when asked who qualifies.
 pub const KINDS: &[(&str, &str)] = &[
     ("attendance", "شهادة حضور"),
     ("appreciation_volunteer", "شهادة شكر وتقدير — متطوع"),

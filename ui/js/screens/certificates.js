@@ -12,7 +12,8 @@ export async function render(view) {
     view.append(noForum());
     return;
   }
-  const kinds = (await call('certificate_kinds')).filter((k) => ['attendance', 'appreciation_volunteer'].includes(k.kind));
+  // Course completion waits for the courses of the tracks module.
+  const kinds = (await call('certificate_kinds')).filter((k) => k.kind !== 'course');
   const kind = h('select', { id: 'cert-kind', 'aria-label': 'نوع الشهادة' }, kinds.map((k) => h('option', { value: k.kind }, k.label)));
   const count = h('span.count', { id: 'cert-count' });
   const body = h('tbody');
@@ -27,7 +28,7 @@ export async function render(view) {
   view.append(
     h('header.page-head', {}, h('h1', {}, 'الشهادات ', count),
       h('div.actions.tight', {}, kind, design,
-        h('label.check', { title: 'ملف مضغوط فيه مجلد بملف PDF لكل شخص' }, perPerson, ' ملف لكل شخص'), issue)),
+        h('label.check', { title: 'ملف مضغوط فيه مجلد بملف PDF لكل شخص' }, perPerson, ' ملف لكل مستحق'), issue)),
     designSlot,
     status,
     h('div.table-wrap', {}, h('table.data', { id: 'cert-table' },
