@@ -701,6 +701,37 @@ async fn chromium_assigns_entities_to_booths_on_the_plan() {
     wait_css(&c, "[data-code=\"B16\"].hl").await;
     screenshot(&c, "chromium-floor-plan.png").await;
 
+    // Zones are edited in place: the stage renamed and made deeper.
+    click(&c, "#plan-tools summary").await;
+    let stage = plan["zones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|z| z["kind"] == "stage")
+        .unwrap()["id"]
+        .clone();
+    let row = format!("#zone-table tr[data-zone-id=\"{stage}\"]");
+    let name = wait_css(&c, &format!("{row} .z-name")).await;
+    name.clear().await.unwrap();
+    name.send_keys("منصة الحفل").await.unwrap();
+    let depth = wait_css(&c, &format!("{row} .z-h")).await;
+    depth.clear().await.unwrap();
+    depth.send_keys("7").await.unwrap();
+    click(&c, &format!("{row} .row-actions button")).await;
+    wait_text(&c, "#toasts", "حُفظت منطقة «منصة الحفل»").await;
+    let zones = api(&url, "floor_plan", json!({"forum_id": forum})).await["zones"].clone();
+    let z = zones
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|z| z["id"] == stage)
+        .unwrap();
+    assert_eq!(
+        (z["name_ar"].as_str(), z["h"].as_f64()),
+        (Some("منصة الحفل"), Some(7.0))
+    );
+    screenshot(&c, "chromium-floor-tools.png").await;
+
     c.goto(&format!("{url}/#/entities")).await.unwrap();
     wait_text(&c, "#entities-table", "جمعية وعي الصحية").await;
     let row = wait_text(&c, &format!("[data-entity-id=\"{}\"]", ids[0]), "B16").await;

@@ -72,7 +72,11 @@ export async function render(view) {
 
   // ---------------------------------------------------------------- the plan
   function draw() {
-    toolsSlot.replaceChildren(tools());
+    // The tools stay open while the committee draws.
+    const wasOpen = toolsSlot.querySelector('details')?.open;
+    const t = tools();
+    if (wasOpen) t.open = true;
+    toolsSlot.replaceChildren(t);
     if (!plan.hall) {
       planBox.replaceChildren(h('section.empty', {}, h('h2', {}, 'لم تُرسم القاعة بعد'),
         h('p', {}, 'أدخل عرض القاعة وعمقها بالأمتار من «أدوات الرسم»، ثم أضف المناطق وصفوف الأركان.')));
@@ -299,7 +303,38 @@ export async function render(view) {
       h('div.tools-grid', {},
         h('section', {}, h('h3', {}, 'أبعاد القاعة'), hallForm),
         plan.hall ? h('section', {}, h('h3', {}, 'منطقة جديدة'), zoneForm) : null,
-        plan.hall ? h('section', {}, h('h3', {}, 'صف أو شبكة أركان'), gridForm) : null));
+        plan.hall ? h('section', {}, h('h3', {}, 'صف أو شبكة أركان'), gridForm) : null),
+      plan.zones.length ? h('section', {}, h('h3', {}, 'المناطق المرسومة'), zoneTable()) : null);
+  }
+
+  // Each drawn zone, editable in place (name, kind, position, size) or deleted; booths follow
+  // the zone they lie in.
+  function zoneTable() {
+    const rows = plan.zones.map((z) => {
+      const num = (n) => h('input', { type: 'number', step: '0.5', value: z[n], 'aria-label': n, class: `z-${n}` });
+      const name = h('input', { type: 'text', value: z.name_ar, 'aria-label': 'اسم المنطقة', class: 'z-name' });
+      const kindSel = h('select', { 'aria-label': 'نوع المنطقة', class: 'z-kind' }, ZONE_KINDS.map(([c, l]) => h('option', { value: c, selected: c === z.kind }, l)));
+      const inputs = { x: num('x'), y: num('y'), w: num('w'), h: num('h') };
+      const save = h('button.btn.small', { type: 'button' }, 'حفظ');
+      save.addEventListener('click', async () => {
+        try {
+          await call('zone_save', { forum_id: forumId, zone: { id: z.id, kind: kindSel.value, name_ar: name.value,
+            ...Object.fromEntries(Object.entries(inputs).map(([k, el]) => [k, Number(el.value)])) } });
+          toast(`حُفظت منطقة «${name.value}»`);
+          await load();
+        } catch (e) { toast(e.message, 'error'); }
+      });
+      const del = h('button.btn.small.danger-outline', { type: 'button' }, 'حذف');
+      del.addEventListener('click', async () => {
+        if (!(await confirmDialog('حذف منطقة', `ستُحذف منطقة «${z.name_ar}»؛ تبقى أركانها في أماكنها.`, 'حذف'))) return;
+        try { await call('zone_delete', { forum_id: forumId, id: z.id }); await load(); } catch (e) { toast(e.message, 'error'); }
+      });
+      return h('tr', { dataset: { zoneId: z.id } }, h('td', {}, name), h('td', {}, kindSel),
+        ...['x', 'y', 'w', 'h'].map((k) => h('td', {}, inputs[k])), h('td.row-actions', {}, save, del));
+    });
+    return h('div.table-wrap.short', {}, h('table.data.zones', { id: 'zone-table' },
+      h('thead', {}, h('tr', {}, ['الاسم', 'النوع', 'من اليسار', 'من الأعلى', 'العرض', 'العمق', ''].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, rows)));
   }
   const zoneName = h('input', { type: 'text', id: 'zone-name', maxlength: 60 });
 
