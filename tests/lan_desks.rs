@@ -109,6 +109,17 @@ fn pairing_gives_a_token_that_works_until_revoked() {
         json!({ "id": forum["id"] }),
     );
     assert_eq!(st, StatusCode::FORBIDDEN, "a desk cannot delete the forum");
+    // A desk at the exhibition records sales and asks «where is», but deletes no entity.
+    let (st, found) = call_as(
+        &r,
+        &s,
+        Some(&token),
+        "where_is",
+        json!({ "forum_id": forum["id"], "q": "بنك" }),
+    );
+    assert_eq!(st, StatusCode::OK, "{found}");
+    let (st, _) = call_as(&r, &s, Some(&token), "entity_delete", json!({ "id": 1 }));
+    assert_eq!(st, StatusCode::FORBIDDEN, "a desk cannot delete an entity");
 
     let (_, desks) = post(&s, "desk_list", json!({}));
     assert_eq!(desks[0]["paired"], true);

@@ -48,6 +48,11 @@ const HOST_ONLY: &[&str] = &[
     "forum_delete",
     "demo_load",
     "demo_remove",
+    // Deleting whole records of the exhibitions stays with the committee's host laptop.
+    "entity_delete",
+    "family_delete",
+    "zone_delete",
+    "booth_delete",
 ];
 
 /// Answered without a desk token in LAN mode: pairing itself.
