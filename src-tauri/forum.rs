@@ -104,11 +104,35 @@ pub struct Logo {
     pub data_url: String,
 }
 
+/// What a form asks of a logo: keep it, remove it, or set new bytes. Forums and enabling
+/// entities keep logos the same way, in a table keyed by their id.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum LogoChange {
+pub(crate) enum LogoChange {
     Keep,
     Remove,
     Set { mime: &'static str, bytes: Vec<u8> },
+}
+
+impl LogoChange {
+    /// Writes the change to `table` (`forum_logo`, `entity_logo`) whose key column is `key`.
+    pub(crate) fn apply(&self, conn: &Connection, table: &str, key: &str, id: i64) -> Result<()> {
+        match self {
+            LogoChange::Keep => {}
+            LogoChange::Remove => {
+                conn.execute(&format!("DELETE FROM {table} WHERE {key} = ?1"), [id])?;
+            }
+            LogoChange::Set { mime, bytes } => {
+                conn.execute(
+                    &format!(
+                        "INSERT INTO {table}({key}, mime, bytes) VALUES (?1, ?2, ?3)
+                         ON CONFLICT({key}) DO UPDATE SET mime = excluded.mime, bytes = excluded.bytes"
+                    ),
+                    params![id, mime, bytes],
+                )?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Input that passed validation.
@@ -350,7 +374,9 @@ pub fn data_url(bytes: &[u8]) -> String {
     )
 }
 
-fn check_logo(logo: Option<&str>, errors: &mut Vec<FieldError>) -> LogoChange {
+/// The logo sent with a form: absent keeps it, empty removes it, a data URL sets it (an
+/// unreadable or too large image is a field error).
+pub(crate) fn check_logo(logo: Option<&str>, errors: &mut Vec<FieldError>) -> LogoChange {
     let Some(raw) = logo else {
         return LogoChange::Keep;
     };
@@ -527,20 +553,7 @@ fn write_children(tx: &Connection, id: i64, v: &Valid) -> Result<()> {
             stmt.execute(params![id, committee, i as i64, m.name, m.role])?;
         }
     }
-    match &v.logo {
-        LogoChange::Keep => {}
-        LogoChange::Remove => {
-            tx.execute("DELETE FROM forum_logo WHERE forum_id = ?1", [id])?;
-        }
-        LogoChange::Set { mime, bytes } => {
-            tx.execute(
-                "INSERT INTO forum_logo(forum_id, mime, bytes) VALUES (?1, ?2, ?3)
-                 ON CONFLICT(forum_id) DO UPDATE SET mime = excluded.mime, bytes = excluded.bytes",
-                params![id, mime, bytes],
-            )?;
-        }
-    }
-    Ok(())
+    v.logo.apply(tx, "forum_logo", "forum_id", id)
 }
 
 pub fn create(conn: &mut Connection, input: &ForumInput) -> Result<Forum> {

@@ -9,7 +9,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, FieldError, Result};
-use crate::forum::{data_url, image_from_data_url, sniff_image};
+use crate::forum::{check_logo, data_url, LogoChange};
 use crate::person::{self, Person, PersonInput, Registrar};
 use crate::text;
 
@@ -238,12 +238,6 @@ struct Valid {
     logo: LogoChange,
 }
 
-enum LogoChange {
-    Keep,
-    Remove,
-    Set(Vec<u8>),
-}
-
 fn limited(
     errors: &mut Vec<FieldError>,
     field: &str,
@@ -377,17 +371,7 @@ fn validate(input: &EntityInput) -> Result<Valid> {
     if input.need_chairs > 200 {
         errors.push(FieldError::new("need_chairs", "عدد الكراسي أكبر من 200"));
     }
-    let logo = match input.logo.as_deref() {
-        None => LogoChange::Keep,
-        Some(raw) if raw.trim().is_empty() => LogoChange::Remove,
-        Some(raw) => match image_from_data_url(raw, "الشعار") {
-            Ok(bytes) => LogoChange::Set(bytes),
-            Err(m) => {
-                errors.push(FieldError::new("logo", m));
-                LogoChange::Keep
-            }
-        },
-    };
+    let logo = check_logo(input.logo.as_deref(), &mut errors);
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
@@ -502,23 +486,6 @@ fn find_duplicate(
     }))
 }
 
-fn write_logo(conn: &Connection, id: i64, logo: &LogoChange) -> Result<()> {
-    match logo {
-        LogoChange::Keep => {}
-        LogoChange::Remove => {
-            conn.execute("DELETE FROM entity_logo WHERE entity_id = ?1", [id])?;
-        }
-        LogoChange::Set(bytes) => {
-            conn.execute(
-                "INSERT INTO entity_logo(entity_id, mime, bytes) VALUES (?1, ?2, ?3)
-                 ON CONFLICT(entity_id) DO UPDATE SET mime = excluded.mime, bytes = excluded.bytes",
-                params![id, sniff_image(bytes).unwrap_or("image/png"), bytes],
-            )?;
-        }
-    }
-    Ok(())
-}
-
 /// Inserts one entity inside the caller's transaction (forms and imports).
 pub(crate) fn insert(conn: &Connection, forum_id: i64, input: &EntityInput) -> Result<i64> {
     let v = validate(input)?;
@@ -555,17 +522,13 @@ pub(crate) fn insert(conn: &Connection, forum_id: i64, input: &EntityInput) -> R
         input.is_sponsor
     ])?;
     let id = conn.last_insert_rowid();
-    write_logo(conn, id, &v.logo)?;
+    v.logo.apply(conn, "entity_logo", "entity_id", id)?;
     Ok(id)
-}
-
-fn ensure_forum(conn: &Connection, forum_id: i64) -> Result<()> {
-    crate::forum::get(conn, forum_id).map(|_| ())
 }
 
 pub fn create(conn: &mut Connection, forum_id: i64, input: &EntityInput) -> Result<Entity> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    ensure_forum(&tx, forum_id)?;
+    crate::forum::get(&tx, forum_id)?;
     let id = insert(&tx, forum_id, input)?;
     tx.commit()?;
     get(conn, id)
@@ -608,7 +571,7 @@ pub fn update(conn: &mut Connection, id: i64, input: &EntityInput) -> Result<Ent
             input.is_sponsor
         ],
     )?;
-    write_logo(&tx, id, &v.logo)?;
+    v.logo.apply(&tx, "entity_logo", "entity_id", id)?;
     tx.commit()?;
     get(conn, id)
 }
