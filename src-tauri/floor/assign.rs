@@ -3,7 +3,7 @@
 //! current occupant. An entity or family holds one booth: assigning it elsewhere moves it.
 //! Entities go in booths outside the families zone; approved families go in its stalls.
 
-use rusqlite::{params, Connection, ErrorCode, OptionalExtension};
+use rusqlite::{params, Connection, ErrorCode};
 use serde::Serialize;
 
 use super::{booth, Booth};
@@ -96,17 +96,9 @@ pub(crate) fn assign_entity_in(
     })
 }
 
-fn booth_forum_of(tx: &Connection, b: &Booth) -> Result<i64> {
-    Ok(
-        tx.query_row("SELECT forum_id FROM booth WHERE id = ?1", [b.id], |r| {
-            r.get(0)
-        })?,
-    )
-}
-
 fn entity_fits(tx: &Connection, b: &Booth, entity_id: i64) -> Result<()> {
     let e = crate::entity::get(tx, entity_id)?;
-    if e.forum_id != booth_forum_of(tx, b)? {
+    if e.forum_id != super::booth_forum(tx, b.id)? {
         return Err(AppError::field("entity_id", "الجهة من ملتقى آخر"));
     }
     if e.status == "withdrew" {
@@ -149,7 +141,7 @@ pub(crate) fn assign_family_in(
 
 fn family_fits(tx: &Connection, b: &Booth, family_id: i64) -> Result<()> {
     let f = crate::family::get(tx, family_id)?;
-    if f.forum_id != booth_forum_of(tx, b)? {
+    if f.forum_id != super::booth_forum(tx, b.id)? {
         return Err(AppError::field("family_id", "الأسرة من ملتقى آخر"));
     }
     if f.status != "approved" {
@@ -228,17 +220,6 @@ pub fn where_is(conn: &Connection, forum_id: i64, q: &str, limit: usize) -> Resu
     Ok(found)
 }
 
-/// Who assigned the booth, and when (for the booth's card on the plan).
-pub fn assigned(conn: &Connection, booth_id: i64) -> Result<Option<(String, String)>> {
-    Ok(conn
-        .query_row(
-            "SELECT assigned_at, assigned_by FROM booth_occupant WHERE booth_id = ?1",
-            [booth_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -282,7 +263,14 @@ mod tests {
 
         let b = assign_entity(&mut conn, booths[0].id, bank.id, "منصة 1").unwrap();
         assert_eq!(b.occupant.as_ref().unwrap().name, bank.name_ar);
-        assert_eq!(assigned(&conn, b.id).unwrap().unwrap().1, "منصة 1");
+        let by: String = conn
+            .query_row(
+                "SELECT assigned_by FROM booth_occupant WHERE booth_id = ?1",
+                [b.id],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(by, "منصة 1", "who assigned it is recorded");
         // Again: nothing changes.
         assign_entity(&mut conn, booths[0].id, bank.id, "").unwrap();
         let e = assign_entity(&mut conn, booths[0].id, fund.id, "").unwrap_err();

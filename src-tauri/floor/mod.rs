@@ -462,7 +462,8 @@ pub fn booth(conn: &Connection, id: i64) -> Result<Booth> {
         .ok_or(AppError::NotFound { what: "الركن" })
 }
 
-fn booth_forum(conn: &Connection, id: i64) -> Result<i64> {
+/// The forum a booth belongs to.
+pub(super) fn booth_forum(conn: &Connection, id: i64) -> Result<i64> {
     conn.query_row("SELECT forum_id FROM booth WHERE id = ?1", [id], |r| {
         r.get(0)
     })
@@ -638,7 +639,15 @@ fn one() -> u32 {
 
 /// Creates the grid in one transaction: all of it, or nothing (with the first problem named).
 pub fn create_grid(conn: &mut Connection, forum_id: i64, g: &GridInput) -> Result<Vec<Booth>> {
-    if g.rows == 0 || g.cols == 0 || g.rows * g.cols > MAX_GRID {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let ids = create_grid_in(&tx, forum_id, g)?;
+    tx.commit()?;
+    ids.into_iter().map(|id| booth(conn, id)).collect()
+}
+
+/// [`create_grid`] inside the caller's transaction; returns the new booths' ids.
+pub(crate) fn create_grid_in(tx: &Connection, forum_id: i64, g: &GridInput) -> Result<Vec<i64>> {
+    if g.rows == 0 || g.cols == 0 || g.rows.checked_mul(g.cols).is_none_or(|n| n > MAX_GRID) {
         return Err(AppError::field(
             "grid",
             &format!("عدد الأركان في الدفعة الواحدة من 1 إلى {MAX_GRID}"),
@@ -651,14 +660,6 @@ pub fn create_grid(conn: &mut Connection, forum_id: i64, g: &GridInput) -> Resul
     if prefix.chars().count() > 6 {
         return Err(AppError::field("prefix", "بادئة الرمز أطول من 6 أحرف"));
     }
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let ids = create_grid_in(&tx, forum_id, g)?;
-    tx.commit()?;
-    ids.into_iter().map(|id| booth(conn, id)).collect()
-}
-
-pub(crate) fn create_grid_in(tx: &Connection, forum_id: i64, g: &GridInput) -> Result<Vec<i64>> {
-    let prefix = clean_code(&g.prefix);
     let hall = require_hall(tx, forum_id)?;
     let mut ids = Vec::new();
     let mut n = g.first;
@@ -845,6 +846,11 @@ mod tests {
         assert!(e.to_string().contains("الرمز A1 مستخدم"), "{e}");
         let e = create_grid(&mut conn, forum, &grid("C", 55.0, 10.0, 3, 1)).unwrap_err();
         assert!(e.to_string().contains("حدود القاعة"), "{e}");
+        // Counts that would overflow are refused, not multiplied.
+        let mut huge = grid("H", 0.0, 30.0, 100_000, 1);
+        huge.rows = 100_000;
+        let e = create_grid(&mut conn, forum, &huge).unwrap_err();
+        assert!(e.to_string().contains("من 1 إلى 300"), "{e}");
         assert_eq!(booths(&conn, forum).unwrap().len(), 3);
         // Sharing an edge is fine.
         create_grid(&mut conn, forum, &grid("B", 9.0, 0.0, 2, 1)).unwrap();

@@ -360,11 +360,9 @@ fn draw_zone(
     page.stroke_rect(x, y, zw, zh, 0.8, border);
     // The zone's name along its top edge, inside, right-aligned (RTL).
     if zw > 30.0 && zh > 12.0 {
-        {
-            let mut l = fit_line(&z.name_ar, Style::new(Face::NaskhBold, 9.0), zw - 6.0)?;
-            let lx = align(&mut l, x + 3.0, zw - 6.0, Align::Right, true);
-            doc.text(page, &l, lx, y + zh - l.style.size - 1.0, border)?;
-        }
+        let mut l = fit_line(&z.name_ar, Style::new(Face::NaskhBold, 9.0), zw - 6.0)?;
+        let lx = align(&mut l, x + 3.0, zw - 6.0, Align::Right, true);
+        doc.text(page, &l, lx, y + zh - l.style.size - 1.0, border)?;
     }
     Ok(())
 }
