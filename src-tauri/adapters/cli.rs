@@ -434,7 +434,7 @@ fn run(cli: Cli) -> Result<()> {
                 }
                 FamiliesAction::Sales { forum, out } => {
                     let t = family::market::totals(&core.conn(), forum)?;
-                    std::fs::write(&out, family::market::export_xlsx(&core.conn(), forum)?)?;
+                    std::fs::write(&out, family::market::export_xlsx(&t)?)?;
                     print_json(&serde_json::json!({
                         "families": t.per_family.len(),
                         "sales_halalas": t.total.sales_halalas,

@@ -400,7 +400,7 @@ pub fn call(core: &Core, command: &str, a: Value) -> Option<Result<Value>> {
         "family_sales_xlsx" => args::<ForumId>(a).and_then(|a| {
             file(
                 "مبيعات-الأسر-المنتجة.xlsx",
-                &market::export_xlsx(&core.conn(), a.forum_id)?,
+                &market::export_xlsx(&market::totals(&core.conn(), a.forum_id)?)?,
             )
         }),
         "family_import_start" => args::<ImportArgs>(a).and_then(|a| {

@@ -390,9 +390,8 @@ pub fn totals(conn: &Connection, forum_id: i64) -> Result<Totals> {
 
 /// The figures as an .xlsx: one sheet per family (sales per day and totals), one per category,
 /// one per day — numbers as numbers, so the committee can chart them in Excel.
-pub fn export_xlsx(conn: &Connection, forum_id: i64) -> Result<Vec<u8>> {
+pub fn export_xlsx(t: &Totals) -> Result<Vec<u8>> {
     use crate::sheet::{Cell, SheetData};
-    let t = totals(conn, forum_id)?;
     let sar = |h: i64| Cell::Number(h as f64 / 100.0);
     let mut fam_headers = vec!["رب الأسرة".to_string(), "الفئة".into(), "الركن".into()];
     for d in 1..=t.day_count {
@@ -574,7 +573,7 @@ mod tests {
         assert_eq!(t.per_family[0].days, [Some(120_050), Some(80_000)]);
         assert_eq!(t.per_family[1].days, [Some(50_000), None]);
 
-        let bytes = export_xlsx(&conn, forum).unwrap();
+        let bytes = export_xlsx(&t).unwrap();
         let sheet = crate::sheet::read_table("x.xlsx", &bytes).unwrap();
         assert_eq!(sheet.headers[3], "مبيعات اليوم 1 (ريال)");
         assert_eq!(sheet.rows[0][0], "نورة أحمد");

@@ -155,3 +155,8 @@ export function readAsDataUrl(file) {
     r.readAsDataURL(file);
   });
 }
+
+/** Riyals from halalas (money is kept in halalas), for people: «1,250.5». */
+export function sar(halalas) {
+  return (halalas / 100).toLocaleString('en-US', { minimumFractionDigits: 0, maximumFractionDigits: 2 });
+}

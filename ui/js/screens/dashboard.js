@@ -2,8 +2,7 @@
 // refreshed every few seconds while desks work; the productive-families exhibition's sales per
 // day and per category.
 import { call } from '../api.js';
-import { h, noForum, dayName } from '../dom.js';
-import { sar } from './families.js';
+import { h, noForum, dayName, sar } from '../dom.js';
 import { currentForumId } from '../forum-context.js';
 
 const SVG = 'http://www.w3.org/2000/svg';

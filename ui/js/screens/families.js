@@ -3,18 +3,13 @@
 // place is offered to the first on the waiting list), quotas per category, and during the forum
 // each family's presence and sales per day.
 import { call } from '../api.js';
-import { h, toast, noForum, errorBox, field, clearErrors, showErrors, saveFile, actor, dayName, confirmDialog, readAsDataUrl } from '../dom.js';
+import { h, toast, noForum, errorBox, field, clearErrors, showErrors, saveFile, actor, dayName, confirmDialog, readAsDataUrl, sar } from '../dom.js';
 import { currentForumId } from '../forum-context.js';
 import { importPanel } from './import-panel.js';
 
 const STATUS_COLORS = {
   applied: '#1f5fa8', approved: '#0b6b4a', waitlisted: '#b46a00', offered: '#7b3fa0', rejected: '#b3261e', withdrawn: '#5b6660',
 };
-
-/** Riyals from halalas, for people: «1,250.50». */
-export function sar(halalas) {
-  return (halalas / 100).toLocaleString('en-US', { minimumFractionDigits: 0, maximumFractionDigits: 2 });
-}
 
 export async function render(view) {
   const forumId = currentForumId();
