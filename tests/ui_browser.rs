@@ -737,6 +737,17 @@ async fn chromium_assigns_entities_to_booths_on_the_plan() {
     let row = wait_text(&c, &format!("[data-entity-id=\"{}\"]", ids[0]), "B16").await;
     assert!(row.contains("غير ربحية"), "{row}");
     screenshot(&c, "chromium-entities.png").await;
+    // The entity's form with its staff: one more member registered from it gets a badge code.
+    click(
+        &c,
+        &format!("[data-entity-id=\"{}\"] td.row-actions button", ids[0]),
+    )
+    .await;
+    type_in(&c, "#s-full_name", "هند علي الشهري").await;
+    type_in(&c, "#s-mobile", "0551239876").await;
+    click(&c, "#staff-form button[type=submit]").await;
+    wait_text(&c, "#entity-staff", "هند علي الشهري").await;
+    screenshot(&c, "chromium-entity-form.png").await;
 
     // The entities that took part are thanked: their appreciation certificates from the
     // certificates screen (the two just created are only invited).
@@ -847,7 +858,32 @@ async fn chromium_reviews_families_and_records_sales() {
         "1,234.5",
     )
     .await;
+    // The day's total follows the saved line.
+    let totals = api(&url, "family_totals", json!({"forum_id": forum})).await;
+    let want = totals["per_day"][0]["sales_halalas"].as_f64().unwrap() / 100.0;
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let shown = c
+            .find(Locator::Css("#day-sales"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let got: f64 = shown.replace(',', "").parse().unwrap_or(-1.0);
+        if (got - want).abs() < 0.005 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "day total shows {shown}, expected {want}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     screenshot(&c, "chromium-families-sales.png").await;
+    click(&c, "#tab-quotas").await;
+    wait_text(&c, "#quota-table", "حلويات").await;
+    screenshot(&c, "chromium-families-quotas.png").await;
 
     c.goto(&format!("{url}/#/dashboard")).await.unwrap();
     wait_text(&c, "#dash-exhibition", "إجمالي المبيعات").await;

@@ -144,17 +144,27 @@ export async function render(view) {
     const daySelect = h('select', { id: 'sales-day', 'aria-label': 'اليوم' },
       ctx.forum.days.map((d) => h('option', { value: d.number, selected: d.number === day }, `${dayName(d.number)} — ${d.full}`)));
     daySelect.addEventListener('change', () => { day = Number(daySelect.value); load(); });
-    const [sheet, totals] = await Promise.all([call('family_day_sheet', { forum_id: forumId, day }), call('family_totals', { forum_id: forumId })]);
-    const dt = totals.per_day.find((d) => d.day === day) ?? { sales_halalas: 0, items: 0, present: 0 };
+    const sheet = await call('family_day_sheet', { forum_id: forumId, day });
+    await dayKpis(sheet.length);
     body.replaceChildren(
       h('div.toolbar', {}, daySelect),
-      h('div.kpis', {},
-        h('div.kpi.accent', {}, h('span', {}, `مبيعات ${dayName(day)} (ريال)`), h('strong', { id: 'day-sales' }, sar(dt.sales_halalas))),
-        h('div.kpi', {}, h('span', {}, 'الأسر الحاضرة'), h('strong', {}, `${dt.present} من ${sheet.length}`)),
-        h('div.kpi', {}, h('span', {}, 'إجمالي المعرض (ريال)'), h('strong', {}, sar(totals.total.sales_halalas)))),
+      kpiBox,
       h('div.table-wrap', {}, h('table.data', { id: 'sales-table' },
         h('thead', {}, h('tr', {}, ['الركن', 'رب الأسرة', 'الفئة', 'الحضور', 'المبيعات (ريال)', 'عدد القطع', ''].map((t) => h('th', { scope: 'col' }, t)))),
         h('tbody', {}, sheet.length ? sheet.map(dayRow) : h('tr', {}, h('td.empty-row', { colspan: 7 }, 'لا توجد أسر مقبولة بعد.'))))));
+  }
+
+  // The day's figures, refreshed after each saved line.
+  const kpiBox = h('div.kpis', { id: 'day-kpis' });
+  let families = 0;
+  async function dayKpis(count = families) {
+    families = count;
+    const totals = await call('family_totals', { forum_id: forumId });
+    const dt = totals.per_day.find((d) => d.day === day) ?? { sales_halalas: 0, items: 0, present: 0 };
+    kpiBox.replaceChildren(
+      h('div.kpi.accent', {}, h('span', {}, `مبيعات ${dayName(day)} (ريال)`), h('strong', { id: 'day-sales' }, sar(dt.sales_halalas))),
+      h('div.kpi', {}, h('span', {}, 'الأسر الحاضرة'), h('strong', {}, `${dt.present} من ${families}`)),
+      h('div.kpi', {}, h('span', {}, 'إجمالي المعرض (ريال)'), h('strong', {}, sar(totals.total.sales_halalas))));
   }
 
   function dayRow(r) {
@@ -173,6 +183,7 @@ export async function render(view) {
         });
         state.textContent = `✓ ${sar(saved.sales_halalas ?? 0)}`;
         state.className = 'row-state ok';
+        await dayKpis();
       } catch (e) {
         state.textContent = e.message;
         state.className = 'row-state error';
