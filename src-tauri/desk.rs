@@ -1,6 +1,15 @@
 //! Registration desks on the venue network (منصات التسجيل). The host creates a desk and shows
 //! its one-time pairing code; the desk's browser enters the code once and receives a token it
 //! sends with every request. Tokens are stored only as SHA-256 hashes and can be revoked.
+//!
+//! Guessing a code is hopeless: codes have [`CODE_DIGITS`] digits, live [`PAIRING_MINUTES`]
+//! minutes and work once, and [`PairingThrottle`] lets each address, and all addresses
+//! together, make only a few wrong attempts before each further one waits twice as long.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Mutex;
+use std::time::{Duration as StdDuration, Instant};
 
 use base64::Engine;
 use chrono::{Duration, Utc};
@@ -12,7 +21,10 @@ use crate::error::{AppError, Result};
 use crate::text;
 
 /// How long a pairing code stays valid.
-pub const PAIRING_MINUTES: i64 = 15;
+pub const PAIRING_MINUTES: i64 = 10;
+
+/// Digits in a pairing code (10^8 codes).
+pub const CODE_DIGITS: usize = 8;
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Desk {
@@ -24,6 +36,9 @@ pub struct Desk {
     pub paired: bool,
     pub revoked: bool,
     pub last_seen_at: Option<String>,
+    pub paired_at: Option<String>,
+    /// The network address the desk paired from.
+    pub paired_from: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -47,26 +62,34 @@ fn hash(token: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// A 6-digit code, written `482913`.
+/// A code of [`CODE_DIGITS`] random digits, written `48291375`.
 fn new_code() -> String {
     let b = random_bytes::<8>();
-    format!("{:06}", u64::from_le_bytes(b) % 1_000_000)
+    let space = 10u64.pow(CODE_DIGITS as u32);
+    format!(
+        "{:0width$}",
+        u64::from_le_bytes(b) % space,
+        width = CODE_DIGITS
+    )
 }
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Desk> {
+    let paired_at: Option<String> = r.get(4)?;
     Ok(Desk {
         id: r.get(0)?,
         name: r.get(1)?,
         pairing_code: r.get(2)?,
         pairing_expires: r.get(3)?,
-        paired: r.get::<_, Option<String>>(4)?.is_some(),
+        paired: paired_at.is_some(),
         revoked: r.get::<_, Option<String>>(5)?.is_some(),
         last_seen_at: r.get(6)?,
+        paired_at,
+        paired_from: r.get(7)?,
     })
 }
 
 const SELECT: &str =
-    "SELECT id, name, pairing_code, pairing_expires, paired_at, revoked_at, last_seen_at FROM desk";
+    "SELECT id, name, pairing_code, pairing_expires, paired_at, revoked_at, last_seen_at, paired_from FROM desk";
 
 pub fn list(conn: &Connection) -> Result<Vec<Desk>> {
     let mut stmt = conn.prepare(&format!("{SELECT} ORDER BY revoked_at IS NOT NULL, id"))?;
@@ -76,7 +99,8 @@ pub fn list(conn: &Connection) -> Result<Vec<Desk>> {
     Ok(desks)
 }
 
-/// Adds a desk and gives it a pairing code.
+/// Adds a desk and gives it a pairing code. Names are unique among the desks in use, so what a
+/// desk records names one desk.
 pub fn create(conn: &Connection, name: &str) -> Result<Desk> {
     let name = text::clean(name);
     if name.is_empty() {
@@ -84,6 +108,19 @@ pub fn create(conn: &Connection, name: &str) -> Result<Desk> {
     }
     if text::char_len(&name) > 60 {
         return Err(AppError::field("name", "اسم المنصة أطول من 60 حرفًا"));
+    }
+    let key = text::search_key(&name);
+    let mut stmt = conn.prepare("SELECT name FROM desk WHERE revoked_at IS NULL")?;
+    let taken = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?
+        .into_iter()
+        .any(|n| text::search_key(&n) == key);
+    if taken {
+        return Err(AppError::field(
+            "name",
+            &format!("توجد منصة باسم «{name}»؛ اختر اسمًا آخر"),
+        ));
     }
     conn.execute(
         "INSERT INTO desk(name, created_at) VALUES (?1, ?2)",
@@ -99,7 +136,7 @@ pub fn new_pairing_code(conn: &Connection, id: i64) -> Result<Desk> {
     for _ in 0..10 {
         let code = new_code();
         let done = conn.execute(
-            "UPDATE desk SET pairing_code = ?2, pairing_expires = ?3, token_hash = NULL, paired_at = NULL, revoked_at = NULL
+            "UPDATE desk SET pairing_code = ?2, pairing_expires = ?3, token_hash = NULL, paired_at = NULL, paired_from = NULL, revoked_at = NULL
               WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM desk WHERE pairing_code = ?2)",
             params![id, code, expires],
         )?;
@@ -128,20 +165,22 @@ pub fn get(conn: &Connection, id: i64) -> Result<Desk> {
         })
 }
 
-/// Exchanges a pairing code for the desk's token (once).
-pub fn pair(conn: &Connection, code: &str) -> Result<Pairing> {
+fn wrong_code() -> AppError {
+    AppError::field(
+        "code",
+        "رمز الاقتران غير صحيح أو انتهت صلاحيته؛ اطلب رمزًا جديدًا من الجهاز الرئيس",
+    )
+}
+
+/// Exchanges a pairing code for the desk's token (once), recording the address it came from.
+/// Callers on the network go through [`PairingThrottle::attempt`].
+pub fn pair(conn: &Connection, code: &str, from: Option<IpAddr>) -> Result<Pairing> {
     let code: String = text::latin_digits(&text::clean(code))
         .chars()
         .filter(char::is_ascii_digit)
         .collect();
-    let wrong = || {
-        AppError::field(
-            "code",
-            "رمز الاقتران غير صحيح أو انتهت صلاحيته؛ اطلب رمزًا جديدًا من الجهاز الرئيس",
-        )
-    };
-    if code.len() != 6 {
-        return Err(wrong());
+    if code.len() != CODE_DIGITS {
+        return Err(wrong_code());
     }
     let found: Option<(i64, String, String)> = conn
         .query_row(
@@ -151,15 +190,18 @@ pub fn pair(conn: &Connection, code: &str) -> Result<Pairing> {
         )
         .optional()?;
     let Some((id, name, expires)) = found else {
-        return Err(wrong());
+        return Err(wrong_code());
     };
     if expires < crate::calendar::now_utc() {
-        return Err(wrong());
+        return Err(wrong_code());
     }
     let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random_bytes::<32>());
+    let from = from
+        .map(|a| a.to_string())
+        .unwrap_or_else(|| "الجهاز الرئيس".into());
     conn.execute(
-        "UPDATE desk SET token_hash = ?2, pairing_code = NULL, pairing_expires = NULL, paired_at = ?3, last_seen_at = ?3 WHERE id = ?1",
-        params![id, hash(&token), crate::calendar::now_utc()],
+        "UPDATE desk SET token_hash = ?2, pairing_code = NULL, pairing_expires = NULL, paired_at = ?3, last_seen_at = ?3, paired_from = ?4 WHERE id = ?1",
+        params![id, hash(&token), crate::calendar::now_utc(), from],
     )?;
     Ok(Pairing {
         desk_id: id,
@@ -181,9 +223,12 @@ pub fn verify(conn: &Connection, token: &str) -> Result<Option<Desk>> {
         )
         .optional()?;
     if let Some(d) = &desk {
+        // At most once a minute: a desk's every scan should not be a write of its own.
+        let now = Utc::now();
+        let stale = (now - Duration::minutes(1)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         conn.execute(
-            "UPDATE desk SET last_seen_at = ?2 WHERE id = ?1",
-            params![d.id, crate::calendar::now_utc()],
+            "UPDATE desk SET last_seen_at = ?2 WHERE id = ?1 AND (last_seen_at IS NULL OR last_seen_at < ?3)",
+            params![d.id, now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true), stale],
         )?;
     }
     Ok(desk)
@@ -202,6 +247,193 @@ pub fn revoke(conn: &Connection, id: i64) -> Result<Desk> {
     get(conn, id)
 }
 
+/// Wrong attempts an address may make before each further one has to wait.
+const FREE_PER_ADDRESS: u32 = 3;
+/// Wrong attempts all addresses together may make (per code) before the same.
+const FREE_IN_TOTAL: u32 = 10;
+/// The longest wait; it doubles from one second up to this.
+const MAX_WAIT: StdDuration = StdDuration::from_secs(5 * 60);
+/// An address's wrong attempts are forgotten after this long without one.
+const FORGET_AFTER: StdDuration = StdDuration::from_secs(30 * 60);
+
+#[derive(Debug, Clone, Copy)]
+struct Failures {
+    count: u32,
+    last: Instant,
+}
+
+impl Failures {
+    /// How long until another attempt is allowed.
+    fn wait(&self, free: u32, now: Instant) -> StdDuration {
+        if self.count < free || now.duration_since(self.last) > FORGET_AFTER {
+            return StdDuration::ZERO;
+        }
+        let doubling = (self.count - free).min(16);
+        let wait = StdDuration::from_secs(1u64 << doubling).min(MAX_WAIT);
+        (self.last + wait).saturating_duration_since(now)
+    }
+
+    fn add(slot: &mut Option<Failures>, now: Instant) {
+        let count = match slot {
+            Some(f) if now.duration_since(f.last) <= FORGET_AFTER => f.count + 1,
+            _ => 1,
+        };
+        *slot = Some(Failures { count, last: now });
+    }
+}
+
+#[derive(Debug, Default)]
+struct ThrottleState {
+    by_address: HashMap<IpAddr, Failures>,
+    total: Option<Failures>,
+}
+
+/// Wrong pairing attempts, per address and in total (kept in memory by the running host).
+#[derive(Debug, Default)]
+pub struct PairingThrottle {
+    state: Mutex<ThrottleState>,
+}
+
+/// What the host is shown about wrong pairing attempts.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ThrottleReport {
+    /// Wrong attempts not yet forgotten, in total.
+    pub wrong_attempts: u32,
+    /// The addresses they came from, most attempts first.
+    pub addresses: Vec<AddressAttempts>,
+    /// Seconds until any desk may try again (0: pairing is open).
+    pub paused_secs: u64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct AddressAttempts {
+    pub address: String,
+    pub wrong_attempts: u32,
+}
+
+fn retry_message(wait: StdDuration) -> AppError {
+    let secs = (wait.as_millis().div_ceil(1000) as u64).max(1);
+    let when = if secs < 120 {
+        format!("{secs} ثانية")
+    } else {
+        format!("{} دقيقة", secs.div_ceil(60))
+    };
+    AppError::TooManyAttempts {
+        message: format!(
+            "محاولات اقتران خاطئة كثيرة؛ انتظر {when} ثم أعد المحاولة بالرمز الصحيح من الجهاز الرئيس"
+        ),
+        retry_after_secs: secs,
+    }
+}
+
+impl PairingThrottle {
+    fn lock(&self) -> std::sync::MutexGuard<'_, ThrottleState> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Runs `pair` unless `from` (or everyone) must wait; a wrong code counts against both.
+    pub fn attempt<T>(&self, from: IpAddr, pair: impl FnOnce() -> Result<T>) -> Result<T> {
+        let now = Instant::now();
+        {
+            let st = self.lock();
+            let mine = st
+                .by_address
+                .get(&from)
+                .map_or(StdDuration::ZERO, |f| f.wait(FREE_PER_ADDRESS, now));
+            let all = st
+                .total
+                .map_or(StdDuration::ZERO, |f| f.wait(FREE_IN_TOTAL, now));
+            let wait = mine.max(all);
+            if !wait.is_zero() {
+                return Err(retry_message(wait));
+            }
+        }
+        let result = pair();
+        let mut st = self.lock();
+        match &result {
+            Err(AppError::Validation(_)) => {
+                let now = Instant::now();
+                let mut mine = st.by_address.get(&from).copied();
+                Failures::add(&mut mine, now);
+                if let Some(f) = mine {
+                    st.by_address.insert(from, f);
+                }
+                Failures::add(&mut st.total, now);
+            }
+            Ok(_) => {
+                st.by_address.remove(&from);
+            }
+            Err(_) => {}
+        }
+        result
+    }
+
+    /// A new code gets a fresh allowance of wrong attempts in total (each address keeps its
+    /// own count).
+    pub fn new_code_made(&self) {
+        self.lock().total = None;
+    }
+
+    pub fn report(&self) -> ThrottleReport {
+        let now = Instant::now();
+        let mut st = self.lock();
+        st.by_address
+            .retain(|_, f| now.duration_since(f.last) <= FORGET_AFTER);
+        let mut addresses: Vec<AddressAttempts> = st
+            .by_address
+            .iter()
+            .map(|(a, f)| AddressAttempts {
+                address: a.to_string(),
+                wrong_attempts: f.count,
+            })
+            .collect();
+        addresses.sort_by(|a, b| {
+            b.wrong_attempts
+                .cmp(&a.wrong_attempts)
+                .then(a.address.cmp(&b.address))
+        });
+        let total = st
+            .total
+            .filter(|f| now.duration_since(f.last) <= FORGET_AFTER);
+        ThrottleReport {
+            wrong_attempts: total.map_or(0, |f| f.count),
+            addresses,
+            paused_secs: total.map_or(0, |f| {
+                f.wait(FREE_IN_TOTAL, now).as_millis().div_ceil(1000) as u64
+            }),
+        }
+    }
+}
+
+/// What the host shows about pairing: the desks paired since `since` (newest first), and the
+/// wrong attempts.
+#[derive(Debug, Clone, Serialize)]
+pub struct PairingLog {
+    pub paired: Vec<Desk>,
+    pub attempts: ThrottleReport,
+    /// The time to ask with next.
+    pub now: String,
+}
+
+pub fn pairing_log(
+    conn: &Connection,
+    throttle: &PairingThrottle,
+    since: Option<&str>,
+) -> Result<PairingLog> {
+    let now = crate::calendar::now_utc();
+    let mut stmt = conn.prepare(&format!(
+        "{SELECT} WHERE paired_at IS NOT NULL AND paired_at >= ?1 ORDER BY paired_at DESC, id DESC LIMIT 50"
+    ))?;
+    let paired = stmt
+        .query_map([since.unwrap_or("")], row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(PairingLog {
+        paired,
+        attempts: throttle.report(),
+        now,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -215,12 +447,12 @@ mod tests {
         let d = create(&conn, " منصة  2 ").unwrap();
         assert_eq!(d.name, "منصة 2");
         let code = d.pairing_code.clone().unwrap();
-        assert_eq!(code.len(), 6);
-        let p = pair(&conn, &code).unwrap();
+        assert_eq!(code.len(), CODE_DIGITS);
+        let p = pair(&conn, &code, None).unwrap();
         assert_eq!(p.desk_name, "منصة 2");
         assert!(p.token.len() >= 40);
         assert_eq!(
-            pair(&conn, &code).unwrap_err().code(),
+            pair(&conn, &code, None).unwrap_err().code(),
             "validation",
             "a code works once"
         );
@@ -251,7 +483,7 @@ mod tests {
             [],
         )
         .unwrap();
-        assert!(pair(&conn, &arabic).is_err());
+        assert!(pair(&conn, &arabic, None).is_err());
         let again = new_pairing_code(&conn, d.id).unwrap();
         let arabic: String = again
             .pairing_code
@@ -259,7 +491,97 @@ mod tests {
             .chars()
             .map(|c| char::from_u32(0x0660 + c.to_digit(10).unwrap()).unwrap())
             .collect();
-        assert!(pair(&conn, &arabic).is_ok());
+        assert!(pair(&conn, &arabic, None).is_ok());
         assert!(create(&conn, "  ").is_err());
+        assert!(
+            create(&conn, "منصه 3").is_err(),
+            "two desks in use never share a name"
+        );
+    }
+
+    #[test]
+    fn wrong_codes_make_an_address_and_then_everyone_wait() {
+        let t = PairingThrottle::default();
+        let a: IpAddr = "10.0.0.5".parse().unwrap();
+        let b: IpAddr = "10.0.0.6".parse().unwrap();
+        let wrong = || -> Result<()> { Err(wrong_code()) };
+        for _ in 0..FREE_PER_ADDRESS {
+            assert_eq!(t.attempt(a, wrong).unwrap_err().code(), "validation");
+        }
+        // The next attempt from the same address must wait; the code is not even tried.
+        let mut tried = false;
+        let e = t
+            .attempt(a, || {
+                tried = true;
+                Ok(())
+            })
+            .unwrap_err();
+        assert!(!tried);
+        assert_eq!(e.code(), "too_many_attempts");
+        assert!(e.to_string().contains("انتظر"));
+        // Another address is still free, until the total allowance is spent.
+        assert!(t.attempt(b, || Ok(())).is_ok());
+        for n in FREE_PER_ADDRESS..FREE_IN_TOTAL + 3 {
+            let other: IpAddr = format!("10.1.0.{n}").parse().unwrap();
+            let _ = t.attempt(other, wrong);
+        }
+        let c: IpAddr = "10.2.0.1".parse().unwrap();
+        assert_eq!(
+            t.attempt(c, || Ok(())).unwrap_err().code(),
+            "too_many_attempts",
+            "everyone waits once the total is spent"
+        );
+        let r = t.report();
+        assert_eq!(r.wrong_attempts, FREE_IN_TOTAL);
+        assert!(r.paused_secs >= 1);
+        assert_eq!(r.addresses[0].address, "10.0.0.5");
+        assert_eq!(r.addresses[0].wrong_attempts, FREE_PER_ADDRESS);
+        // A new code from the host opens pairing again for addresses with no wrong attempts
+        // (an address with many keeps waiting).
+        t.lock().by_address.insert(
+            a,
+            Failures {
+                count: 12,
+                last: Instant::now(),
+            },
+        );
+        t.new_code_made();
+        assert!(t.attempt(c, || Ok(())).is_ok());
+        assert_eq!(
+            t.attempt(a, || Ok(())).unwrap_err().code(),
+            "too_many_attempts"
+        );
+    }
+
+    #[test]
+    fn waits_double_up_to_a_cap() {
+        let now = Instant::now();
+        let f = |count| Failures { count, last: now };
+        assert_eq!(f(2).wait(3, now), StdDuration::ZERO);
+        assert_eq!(f(3).wait(3, now), StdDuration::from_secs(1));
+        assert_eq!(f(6).wait(3, now), StdDuration::from_secs(8));
+        assert_eq!(f(40).wait(3, now), MAX_WAIT);
+    }
+
+    #[test]
+    fn a_guess_in_a_codes_life_is_hopeless() {
+        // Within one code's life, the most wrong attempts everyone together can make.
+        let life = StdDuration::from_secs(PAIRING_MINUTES as u64 * 60);
+        let (mut elapsed, mut n) = (StdDuration::ZERO, 0u32);
+        loop {
+            let w = Failures {
+                count: n,
+                last: Instant::now(),
+            }
+            .wait(FREE_IN_TOTAL, Instant::now());
+            if elapsed + w > life {
+                break;
+            }
+            elapsed += w;
+            n += 1;
+        }
+        let chance = n as f64 / 10f64.powi(CODE_DIGITS as i32);
+        assert!(n < 40, "{n} attempts");
+        assert!(chance < 1e-6, "{chance}");
     }
 }

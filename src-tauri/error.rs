@@ -64,6 +64,17 @@ pub enum AppError {
     #[error("هذه المنصة غير مقترنة بالجهاز الرئيس أو أُلغي اقترانها؛ أدخل رمز الاقتران")]
     DeskTokenRequired,
 
+    /// A request or file past a stated size limit; nothing was read or changed.
+    #[error("{0}")]
+    TooLarge(String),
+
+    /// Too many wrong attempts (pairing codes): wait before trying again.
+    #[error("{message}")]
+    TooManyAttempts {
+        message: String,
+        retry_after_secs: u64,
+    },
+
     #[error("خطأ داخلي: {0}")]
     Internal(String),
 }
@@ -92,6 +103,8 @@ impl AppError {
             AppError::Forbidden(_) => "forbidden",
             AppError::Conflict(_) => "conflict",
             AppError::DeskTokenRequired => "desk_token_required",
+            AppError::TooLarge(_) => "too_large",
+            AppError::TooManyAttempts { .. } => "too_many_attempts",
             AppError::Internal(_) => "internal",
         }
     }
@@ -116,6 +129,12 @@ impl Serialize for AppError {
         st.serialize_field("fields", self.fields())?;
         if let AppError::Duplicate { existing_id, .. } = self {
             st.serialize_field("existing_id", existing_id)?;
+        }
+        if let AppError::TooManyAttempts {
+            retry_after_secs, ..
+        } = self
+        {
+            st.serialize_field("retry_after_secs", retry_after_secs)?;
         }
         st.end()
     }

@@ -221,6 +221,12 @@ pub fn read_file(path: &std::path::Path) -> Result<Table> {
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
+    let size = std::fs::metadata(path)?.len();
+    if size > crate::api::access::MAX_FILE_BYTES as u64 {
+        return Err(AppError::TooLarge(crate::api::access::too_large_file(
+            Some(size as usize),
+        )));
+    }
     sheet::read_table(&name, &std::fs::read(path)?)
 }
 

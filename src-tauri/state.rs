@@ -15,6 +15,7 @@ use crate::store::{self, migrations, Store};
 pub struct Core {
     store: Arc<Store>,
     jobs: Arc<Mutex<HashMap<String, JobStatus>>>,
+    pairing: Arc<crate::desk::PairingThrottle>,
 }
 
 /// Progress of long work (an import) that the UI polls: rows done of total, then the result
@@ -44,6 +45,7 @@ impl Core {
         Ok(Core {
             store: Arc::new(Store::open(path)?),
             jobs: Arc::new(Mutex::new(HashMap::new())),
+            pairing: Arc::default(),
         })
     }
 
@@ -59,6 +61,11 @@ impl Core {
             }
         }
         Ok(core)
+    }
+
+    /// Wrong pairing attempts of desks on the venue network (kept while the host runs).
+    pub fn pairing(&self) -> &crate::desk::PairingThrottle {
+        &self.pairing
     }
 
     pub fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {

@@ -12,3 +12,4 @@ mod pdf_engine;
 mod people_checkin;
 mod tauri_mock;
 mod ui_browser;
+mod venue_network;

@@ -14,47 +14,6 @@ use crate::floor::{self, assign, BoothInput, GridInput, Hall, ZoneInput};
 use crate::person::PersonInput;
 use crate::state::Core;
 
-pub const COMMANDS: &[&str] = &[
-    "entity_vocab",
-    "entity_list",
-    "entity_get",
-    "entity_create",
-    "entity_update",
-    "entity_delete",
-    "entity_status",
-    "entity_staff_add",
-    "entity_staff_link",
-    "entity_import_start",
-    "entity_export_xlsx",
-    "floor_plan",
-    "hall_save",
-    "zone_save",
-    "zone_delete",
-    "booth_create",
-    "booth_grid",
-    "booth_update",
-    "booth_delete",
-    "booth_assign",
-    "booth_unassign",
-    "where_is",
-    "booth_signs_pdf",
-    "floor_plan_pdf",
-    "family_vocab",
-    "family_list",
-    "family_get",
-    "family_create",
-    "family_update",
-    "family_delete",
-    "family_decide",
-    "family_quotas",
-    "family_quota_save",
-    "family_day_sheet",
-    "family_day_record",
-    "family_totals",
-    "family_sales_xlsx",
-    "family_import_start",
-];
-
 #[derive(Deserialize)]
 struct Id {
     id: i64,

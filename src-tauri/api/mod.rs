@@ -2,8 +2,8 @@
 //! JSON result. The Tauri window (`invoke(name, args)`), the HTTP API (`POST /api/<name>`) and
 //! the tests all come through [`call`], so a command exists once and behaves the same everywhere.
 //!
-//! To add a command: write the behaviour in its domain module, add one arm here and its name to
-//! [`COMMANDS`].
+//! To add a command: write the behaviour in its domain module, add one arm here and its row
+//! to [`access::COMMANDS`] (who may run it, how large its arguments may be, who it records).
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -17,54 +17,10 @@ use crate::forum::{self, ForumInput, LooseInt};
 use crate::person::{self, PersonInput};
 use crate::state::Core;
 
+pub mod access;
 pub mod exhibition;
 
-/// Every command name [`call`] understands.
-pub const COMMANDS: &[&str] = &[
-    "app_info",
-    "forum_list",
-    "forum_get",
-    "forum_create",
-    "forum_update",
-    "forum_delete",
-    "forum_logo",
-    "forum_days",
-    "demo_status",
-    "demo_load",
-    "demo_remove",
-    "categories",
-    "offices",
-    "person_list",
-    "person_get",
-    "person_create",
-    "person_update",
-    "person_delete",
-    "person_search",
-    "desk_context",
-    "checkin",
-    "checkin_undo",
-    "checkin_stats",
-    "import_preview",
-    "person_import_start",
-    "person_import_rejects_xlsx",
-    "job_status",
-    "category_save",
-    "desk_list",
-    "desk_create",
-    "desk_new_code",
-    "desk_revoke",
-    "desk_pair",
-    "qr_svg",
-    "certificate_kinds",
-    "certificate_eligible",
-    "certificate_issue_start",
-    "certificate_verify",
-    "certificate_template",
-    "certificate_template_save",
-    "certificate_preview",
-    "certificate_revoke",
-    "badge_print_start",
-];
+pub use access::{authorize, Access, Body, Caller, Command, COMMANDS};
 
 #[derive(Deserialize)]
 struct Id {
@@ -163,6 +119,10 @@ impl FileArgs {
             .split_once(";base64,")
             .map(|(_, d)| d)
             .unwrap_or(&self.data_base64);
+        let size = data.trim().len() / 4 * 3;
+        if size > access::MAX_FILE_BYTES {
+            return Err(AppError::TooLarge(access::too_large_file(Some(size))));
+        }
         base64::engine::general_purpose::STANDARD
             .decode(data.trim())
             .map_err(|_| AppError::field("file", "تعذر قراءة الملف المرسل"))
@@ -227,6 +187,8 @@ struct IssueArgs {
     /// One PDF per person, in a zip of one folder; one merged PDF otherwise.
     #[serde(default)]
     per_person: bool,
+    #[serde(default)]
+    by: String,
 }
 
 #[derive(Deserialize)]
@@ -264,6 +226,12 @@ struct CodeArgs {
 }
 
 #[derive(Deserialize)]
+struct SinceArgs {
+    #[serde(default)]
+    since: Option<String>,
+}
+
+#[derive(Deserialize)]
 struct JobArgs {
     job_id: String,
 }
@@ -296,8 +264,17 @@ where
     out(json!({ "job_id": job }))
 }
 
-/// Runs one command. Blocking (SQLite): async adapters call it from a blocking task.
+/// Runs one command as the host itself (the window, the CLI, tests). Blocking (SQLite): async
+/// adapters call it from a blocking task.
 pub fn call(core: &Core, command: &str, a: Value) -> Result<Value> {
+    call_as(core, &Caller::Host, command, a)
+}
+
+/// Runs one command for `caller`: refused (nothing run) unless [`access::authorize`] allows
+/// it; a desk's commands record the desk by its own name.
+pub fn call_as(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<Value> {
+    let row = authorize(caller, command)?;
+    let a = access::stamp(caller, row, a);
     match command {
         "app_info" => out(core.info()?),
         "forum_list" => out(forum::list(&core.conn())?),
@@ -413,10 +390,31 @@ pub fn call(core: &Core, command: &str, a: Value) -> Result<Value> {
             )?)
         }
         "desk_list" => out(desk::list(&core.conn())?),
-        "desk_create" => out(desk::create(&core.conn(), &args::<NameArgs>(a)?.name)?),
-        "desk_new_code" => out(desk::new_pairing_code(&core.conn(), args::<Id>(a)?.id)?),
+        "desk_create" => {
+            let desk = desk::create(&core.conn(), &args::<NameArgs>(a)?.name)?;
+            core.pairing().new_code_made();
+            out(desk)
+        }
         "desk_revoke" => out(desk::revoke(&core.conn(), args::<Id>(a)?.id)?),
-        "desk_pair" => out(desk::pair(&core.conn(), &args::<CodeArgs>(a)?.code)?),
+        "desk_new_code" => {
+            let desk = desk::new_pairing_code(&core.conn(), args::<Id>(a)?.id)?;
+            core.pairing().new_code_made();
+            out(desk)
+        }
+        "desk_pair" => {
+            let code = args::<CodeArgs>(a)?.code;
+            let from = caller.addr();
+            let pair = || desk::pair(&core.conn(), &code, from);
+            match from {
+                Some(addr) => out(core.pairing().attempt(addr, pair)?),
+                None => out(pair()?),
+            }
+        }
+        "desk_pairing_log" => out(desk::pairing_log(
+            &core.conn(),
+            core.pairing(),
+            args::<SinceArgs>(a)?.since.as_deref(),
+        )?),
         "certificate_kinds" => out(crate::certificate::KINDS
             .iter()
             .map(|(kind, label)| json!({ "kind": kind, "label": label }))
@@ -437,7 +435,7 @@ pub fn call(core: &Core, command: &str, a: Value) -> Result<Value> {
                 a.forum_id,
                 &a.kind,
                 a.person_ids.as_deref(),
-                "",
+                &a.by,
             )?;
             let job = core.start_job(move |_, progress| {
                 use base64::Engine;
@@ -521,9 +519,9 @@ mod tests {
     fn every_listed_command_is_known_and_unknown_ones_are_refused() {
         let dir = tempfile::tempdir().unwrap();
         let core = Core::open(&dir.path().join("m.sqlite3")).unwrap();
-        for name in COMMANDS.iter().chain(exhibition::COMMANDS) {
-            if let Err(e) = call(&core, name, json!({})) {
-                assert_ne!(e.code(), "unknown_command", "{name}");
+        for c in COMMANDS {
+            if let Err(e) = call(&core, c.name, json!({})) {
+                assert_ne!(e.code(), "unknown_command", "{}", c.name);
             }
         }
         assert_eq!(

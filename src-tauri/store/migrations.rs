@@ -311,6 +311,10 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE certificate ADD COLUMN entity_id INTEGER REFERENCES entity(id) ON DELETE SET NULL;
     CREATE UNIQUE INDEX certificate_once_entity ON certificate(forum_id, kind, entity_id) WHERE entity_id IS NOT NULL;
     "#,
+    // 9: a desk records the address it paired from (shown to the host).
+    r#"
+    ALTER TABLE desk ADD COLUMN paired_from TEXT;
+    "#,
 ];
 
 pub fn latest() -> i64 {

@@ -13,6 +13,7 @@ import * as settings from './screens/settings.js';
 import { errorBox } from './dom.js';
 import { renderPairing } from './screens/pairing.js';
 import { refreshForums, onForumChange } from './forum-context.js';
+import { watchPairings } from './pairing-watch.js';
 
 const routes = [
   { re: /^#\/dashboard$/, screen: dashboard, nav: 'dashboard', params: () => ({}) },
@@ -26,7 +27,7 @@ const routes = [
   { re: /^#\/forums\/(\d+)\/edit$/, screen: forums, nav: 'forums', params: (m) => ({ mode: 'edit', id: Number(m[1]) }) },
   { re: /^#\/forums$/, screen: forums, nav: 'forums', params: () => ({ mode: 'list' }) },
   { re: /^#\/settings$/, screen: settings, nav: 'settings', params: () => ({}) },
-  { re: /^#\/pair\/(\d{6})$/, screen: { render: (v, p) => renderPairing(v, p.code) }, nav: '', params: (m) => ({ code: m[1] }), noForums: true },
+  { re: /^#\/pair\/(\d{8})$/, screen: { render: (v, p) => renderPairing(v, p.code) }, nav: '', params: (m) => ({ code: m[1] }), noForums: true },
 ];
 
 let cleanup = null;
@@ -76,6 +77,7 @@ window.addEventListener('multaqa:pair-required', () => {
 });
 window.addEventListener('hashchange', route);
 route();
+watchPairings();
 call('app_info')
   .then((info) => {
     document.getElementById('app-version').textContent = `الإصدار ${info.version}`;

@@ -4,7 +4,7 @@ import { call, TOKEN_KEY } from '../api.js';
 import { h, errorBox } from '../dom.js';
 
 export function renderPairing(view, prefilled = '') {
-  const code = h('input.scan', { type: 'text', id: 'pairing-code', inputmode: 'numeric', autocomplete: 'off', maxlength: 12, placeholder: '000000', dir: 'ltr', 'aria-label': 'رمز الاقتران' });
+  const code = h('input.scan', { type: 'text', id: 'pairing-code', inputmode: 'numeric', autocomplete: 'off', maxlength: 12, placeholder: '0000 0000', dir: 'ltr', 'aria-label': 'رمز الاقتران' });
   const error = h('div', { id: 'pairing-error', role: 'alert' });
   const form = h('form.card.pairing', { id: 'pairing' },
     h('h1', {}, 'اقتران منصة التسجيل'),

@@ -1,6 +1,7 @@
 // Settings (الإعدادات): about this installation, and the demo data.
 import { call, transport, onHost } from '../api.js';
 import { h, toast, confirmDialog } from '../dom.js';
+import { formatCode } from '../pairing-watch.js';
 
 export async function render(view) {
   const [info, demo] = await Promise.all([call('app_info'), call('demo_status')]);
@@ -115,8 +116,11 @@ export async function render(view) {
       list.replaceChildren(...(desks.length ? desks.map((d) => h('tr', {},
         h('td.name', {}, d.name),
         h('td', {}, d.revoked ? h('span.chip', { style: '--chip:#b3261e' }, 'أُلغي اقترانها')
-          : d.paired ? h('span.chip', { style: '--chip:#0b6b4a' }, 'مقترنة')
-            : h('div', {}, h('span', {}, 'رمز الاقتران: ', h('strong.pair-code', { dir: 'ltr' }, d.pairing_code)), qrs.get(d.id))),
+          : d.paired ? h('div', {}, h('span.chip', { style: '--chip:#0b6b4a' }, 'مقترنة'),
+            d.paired_from ? h('span.hint', {}, ' من العنوان ', h('bdi', { dir: 'ltr' }, d.paired_from)) : null)
+            : d.pairing_code && new Date(d.pairing_expires) > new Date() ? h('div', {}, h('span', {}, 'رمز الاقتران: ', h('strong.pair-code', { dir: 'ltr' }, formatCode(d.pairing_code))),
+              h('span.hint', {}, ' صالح عشر دقائق لمرة واحدة'), qrs.get(d.id))
+              : h('span.hint', {}, 'انتهت صلاحية الرمز؛ اطلب رمزًا جديدًا')),
         h('td.row-actions', {},
           h('button.btn.small', { type: 'button', onclick: async () => { await call('desk_new_code', { id: d.id }); paint(); } }, 'رمز جديد'),
           d.revoked ? null : h('button.btn.small.danger-outline', { type: 'button', onclick: async () => { await call('desk_revoke', { id: d.id }); paint(); } }, 'إلغاء الاقتران'))))
@@ -130,9 +134,19 @@ export async function render(view) {
       } catch (e) { toast(e.message, 'error'); }
     });
     await paint();
+    const attempts = h('p.hint', { id: 'pairing-attempts' });
+    try {
+      const log = await call('desk_pairing_log');
+      const a = log.attempts;
+      if (a.wrong_attempts) {
+        attempts.textContent = `محاولات اقتران برمز خاطئ: ${a.wrong_attempts} من ${a.addresses.map((x) => x.address).join('، ')}`
+          + (a.paused_secs ? ` — الاقتران موقوف ${a.paused_secs} ثانية (الرمز الجديد يعيد فتحه)` : '');
+      }
+    } catch { /* shown on the next visit */ }
     return h('section.card', { id: 'desks-section' },
       h('h2', {}, 'منصات التسجيل'),
       h('div.toolbar', {}, name, add),
+      attempts,
       h('table.data', { id: 'desk-table' }, h('tbody', {}), list));
   }
 

@@ -4,15 +4,20 @@
 //!
 //! Loopback only by default. It refuses requests whose `Host` is not its own address (DNS
 //! rebinding) and state-changing requests from another `Origin` (CSRF). In LAN mode it also
-//! listens on the venue network: requests from other machines then need a desk token
-//! (`Authorization: Bearer …`, from pairing) or get 401 and change nothing, and a few
-//! host-only commands (managing desks, deleting forums, demo data) are refused to them.
+//! listens on the venue network: a request from another machine is run as the desk its token
+//! (`Authorization: Bearer …`, from pairing) belongs to, or as a stranger who may only pair.
+//! Which commands each may run is decided in the core ([`crate::api::access`]) on the exact
+//! command name from the request path: a path that is not exactly one command's name is
+//! refused. Bodies are limited by the command's class, and must arrive in time.
+
+mod listen;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
-use axum::body::Bytes;
-use axum::extract::{ConnectInfo, Path, Request, State};
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -21,7 +26,7 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
 
-use crate::api;
+use crate::api::{self, Caller};
 use crate::assets;
 use crate::error::{AppError, Result};
 use crate::state::Core;
@@ -38,33 +43,12 @@ struct AppState {
     lan: bool,
 }
 
-/// Commands only the host machine itself may run.
-const HOST_ONLY: &[&str] = &[
-    "category_save",
-    "desk_list",
-    "desk_create",
-    "desk_new_code",
-    "desk_revoke",
-    "forum_delete",
-    "demo_load",
-    "demo_remove",
-    // Deleting whole records of the exhibitions stays with the committee's host laptop.
-    "entity_delete",
-    "family_delete",
-    "zone_delete",
-    "booth_delete",
-];
-
-/// Answered without a desk token in LAN mode: pairing itself.
-const WITHOUT_TOKEN: &[&str] = &["desk_pair"];
-
-/// Is the request from this machine (the host)? Only 127.0.0.1 and ::1 count: a desk on the
-/// network, or any other address, must present a token.
-fn from_host(peer: Option<SocketAddr>) -> bool {
-    match peer.map(|p| p.ip()) {
-        Some(std::net::IpAddr::V4(v4)) => v4 == std::net::Ipv4Addr::LOCALHOST,
-        Some(std::net::IpAddr::V6(v6)) => v6 == std::net::Ipv6Addr::LOCALHOST,
-        None => false,
+/// How long a request's body may take to arrive, by its class.
+fn body_timeout(body: api::Body) -> Duration {
+    match body {
+        api::Body::Small => Duration::from_secs(15),
+        api::Body::Images => Duration::from_secs(60),
+        api::Body::File => Duration::from_secs(180),
     }
 }
 
@@ -76,6 +60,8 @@ fn status_for(e: &AppError) -> StatusCode {
         AppError::Forbidden(_) => StatusCode::FORBIDDEN,
         AppError::DeskTokenRequired => StatusCode::UNAUTHORIZED,
         AppError::Duplicate { .. } | AppError::Conflict(_) => StatusCode::CONFLICT,
+        AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+        AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -142,19 +128,12 @@ async fn guard(State(st): State<AppState>, req: Request, next: Next) -> Response
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0);
-    if st.lan && !from_host(peer) && !reads_only {
-        let command = req
-            .uri()
-            .path()
-            .strip_prefix("/api/")
-            .unwrap_or_default()
-            .to_string();
-        if HOST_ONLY.contains(&command.as_str()) {
-            return error_response(AppError::Forbidden(
-                "هذا الإجراء متاح على الجهاز الرئيس فقط".into(),
-            ));
+    let caller = match peer {
+        // Static files need no desk; only commands look the token up.
+        Some(p) if reads_only && st.lan && !listen::is_host(p.ip()) => {
+            Caller::Stranger { addr: p.ip() }
         }
-        if !WITHOUT_TOKEN.contains(&command.as_str()) {
+        Some(p) if st.lan && !listen::is_host(p.ip()) => {
             let token = req
                 .headers()
                 .get(header::AUTHORIZATION)
@@ -163,18 +142,27 @@ async fn guard(State(st): State<AppState>, req: Request, next: Next) -> Response
                 .unwrap_or_default()
                 .trim()
                 .to_string();
-            let core = st.core.clone();
-            let valid =
-                tokio::task::spawn_blocking(move || crate::desk::verify(&core.conn(), &token))
-                    .await;
-            match valid {
-                Ok(Ok(Some(_))) => {}
-                Ok(Ok(None)) => return error_response(AppError::DeskTokenRequired),
-                Ok(Err(e)) => return error_response(e),
-                Err(e) => return error_response(AppError::Internal(e.to_string())),
+            if token.is_empty() {
+                Caller::Stranger { addr: p.ip() }
+            } else {
+                let core = st.core.clone();
+                let found =
+                    tokio::task::spawn_blocking(move || crate::desk::verify(&core.conn(), &token))
+                        .await;
+                match found {
+                    Ok(Ok(Some(desk))) => Caller::Desk { desk, addr: p.ip() },
+                    Ok(Ok(None)) => Caller::Stranger { addr: p.ip() },
+                    Ok(Err(e)) => return error_response(e),
+                    Err(e) => return error_response(AppError::Internal(e.to_string())),
+                }
             }
         }
-    }
+        // This machine (loopback mode only ever listens on it).
+        Some(_) => Caller::Host,
+        None => return error_response(AppError::Forbidden("مصدر الطلب غير معروف".into())),
+    };
+    let mut req = req;
+    req.extensions_mut().insert(caller);
     next.run(req).await
 }
 
@@ -200,7 +188,45 @@ async fn health(State(st): State<AppState>) -> Response {
     }
 }
 
-async fn command(State(st): State<AppState>, Path(name): Path<String>, body: Bytes) -> Response {
+/// `POST /api/<command>`: the command is the path's last segment exactly as sent (never
+/// decoded), decided on before the body is read.
+async fn command(State(st): State<AppState>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let Some(caller) = parts.extensions.get::<Caller>().cloned() else {
+        return error_response(AppError::Forbidden("مصدر الطلب غير معروف".into()));
+    };
+    let name = parts
+        .uri
+        .path()
+        .strip_prefix("/api/")
+        .unwrap_or_default()
+        .to_string();
+    let row = match api::authorize(&caller, &name) {
+        Ok(row) => row,
+        Err(e) => return error_response(e),
+    };
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > DRAIN_MAX as u64) {
+        return error_response(row.body.too_large());
+    }
+    let body = match tokio::time::timeout(
+        body_timeout(row.body),
+        read_body(Body::new(body), row.body.limit()),
+    )
+    .await
+    {
+        Ok(Ok(Some(bytes))) => bytes,
+        Ok(Ok(None)) => return error_response(row.body.too_large()),
+        Ok(Err(_)) | Err(_) => {
+            return error_response(AppError::BadRequest(
+                "انقطع إرسال الطلب قبل اكتماله؛ أعد المحاولة".into(),
+            ))
+        }
+    };
     let args: Value = if body.iter().all(u8::is_ascii_whitespace) {
         Value::Null
     } else {
@@ -209,12 +235,42 @@ async fn command(State(st): State<AppState>, Path(name): Path<String>, body: Byt
             Err(e) => return error_response(AppError::BadRequest(e.to_string())),
         }
     };
+    drop(body);
     let core = st.core.clone();
-    match tokio::task::spawn_blocking(move || api::call(&core, &name, args)).await {
+    match tokio::task::spawn_blocking(move || api::call_as(&core, &caller, &name, args)).await {
         Ok(Ok(v)) => Json(v).into_response(),
         Ok(Err(e)) => error_response(e),
         Err(e) => error_response(AppError::Internal(e.to_string())),
     }
+}
+
+/// Past this, a refused body is not even read to its end (the connection is closed instead).
+const DRAIN_MAX: usize = 64 * 1024 * 1024;
+
+/// The body's bytes, or `None` when it is longer than `limit`. A body over the limit is still
+/// read (and dropped) up to [`DRAIN_MAX`], so the sender's browser receives the Arabic answer
+/// instead of a broken connection.
+async fn read_body(
+    mut body: Body,
+    limit: usize,
+) -> std::result::Result<Option<Vec<u8>>, axum::Error> {
+    use http_body_util::BodyExt;
+    let mut bytes = Vec::new();
+    let mut seen = 0usize;
+    while let Some(frame) = body.frame().await {
+        if let Ok(data) = frame?.into_data() {
+            seen += data.len();
+            if seen <= limit {
+                bytes.extend_from_slice(&data);
+            } else {
+                bytes = Vec::new();
+                if seen > DRAIN_MAX {
+                    break;
+                }
+            }
+        }
+    }
+    Ok((seen <= limit).then_some(bytes))
 }
 
 async fn static_file(uri: Uri) -> Response {
@@ -248,7 +304,7 @@ pub fn router(core: Core, addr: SocketAddr, lan: bool) -> Router {
     };
     Router::new()
         .route("/api/health", get(health))
-        .route("/api/{command}", post(command))
+        .route("/api/{*command}", post(command))
         .fallback(get(static_file))
         .layer(middleware::from_fn_with_state(st.clone(), guard))
         .with_state(st)
@@ -272,10 +328,7 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
     let addr = listener.local_addr()?;
-    let app = router(core, addr, lan).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    listen::serve(listener, router(core, addr, lan), shutdown).await;
     Ok(())
 }
 
