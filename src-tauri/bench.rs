@@ -124,6 +124,27 @@ pub struct ImportBench {
     pub imported: usize,
     pub rejected: usize,
     pub duplicates: usize,
+    /// The process's peak resident memory while reading and importing (Linux; 0 elsewhere).
+    pub peak_rss_mb: u64,
+}
+
+/// Forgets the process's peak resident memory so far (Linux), so the next reading of
+/// [`peak_rss_mb`] covers only what follows.
+fn reset_peak_rss() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// The process's peak resident memory (VmHWM) in MB, on Linux.
+pub fn peak_rss_mb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb / 1024)
 }
 
 /// Writes an .xlsx of `rows` synthetic registrations (Arabic headers), then times reading it
@@ -154,6 +175,7 @@ pub fn import_bench(db: &Path, rows: usize) -> Result<ImportBench> {
         })
         .collect();
     let bytes = crate::sheet::write_xlsx("المسجلون", &headers, &data)?;
+    drop(data);
     let core = Core::open(db)?;
     let forum_id = {
         let mut conn = core.conn();
@@ -165,6 +187,7 @@ pub fn import_bench(db: &Path, rows: usize) -> Result<ImportBench> {
         };
         crate::forum::create(&mut conn, &input)?.id
     };
+    reset_peak_rss();
     let t = Instant::now();
     let table = crate::sheet::read_table("bench.xlsx", &bytes)?;
     let read_seconds = t.elapsed().as_secs_f64();
@@ -182,6 +205,7 @@ pub fn import_bench(db: &Path, rows: usize) -> Result<ImportBench> {
         imported: report.imported,
         rejected: report.rejected,
         duplicates: report.duplicates,
+        peak_rss_mb: peak_rss_mb(),
     })
 }
 

@@ -185,7 +185,7 @@ pub fn run(
                     report.rejected += 1;
                 }
                 report.rejects.push(Reject {
-                    row: Table::row_number(i),
+                    row: table.row_number(i),
                     reason,
                     values: row.clone(),
                 });
@@ -298,6 +298,7 @@ mod tests {
                 vec!["ب".into()],
                 vec!["ج".into()],
             ],
+            numbers: Vec::new(),
         };
         let mapping = SPEC.guess_mapping(&table.headers);
         let r = run(

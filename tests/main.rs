@@ -5,6 +5,7 @@ mod cli;
 mod common;
 mod exhibitions;
 mod forum_commands;
+mod hostile_files;
 mod http_api;
 mod lan_desks;
 mod migrations;

@@ -132,16 +132,13 @@ fn certificates_print_each_name_and_a_qr_that_verifies() {
     .unwrap();
     assert_eq!(again["new"], 0);
 
+    // A bare serial says the certificate exists, not whose it is.
     let first: serde_json::Value =
-        serde_json::from_str(&run(&["verify", "SEF-1441-000001"])).unwrap();
+        serde_json::from_str(&run(&["verify", "SEF-1441-01-000001"])).unwrap();
     assert_eq!(first["status"], "genuine");
-    let name = first["name"].as_str().unwrap();
+    assert!(first["name"].is_null());
     let page1 = tool("pdftotext", &["-f", "1", "-l", "1", path, "-"]);
-    assert!(
-        no_space(&page1).contains(&no_space(name)),
-        "{name} in:\n{page1}"
-    );
-    assert!(page1.contains("SEF-1441-000001"));
+    assert!(page1.contains("SEF-1441-01-000001"));
     assert!(no_space(&page1).contains(&no_space("شهادة حضور")));
 
     tool(
@@ -184,10 +181,18 @@ fn certificates_print_each_name_and_a_qr_that_verifies() {
         })
         .unwrap();
     let qr = tool("zbarimg", &["-q", "--raw", png.to_str().unwrap()]);
-    assert!(qr.trim().starts_with("SEF-1441-000001."), "{qr}");
+    assert!(qr.trim().starts_with("SEF-1441-01-000001."), "{qr}");
     let checked: serde_json::Value = serde_json::from_str(&run(&["verify", qr.trim()])).unwrap();
     assert_eq!(checked["status"], "genuine");
-    let forged = qr.trim().replace("SEF-1441-000001", "SEF-1441-000002");
+    // The signed QR shows the holder, whose name is on page 1.
+    let name = checked["name"].as_str().unwrap();
+    assert!(
+        no_space(&page1).contains(&no_space(name)),
+        "{name} in:\n{page1}"
+    );
+    let forged = qr
+        .trim()
+        .replace("SEF-1441-01-000001", "SEF-1441-01-000002");
     let checked: serde_json::Value = serde_json::from_str(&run(&["verify", &forged])).unwrap();
     assert_eq!(checked["status"], "forged");
 
@@ -204,11 +209,11 @@ fn certificates_print_each_name_and_a_qr_that_verifies() {
     .unwrap();
     assert_eq!(each["count"].as_u64(), Some(count));
     assert_eq!(each["new"], 0);
-    let first_file = dir.join(format!("SEF-1441-000001 — {name}.pdf"));
+    let first_file = dir.join(format!("SEF-1441-01-000001 — {name}.pdf"));
     let f = first_file.to_str().unwrap();
     assert!(tool("pdfinfo", &[f]).contains("Pages:           1"));
     let text = tool("pdftotext", &[f, "-"]);
-    assert!(text.contains("SEF-1441-000001"), "{text}");
+    assert!(text.contains("SEF-1441-01-000001"), "{text}");
     assert!(no_space(&text).contains(&no_space(name)), "{text}");
     assert_eq!(std::fs::read_dir(&dir).unwrap().count() as u64, count);
 }

@@ -528,9 +528,9 @@ async fn chromium_issues_certificates_and_verifies_one() {
         &format!("طُبعت {eligible} شهادة ({eligible} جديدة)"),
     )
     .await;
-    wait_text(&c, "#cert-table", "SEF-1441-000001").await;
+    wait_text(&c, "#cert-table", "SEF-1441-01-000001").await;
     let input = c.find(Locator::Css("#verify-input")).await.unwrap();
-    input.send_keys("SEF-1441-000001\u{E007}").await.unwrap();
+    input.send_keys("SEF-1441-01-000001\u{E007}").await.unwrap();
     wait_text(&c, "#verify-result", "صحيحة").await;
     screenshot(&c, "chromium-certificates.png").await;
     input.clear().await.unwrap();
@@ -544,7 +544,7 @@ async fn chromium_issues_certificates_and_verifies_one() {
     wait_text(&c, "#cert-table", "ملغاة").await;
     let input = c.find(Locator::Css("#verify-input")).await.unwrap();
     input.clear().await.unwrap();
-    input.send_keys("SEF-1441-000001\u{E007}").await.unwrap();
+    input.send_keys("SEF-1441-01-000001\u{E007}").await.unwrap();
     wait_text(&c, "#verify-result", "ملغاة").await;
     screenshot(&c, "chromium-certificate-revoked.png").await;
 

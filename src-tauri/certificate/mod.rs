@@ -340,6 +340,12 @@ pub struct Issued {
     pub new: bool,
 }
 
+/// A certificate's serial: the Hijri year, the forum's number and the count, `SEF-1441-01-000123`.
+/// The forum's number keeps two forums of one year from ever giving the same serial.
+pub fn serial_for(hijri_year: i32, forum_id: i64, n: i64) -> String {
+    format!("SEF-{hijri_year}-{forum_id:02}-{n:06}")
+}
+
 /// Issues certificates of a kind to everyone eligible (or to `only` of them). People who have
 /// one keep its serial; revoked certificates are not re-issued. Serials come from a counter
 /// per forum inside the same write transaction, so they are never given twice.
@@ -377,7 +383,7 @@ pub fn issue(
             Some(s) => (s, false),
             None => {
                 last += 1;
-                let s = format!("SEF-{year}-{last:06}");
+                let s = serial_for(year, forum_id, last);
                 let (person, entity) = if for_entities(kind) {
                     (None, Some(r.person_id))
                 } else {
@@ -489,28 +495,53 @@ pub fn verify(conn: &Connection, input: &str) -> Result<Verification> {
         });
     };
     let expected = signature(&key(conn)?, &serial, &c.name)?;
-    let (status, message) = if sig.is_some_and(|g| g != expected) {
-        (
-            "forged",
-            "الشهادة مزوّرة: التوقيع في رمز QR لا يطابق سجلات الملتقى".to_string(),
-        )
-    } else if c.revoked_at.is_some() {
-        (
-            "revoked",
-            format!("الشهادة ملغاة: {}", c.reason.unwrap_or_default()),
-        )
-    } else {
-        ("genuine", format!("شهادة صحيحة صادرة باسم «{}»", c.name))
-    };
-    Ok(Verification {
+    let state = |status: &'static str, message: String| Verification {
         status,
         message,
-        serial,
-        kind: kind_label(&c.kind).map(str::to_string),
-        name: Some(c.name),
-        forum: Some(c.forum),
-        issued_at: Some(c.issued_at),
-    })
+        serial: serial.clone(),
+        name: None,
+        kind: None,
+        forum: None,
+        issued_at: None,
+    };
+    match sig {
+        // Only the QR code's signature shows whose certificate it is: typing serials in order
+        // tells whether each exists and its state, never a name.
+        None => Ok(if c.revoked_at.is_some() {
+            state(
+                "revoked",
+                "توجد شهادة بهذا الرقم وهي ملغاة؛ امسح رمز QR على الشهادة لمعرفة تفاصيلها".into(),
+            )
+        } else {
+            state(
+                "genuine",
+                "توجد شهادة سارية بهذا الرقم؛ امسح رمز QR على الشهادة لمعرفة اسم صاحبها".into(),
+            )
+        }),
+        Some(g) if g != expected => Ok(state(
+            "forged",
+            "الشهادة مزوّرة: التوقيع في رمز QR لا يطابق سجلات الملتقى".to_string(),
+        )),
+        Some(_) => {
+            let (status, message) = if c.revoked_at.is_some() {
+                (
+                    "revoked",
+                    format!("الشهادة ملغاة: {}", c.reason.unwrap_or_default()),
+                )
+            } else {
+                ("genuine", format!("شهادة صحيحة صادرة باسم «{}»", c.name))
+            };
+            Ok(Verification {
+                status,
+                message,
+                serial,
+                kind: kind_label(&c.kind).map(str::to_string),
+                name: Some(c.name),
+                forum: Some(c.forum),
+                issued_at: Some(c.issued_at),
+            })
+        }
+    }
 }
 
 #[cfg(test)]
@@ -535,8 +566,8 @@ mod tests {
         assert_eq!(first.len(), who.len());
         assert!(first
             .iter()
-            .all(|i| i.new && i.serial.starts_with("SEF-1441-")));
-        assert_eq!(first[0].serial, "SEF-1441-000001");
+            .all(|i| i.new && i.serial.starts_with(&format!("SEF-1441-{forum:02}-"))));
+        assert_eq!(first[0].serial, serial_for(1441, forum, 1));
         let again = issue(&mut conn, forum, "attendance", None, "سعد").unwrap();
         assert_eq!(
             again.iter().map(|i| &i.serial).collect::<Vec<_>>(),
@@ -621,6 +652,71 @@ mod tests {
         let v = verify(&conn, &one.qr).unwrap();
         assert_eq!(v.status, "revoked");
         assert!(v.message.contains("صدرت بالخطأ"));
+    }
+
+    #[test]
+    fn two_forums_of_one_hijri_year_both_issue_and_serials_never_meet() {
+        let (_d, store, demo) = setup();
+        let mut conn = store.conn();
+        let mut input = crate::demo::demo_forum();
+        input.name_ar = "ملتقى التمكين الاجتماعي الثاني".into();
+        let other = crate::forum::create(&mut conn, &input).unwrap().id;
+        let person = crate::person::create(
+            &mut conn,
+            other,
+            &crate::person::PersonInput {
+                full_name: "هند علي الشهري".into(),
+                mobile: "0551230001".into(),
+                category: "زائر".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        crate::checkin::check_in(
+            &mut conn,
+            &crate::checkin::CheckinRequest {
+                forum_id: other,
+                code: None,
+                person_id: Some(person.id),
+                day: 1,
+                desk: String::new(),
+                uuid: None,
+            },
+        )
+        .unwrap();
+        let a = issue(&mut conn, demo, "attendance", None, "").unwrap();
+        let b = issue(&mut conn, other, "attendance", None, "").unwrap();
+        assert_eq!(b.len(), 1);
+        assert!(a.iter().all(|x| x.serial != b[0].serial));
+        assert_eq!(b[0].serial, serial_for(1441, other, 1));
+        assert_eq!(
+            verify(&conn, &b[0].qr).unwrap().name.as_deref(),
+            Some("هند علي الشهري")
+        );
+    }
+
+    #[test]
+    fn a_bare_serial_tells_its_state_but_never_the_name() {
+        let (_d, store, forum) = setup();
+        let mut conn = store.conn();
+        let issued = issue(&mut conn, forum, "attendance", None, "").unwrap();
+        let one = &issued[0];
+        let bare = verify(&conn, &one.serial).unwrap();
+        assert_eq!(bare.status, "genuine");
+        assert_eq!(
+            (bare.name, bare.kind, bare.forum, bare.issued_at),
+            (None, None, None, None)
+        );
+        assert!(!bare.message.contains(&one.name));
+        let forged = verify(&conn, &format!("{}.AAAAAAAAAAA", one.serial)).unwrap();
+        assert_eq!(forged.status, "forged");
+        assert!(forged.name.is_none() && !forged.message.contains(&one.name));
+        let signed = verify(&conn, &one.qr).unwrap();
+        assert_eq!(signed.name.as_deref(), Some(one.name.as_str()));
+        revoke(&conn, &one.serial, "خطأ في البيانات").unwrap();
+        let bare = verify(&conn, &one.serial).unwrap();
+        assert_eq!(bare.status, "revoked");
+        assert!(bare.name.is_none() && !bare.message.contains("خطأ في البيانات"));
     }
 
     #[test]

@@ -220,8 +220,8 @@ pub fn preview(batch: &Batch, name: &str, female: bool) -> Result<String> {
     let sample = Sheet {
         name: name.to_string(),
         female,
-        serial: "SEF-1441-000000".into(),
-        qr: "SEF-1441-000000.preview".into(),
+        serial: "SEF-1441-00-000000".into(),
+        qr: "SEF-1441-00-000000.preview".into(),
     };
     let mut svg = String::new();
     compose(batch, &[sample], &mut |_, _| {}, &mut |doc, page| {

@@ -252,6 +252,7 @@ mod tests {
                 t(&["5", "بنك التنميه الاجتماعيه", "حكومي", "", "", "", ""]),
                 t(&["", "", "", "", "", "", ""]),
             ],
+            numbers: Vec::new(),
         };
         let mapping = SPEC.guess_mapping(&table.headers);
         assert_eq!(mapping[0], None);

@@ -176,6 +176,7 @@ mod tests {
                     "",
                 ]),
             ],
+            numbers: Vec::new(),
         };
         let mapping = SPEC.guess_mapping(&table.headers);
         assert_eq!(mapping[0], None);

@@ -256,6 +256,7 @@ mod tests {
                     "".into(),
                 ],
             ],
+            numbers: Vec::new(),
         };
         let mapping = guess_mapping(&table.headers);
         let mut calls = 0;

@@ -22,7 +22,7 @@ export async function render(view) {
   const perPerson = h('input', { type: 'checkbox', id: 'cert-per-person' });
   const design = h('button.btn', { type: 'button', id: 'cert-design' }, 'تصميم الشهادة');
   const designSlot = h('div', { id: 'cert-design-slot' });
-  const verifyInput = h('input.search', { type: 'text', id: 'verify-input', dir: 'ltr', placeholder: 'SEF-1441-000123', 'aria-label': 'رقم الشهادة أو نص رمز QR' });
+  const verifyInput = h('input.search', { type: 'text', id: 'verify-input', dir: 'ltr', placeholder: 'SEF-1441-01-000123', 'aria-label': 'رقم الشهادة أو نص رمز QR' });
   const verifyResult = h('div', { id: 'verify-result', role: 'status' });
 
   view.append(
