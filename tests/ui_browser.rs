@@ -492,6 +492,23 @@ async fn chromium_pairs_a_desk_from_the_qr_link() {
     let (_driver, port) = start_chromedriver();
     let profile = tempfile::tempdir().unwrap();
     let c = chromium_session(&profile, port).await;
+    // The host sees each new pairing on whatever screen is open, with the desk's address.
+    c.goto(&format!("{url}/#/settings")).await.unwrap();
+    let code_shown = wait_text(&c, "#desk-table", "رمز الاقتران").await;
+    assert!(
+        code_shown.contains(&format!("{} {}", &code[..4], &code[4..])),
+        "{code_shown}"
+    );
+    let second = api(&url, "desk_create", json!({ "name": "منصة 2" })).await;
+    let paired = api(
+        &url,
+        "desk_pair",
+        json!({ "code": second["pairing_code"] }),
+    )
+    .await;
+    assert_eq!(paired["desk_name"], "منصة 2");
+    wait_text(&c, "#toasts", "اقترنت «منصة 2»").await;
+    screenshot(&c, "chromium-pairing-toast.png").await;
     // What the QR code on the host's settings screen opens.
     c.goto(&format!("{url}/#/pair/{code}")).await.unwrap();
     wait_css(&c, "#scan").await;

@@ -10,6 +10,11 @@ export function formatCode(code) {
   return code ? `${code.slice(0, 4)} ${code.slice(4)}` : '';
 }
 
+/** Where a desk paired from, in words: «من العنوان 192.168.1.20» or «من الجهاز الرئيس نفسه». */
+export function pairedFrom(d) {
+  return /^[0-9a-f.:]+$/i.test(d.paired_from || '') ? `من العنوان ${d.paired_from}` : 'من الجهاز الرئيس نفسه';
+}
+
 export function watchPairings() {
   if (!onHost) return;
   let since = null;
@@ -23,7 +28,7 @@ export function watchPairings() {
           const key = `${d.id}@${d.paired_at}`;
           if (seen.has(key)) continue;
           seen.add(key);
-          toast(`اقترنت «${d.name}» بالجهاز الرئيس من العنوان ${d.paired_from}`);
+          toast(`اقترنت «${d.name}» بالجهاز الرئيس ${pairedFrom(d)}`);
         }
         const wrong = log.attempts.wrong_attempts;
         if (wrong > wrongSeen && wrong >= 3) {

@@ -8,7 +8,7 @@ const START = { people: 'person_import_start', entities: 'entity_import_start', 
 
 /** The import panel for `kind` (people, entities, families); `onDone` after an import. */
 export function importPanel(forumId, onClose, onDone, kind = 'people') {
-  const fileInput = h('input', { type: 'file', id: 'import-file', accept: '.xlsx,.xls,.csv' });
+  const fileInput = h('input', { type: 'file', id: 'import-file', accept: '.xlsx,.csv' });
   const body = h('div.import-body', { id: 'import-body' });
   const panel = h('section.card.import-panel', { id: 'import-panel' },
     h('h2', {}, 'استيراد من ملف Excel أو CSV'),

@@ -1,7 +1,7 @@
 // Settings (الإعدادات): about this installation, and the demo data.
 import { call, transport, onHost } from '../api.js';
 import { h, toast, confirmDialog } from '../dom.js';
-import { formatCode } from '../pairing-watch.js';
+import { formatCode, pairedFrom } from '../pairing-watch.js';
 
 export async function render(view) {
   const [info, demo] = await Promise.all([call('app_info'), call('demo_status')]);
@@ -117,7 +117,7 @@ export async function render(view) {
         h('td.name', {}, d.name),
         h('td', {}, d.revoked ? h('span.chip', { style: '--chip:#b3261e' }, 'أُلغي اقترانها')
           : d.paired ? h('div', {}, h('span.chip', { style: '--chip:#0b6b4a' }, 'مقترنة'),
-            d.paired_from ? h('span.hint', {}, ' من العنوان ', h('bdi', { dir: 'ltr' }, d.paired_from)) : null)
+            d.paired_from ? h('span.hint', {}, ` ${pairedFrom(d)}`) : null)
             : d.pairing_code && new Date(d.pairing_expires) > new Date() ? h('div', {}, h('span', {}, 'رمز الاقتران: ', h('strong.pair-code', { dir: 'ltr' }, formatCode(d.pairing_code))),
               h('span.hint', {}, ' صالح عشر دقائق لمرة واحدة'), qrs.get(d.id))
               : h('span.hint', {}, 'انتهت صلاحية الرمز؛ اطلب رمزًا جديدًا')),
