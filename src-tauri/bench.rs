@@ -74,26 +74,43 @@ pub fn search_bench(db: &Path, people: usize, queries: usize) -> Result<SearchBe
         "id",
         "badge_code",
         "three_letters",
+        "first_and_family",
+        "family_then_first",
+        "typing_family",
+        "family_without_article",
+        "mobile",
     ];
     let mut results = 0usize;
     for i in 0..queries {
         let p = &samples[rng.below(samples.len() as u64) as usize];
         let words: Vec<&str> = p.full_name.split(' ').collect();
-        let q = match i % 8 {
-            0 => words[0].to_string(),
-            1 => words[words.len() - 1].to_string(),
-            2 => p.full_name.clone(),
-            3 => format!("{} {}", words[0], words[1]),
-            4 => p.national_id[..6].to_string(),
-            5 => p.national_id.clone(),
-            6 => codes[rng.below(codes.len() as u64) as usize].clone(),
-            _ => words[1].chars().take(3).collect(),
+        let first = words[0];
+        let family = words[words.len() - 1];
+        let kind = kinds[i % kinds.len()];
+        let q = match kind {
+            "first_name" => first.to_string(),
+            "family_name" => family.to_string(),
+            "full_name" => p.full_name.clone(),
+            "two_words" => format!("{} {}", words[0], words[1]),
+            "id_prefix" => p.national_id[..6].to_string(),
+            "id" => p.national_id.clone(),
+            "badge_code" => codes[rng.below(codes.len() as u64) as usize].clone(),
+            "three_letters" => words[1].chars().take(3).collect(),
+            "first_and_family" => format!("{first} {family}"),
+            "family_then_first" => format!("{family} {first}"),
+            "typing_family" => format!("{first} {}", family.chars().take(3).collect::<String>()),
+            "family_without_article" => {
+                format!("{first} {}", family.strip_prefix("ال").unwrap_or(family))
+            }
+            _ => p.mobile.clone(),
         };
         let t = Instant::now();
-        results += search::search(&conn, forum_id, &q, search::DEFAULT_LIMIT)?.len();
+        results += search::search(&conn, core.names(), forum_id, &q, search::DEFAULT_LIMIT)?
+            .people
+            .len();
         let ms = t.elapsed().as_secs_f64() * 1000.0;
         times.push(ms);
-        by_kind.entry(kinds[i % 8]).or_default().push(ms);
+        by_kind.entry(kind).or_default().push(ms);
     }
     times.sort_by(|a, b| a.total_cmp(b));
     Ok(SearchBench {

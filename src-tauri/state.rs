@@ -16,6 +16,7 @@ pub struct Core {
     store: Arc<Store>,
     jobs: Arc<Mutex<HashMap<String, JobStatus>>>,
     pairing: Arc<crate::desk::PairingThrottle>,
+    names: Arc<crate::person::name_index::NameIndex>,
 }
 
 /// Progress of long work (an import) that the UI polls: rows done of total, then the result
@@ -46,6 +47,7 @@ impl Core {
             store: Arc::new(Store::open(path)?),
             jobs: Arc::new(Mutex::new(HashMap::new())),
             pairing: Arc::default(),
+            names: Arc::default(),
         })
     }
 
@@ -66,6 +68,11 @@ impl Core {
     /// Wrong pairing attempts of desks on the venue network (kept while the host runs).
     pub fn pairing(&self) -> &crate::desk::PairingThrottle {
         &self.pairing
+    }
+
+    /// The words of every registered name, for the name search.
+    pub fn names(&self) -> &crate::person::name_index::NameIndex {
+        &self.names
     }
 
     pub fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {

@@ -84,6 +84,37 @@ pub fn search_key(s: &str) -> String {
     out
 }
 
+/// Words of lineage that join parts of a formal name (بن، بنت، ابن) on the search key.
+pub const LINEAGE: &[&str] = &["بن", "بنت", "ابن"];
+
+/// The words a name is matched on, from its [`search_key`]: «عبد …», «أبو …» and «آل …» joined
+/// to the word after them (so «عبد الله» / «عبدالله», «أبو طالب» / «ابوطالب» and «آل سعود» /
+/// «السعود» are alike), and the article «ال» taken off the front of every word, so «الصميلي»
+/// and «صميلي» are the same word. Lineage words stay words of their own.
+pub fn match_words(key: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut words = key.split(' ').filter(|w| !w.is_empty()).peekable();
+    while let Some(w) = words.next() {
+        let mut word = w.to_string();
+        while matches!(word.as_str(), "عبد" | "ابو" | "ال") {
+            match words.next() {
+                Some(next) => word.push_str(next),
+                None => break,
+            }
+        }
+        out.push(strip_article(&word).to_string());
+    }
+    out
+}
+
+/// A word without its article: «الصميلي» → «صميلي»; words too short to have one stay.
+pub fn strip_article(word: &str) -> &str {
+    match word.strip_prefix("ال") {
+        Some(rest) if rest.chars().count() >= 2 => rest,
+        _ => word,
+    }
+}
+
 /// Length as a person counts it (characters, not bytes).
 pub fn char_len(s: &str) -> usize {
     s.chars().count()
@@ -122,6 +153,20 @@ mod tests {
         assert_eq!(search_key("\u{202B}Sara\u{202C}"), "sara");
         // «عبد» alone or before a name without «ال» keeps its space.
         assert_eq!(search_key("عبد ربه"), "عبد ربه");
+    }
+
+    #[test]
+    fn match_words_join_compounds_and_drop_the_article() {
+        let w = |s: &str| match_words(&search_key(s));
+        assert_eq!(w("أحمد الصميلي"), ["احمد", "صميلي"]);
+        assert_eq!(w("أحمد صميلي"), w("أحمد الصميلي"));
+        assert_eq!(w("عبد العزيز"), w("عبدالعزيز"));
+        assert_eq!(w("عبد ربه"), w("عبدربه"));
+        assert_eq!(w("أبو طالب"), w("ابوطالب"));
+        assert_eq!(w("تركي بن فيصل آل سعود"), ["تركي", "بن", "فيصل", "سعود"]);
+        assert_eq!(w("تركي السعود"), ["تركي", "سعود"]);
+        assert_eq!(w("ال"), ["ال"], "a lone article stays a (short) word");
+        assert_eq!(strip_article("الي"), "الي");
     }
 
     #[test]

@@ -43,7 +43,7 @@ fn register_search_and_check_in_over_http() {
 
     for q in ["فاطمه", "الحازمى", "١٠١٢٣", code.to_lowercase().as_str()] {
         let (_, found) = post(&s, "person_search", json!({ "forum_id": forum_id, "q": q }));
-        assert_eq!(found[0]["id"], p["id"], "query {q}");
+        assert_eq!(found["people"][0]["id"], p["id"], "query {q}");
     }
 
     let uuid = "0b0c8a8e-35f4-4d8e-9a4e-6f3f3c1d2e11";
@@ -318,7 +318,7 @@ fn http_import_with_preview_mapping_and_progress() {
         "person_search",
         json!({ "forum_id": forum["id"], "q": "ساره" }),
     );
-    assert_eq!(found[0]["mobile"], "0551234567");
+    assert_eq!(found["people"][0]["mobile"], "0551234567");
 
     // A mapping without the name column is refused before anything is imported.
     let (st, err) = post(

@@ -318,6 +318,17 @@ async fn chromium_desk_checks_in_by_scan_and_by_name() {
         "full_name": "سندس يحيى القعود", "mobile": "0559998877", "category": "beneficiary" } }),
     )
     .await;
+    // Two people of one name, told apart by the last digits of their IDs.
+    for (nine, mobile) in [("109870001", "0559990001"), ("109870002", "0559990002")] {
+        api(
+            &url,
+            "person_create",
+            json!({ "forum_id": forum_id, "person": {
+            "full_name": "ريمان سعد الحربي", "national_id": nid(nine), "mobile": mobile,
+            "category": "beneficiary" } }),
+        )
+        .await;
+    }
 
     let (_driver, port) = start_chromedriver();
     let profile = tempfile::tempdir().unwrap();
@@ -380,16 +391,35 @@ async fn chromium_desk_checks_in_by_scan_and_by_name() {
     assert!(card.contains("مستفيد"), "{card}");
     assert_eq!(today_count(&c).await, before + 2);
 
+    // Several people answer: Enter waits for a choice made with the arrow keys.
+    type_in(&c, "#scan", "ريمان الحربي").await;
+    let listed = wait_text(&c, "#desk-results", "ريمان سعد الحربي").await;
+    let last4 = |nine: &str| nid(nine)[6..].to_string();
+    assert!(
+        listed.contains(&format!("••••••{}", last4("109870001")))
+            && listed.contains(&format!("••••••{}", last4("109870002"))),
+        "masked IDs tell them apart: {listed}"
+    );
+    assert!(!listed.contains(&nid("109870001")), "never the whole ID");
+    screenshot(&c, "chromium-desk-two-of-one-name.png").await;
+    type_in(&c, "#scan", "\u{E007}").await;
+    wait_text(&c, "#desk-card", "أشخاص بهذا الاسم").await;
+    assert_eq!(today_count(&c).await, before + 2, "nobody checked in yet");
+    type_in(&c, "#scan", "\u{E015}\u{E007}").await;
+    wait_text(&c, "#desk-card.ok", "ريمان سعد الحربي").await;
+    assert_eq!(today_count(&c).await, before + 3);
+    let undo_before = before + 1;
+
     // A wrong check-in is undone, with a reason, and no longer counted.
     click(&c, "#undo-checkin").await;
     let reason = wait_css(&c, "#undo-reason").await;
     reason.send_keys("مسح بطاقة شخص آخر\u{E007}").await.unwrap();
     wait_text(&c, "#desk-card", "أُلغي تسجيل الحضور").await;
     let deadline = Instant::now() + WAIT;
-    while today_count(&c).await != before + 1 && Instant::now() < deadline {
+    while today_count(&c).await != undo_before + 1 && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert_eq!(today_count(&c).await, before + 1);
+    assert_eq!(today_count(&c).await, undo_before + 1);
     screenshot(&c, "chromium-desk-undone.png").await;
 
     // An unknown code is refused in red, with words.
@@ -500,12 +530,7 @@ async fn chromium_pairs_a_desk_from_the_qr_link() {
         "{code_shown}"
     );
     let second = api(&url, "desk_create", json!({ "name": "منصة 2" })).await;
-    let paired = api(
-        &url,
-        "desk_pair",
-        json!({ "code": second["pairing_code"] }),
-    )
-    .await;
+    let paired = api(&url, "desk_pair", json!({ "code": second["pairing_code"] })).await;
     assert_eq!(paired["desk_name"], "منصة 2");
     wait_text(&c, "#toasts", "اقترنت «منصة 2»").await;
     screenshot(&c, "chromium-pairing-toast.png").await;

@@ -486,8 +486,12 @@ fn run(cli: Cli) -> Result<()> {
             limit,
         }) => {
             let core = Core::open(&path)?;
-            for p in person::search::search(&core.conn(), forum, &query, limit)? {
+            let found = person::search::search(&core.conn(), core.names(), forum, &query, limit)?;
+            for p in found.people {
                 print_json(&p)?;
+            }
+            if found.more {
+                eprintln!("توجد نتائج أخرى غير المعروضة؛ زد --limit أو اكتب الاسم كاملًا");
             }
             Ok(())
         }

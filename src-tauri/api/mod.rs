@@ -329,6 +329,7 @@ pub fn call_as(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<
             let limit = a.limit.unwrap_or(person::search::DEFAULT_LIMIT);
             out(person::search::search(
                 &core.conn(),
+                core.names(),
                 a.forum_id,
                 &a.q,
                 limit,

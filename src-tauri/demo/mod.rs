@@ -211,8 +211,9 @@ mod tests {
         // Demo people are in the name index: a family name finds them mid-name.
         let some = person::list(&conn, a, None, 0, 1).unwrap().people.remove(0);
         let family = some.full_name.rsplit(' ').next().unwrap().to_string();
-        let found = person::search::search(&conn, a, &family, 200).unwrap();
-        assert!(found.iter().any(|p| p.id == some.id), "{family}");
+        let names = person::name_index::NameIndex::default();
+        let found = person::search::search(&conn, &names, a, &family, 200).unwrap();
+        assert!(found.people.iter().any(|p| p.id == some.id), "{family}");
         assert_eq!(status(&conn).unwrap().forum_ids, vec![a]);
         assert_eq!(remove(&conn).unwrap(), 1);
         assert!(!status(&conn).unwrap().present);

@@ -269,7 +269,10 @@ mod tests {
         assert!(r.rejects[1].reason.contains("رقم التحقق"));
         assert!(r.rejects[2].reason.contains("مسجل من قبل"));
         assert!(r.rejects[3].reason.contains("أطول"));
-        let p = crate::person::search::search(&conn, forum, "فاطمة", 5).unwrap();
+        let names = crate::person::name_index::NameIndex::default();
+        let p = crate::person::search::search(&conn, &names, forum, "فاطمة", 5)
+            .unwrap()
+            .people;
         assert!(p[0].needs.wheelchair);
         assert_eq!(p[0].source, "import");
 

@@ -2,6 +2,7 @@
 
 pub mod badge_code;
 pub mod import;
+pub mod name_index;
 pub mod rules;
 pub mod search;
 
@@ -350,8 +351,6 @@ pub(crate) struct Registrar {
     forum_id: i64,
     categories: CategoryIndex,
     offices: HashMap<String, i64>,
-    /// Row ids inserted so far (contiguous: the transaction holds the write lock).
-    inserted: Option<(i64, i64)>,
 }
 
 impl Registrar {
@@ -361,20 +360,13 @@ impl Registrar {
             forum_id,
             categories: CategoryIndex::load(conn)?,
             offices: HashMap::new(),
-            inserted: None,
         })
     }
 
-    /// Adds everyone inserted to the name search index, in one statement. Call before commit.
+    /// Ends a batch of registrations (call before commit): keeps the name index's change log
+    /// short. The index itself learns of the new people from that log.
     pub(crate) fn finish(self, conn: &Connection) -> Result<()> {
-        if let Some((first, last)) = self.inserted {
-            conn.prepare_cached(
-                "INSERT INTO person_fts(rowid, name_key)
-                 SELECT id, name_key FROM person WHERE id BETWEEN ?1 AND ?2 AND forum_id = ?3",
-            )?
-            .execute(params![first, last, self.forum_id])?;
-        }
-        Ok(())
+        name_index::prune_changes(conn)
     }
 
     /// Validates, refuses duplicates, and inserts one person with a new badge code.
@@ -428,12 +420,7 @@ impl Registrar {
                 code,
                 ts
             ])?;
-            let id = conn.last_insert_rowid();
-            self.inserted = Some(match self.inserted {
-                Some((first, _)) => (first, id),
-                None => (id, id),
-            });
-            return Ok(id);
+            return Ok(conn.last_insert_rowid());
         }
         Err(AppError::Internal("تعذر توليد رمز بطاقة فريد".into()))
     }

@@ -88,7 +88,9 @@ fn is_arabic_letter(c: char) -> bool {
     matches!(c, '\u{0621}'..='\u{065F}' | '\u{0670}'..='\u{06D3}')
 }
 
-/// A full Arabic name of 2 to 6 parts («عبد الله» counts as one part), cleaned.
+/// A full Arabic name of 2 to 6 parts, cleaned. «عبد الله», «أبو طالب» and «آل سعود» count as
+/// one part, and the lineage words بن، بنت، ابن do not count, so a formal name
+/// («تركي بن فيصل بن عبدالعزيز آل سعود») is accepted.
 pub fn full_name(input: &str) -> Result<String, RuleError> {
     let name = text::clean(input);
     if name.is_empty() {
@@ -106,7 +108,10 @@ pub fn full_name(input: &str) -> Result<String, RuleError> {
     if !name.chars().all(|c| c == ' ' || is_arabic_letter(c)) {
         return Err("اكتب الاسم بالحروف العربية".into());
     }
-    let parts = text::search_key(&name).split(' ').count();
+    let parts = text::match_words(&text::search_key(&name))
+        .iter()
+        .filter(|w| !text::LINEAGE.contains(&w.as_str()))
+        .count();
     if parts < 2 {
         return Err("اكتب الاسم ثنائيًا على الأقل (الاسم واسم الأب أو العائلة)".into());
     }

@@ -315,6 +315,26 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE desk ADD COLUMN paired_from TEXT;
     "#,
+    // 10: name search by words in memory (person::name_index), fed by a log of changed people;
+    // the trigram index it replaces goes.
+    r#"
+    DROP TRIGGER person_fts_delete;
+    DROP TRIGGER person_fts_update;
+    DROP TABLE person_fts;
+    CREATE TABLE person_change (
+        seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+        person_id INTEGER NOT NULL
+    );
+    CREATE TRIGGER person_change_insert AFTER INSERT ON person BEGIN
+        INSERT INTO person_change(person_id) VALUES (new.id);
+    END;
+    CREATE TRIGGER person_change_update AFTER UPDATE OF name_key, forum_id ON person BEGIN
+        INSERT INTO person_change(person_id) VALUES (new.id);
+    END;
+    CREATE TRIGGER person_change_delete AFTER DELETE ON person BEGIN
+        INSERT INTO person_change(person_id) VALUES (old.id);
+    END;
+    "#,
 ];
 
 pub fn latest() -> i64 {

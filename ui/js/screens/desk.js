@@ -89,6 +89,8 @@ export async function render(view) {
   // types Arabic letters, but the keys (KeyK, Digit7 …) still spell the code.
   let physical = '';
   let found = [];
+  let more = false;
+  let searchOffline = false;
   let selected = -1;
 
   scan.addEventListener('keydown', (ev) => {
@@ -118,26 +120,42 @@ export async function render(view) {
   }, 150));
 
   async function liveSearch(text) {
-    if (text.length < 2) { found = []; paintResults(); return; }
+    if (text.length < 2) { found = []; more = false; paintResults(); return; }
+    let answer = { people: [], more: false };
+    searchOffline = false;
     try {
-      found = await call('person_search', { forum_id: forumId, q: text, limit: 8 });
-    } catch { found = []; }
+      answer = await call('person_search', { forum_id: forumId, q: text, limit: 8 });
+    } catch (e) {
+      searchOffline = e.code === 'offline' || e.code === 'transport';
+    }
     if (scan.value.trim() !== text) return; // typed on meanwhile
-    selected = found.length ? 0 : -1;
+    found = answer.people;
+    more = answer.more;
+    // One match can be checked in with Enter; with several, Enter waits for a choice.
+    selected = found.length === 1 ? 0 : -1;
     paintResults();
   }
 
+  /** The last four digits only: enough to tell two people of one name apart at the counter. */
+  const masked = (id) => (id ? `••••••${id.slice(-4)}` : '');
+
   function paintResults() {
-    results.replaceChildren(...found.map((p, i) => h('li', {
+    const items = found.map((p, i) => h('li', {
       role: 'option', 'aria-selected': i === selected ? 'true' : 'false', class: i === selected ? 'selected' : '',
       onclick: () => checkIn({ person_id: p.id }),
-    }, h('span.name', {}, p.full_name), categoryChip(p), h('span.code', { dir: 'ltr' }, p.badge_code))));
+    }, h('span.name', {}, p.full_name), categoryChip(p),
+    p.national_id ? h('span.id', { dir: 'ltr', title: 'آخر أربعة أرقام من الهوية' }, masked(p.national_id)) : null,
+    p.office ? h('span.office', {}, p.office) : null,
+    h('span.code', { dir: 'ltr' }, p.badge_code)));
+    if (more) items.push(h('li.more', { role: 'note' }, 'توجد نتائج أخرى غير المعروضة؛ أكمل كتابة الاسم (الاسم واسم العائلة مثلًا)'));
+    results.replaceChildren(...items);
   }
 
   function clearScan() {
     scan.value = '';
     physical = '';
     found = [];
+    more = false;
     selected = -1;
     paintResults();
   }
@@ -148,11 +166,18 @@ export async function render(view) {
     if (found.length && selected >= 0 && !looksLikeCode(normalizeCode(typed))) {
       return checkIn({ person_id: found[selected].id });
     }
+    if (found.length > 1 && !looksLikeCode(normalizeCode(typed))) {
+      showCard('idle', `يوجد ${found.length}${more ? '+' : ''} أشخاص بهذا الاسم`, 'اختر الشخص بالسهمين ↑ ↓ ثم اضغط Enter، أو انقر عليه.');
+      return;
+    }
     const code = normalizeCode(typed);
     const candidate = looksLikeCode(code) ? code : looksLikeCode(physical) ? physical : null;
     if (!candidate) {
       await liveSearch(typed);
-      if (!found.length) showCard('refused', 'لا يوجد شخص بهذا الاسم أو الرقم', 'جرّب جزءًا آخر من الاسم، أو سجّله حضورًا جديدًا.');
+      if (searchOffline) showCard('refused', 'لا يوجد اتصال بالجهاز الرئيس', 'تعذر البحث بالاسم الآن؛ امسح البطاقة (يُحفظ المسح ويُرسل تلقائيًا) أو انتظر عودة الاتصال.');
+      else if (found.length > 1) showCard('idle', `يوجد ${found.length}${more ? '+' : ''} أشخاص بهذا الاسم`, 'اختر الشخص بالسهمين ↑ ↓ ثم اضغط Enter، أو انقر عليه.');
+      else if (found.length === 1) return checkIn({ person_id: found[0].id });
+      else showCard('refused', 'لا يوجد شخص بهذا الاسم أو الرقم', 'جرّب الاسم الأول واسم العائلة، أو سجّله حضورًا جديدًا.');
       return;
     }
     const outcome = await checkIn({ code: candidate }, { keepOnInvalid: !looksLikeCode(code) });

@@ -43,8 +43,9 @@ export async function render(view) {
     try {
       let people;
       if (q) {
-        people = await call('person_search', { forum_id: forumId, q, limit: 100 });
-        countEl.textContent = `(${people.length} نتيجة)`;
+        const found = await call('person_search', { forum_id: forumId, q, limit: 100 });
+        people = found.people;
+        countEl.textContent = found.more ? `(أول ${people.length} نتيجة؛ توجد نتائج أخرى، أكمل الاسم)` : `(${people.length} نتيجة)`;
       } else {
         const page = await call('person_list', { forum_id: forumId, category: filter.value || null, limit: 200 });
         people = page.people;
