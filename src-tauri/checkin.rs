@@ -23,9 +23,43 @@ pub struct CheckinRequest {
     pub day: u32,
     #[serde(default)]
     pub desk: String,
-    /// Chosen by the desk so a retry is recognised; a new one is made when absent.
+    /// Chosen by the desk so a retry is recognised; a new one is made when absent. Any
+    /// spelling of the same UUID (case, braces, `urn:uuid:`, no hyphens) is the same.
     #[serde(default)]
     pub uuid: Option<String>,
+    /// When the desk scanned it (RFC 3339), for a check-in it queued while the host was out of
+    /// reach; kept if it lies between the start of the forum day and now.
+    #[serde(default)]
+    pub scanned_at: Option<String>,
+}
+
+/// The one spelling of a check-in's UUID that is stored and compared (lower case, hyphens).
+pub fn canonical_uuid(raw: &str) -> Result<String> {
+    uuid::Uuid::parse_str(raw.trim())
+        .map(|u| u.hyphenated().to_string())
+        .map_err(|_| AppError::BadRequest("معرّف التسجيل (UUID) غير صالح".into()))
+}
+
+/// The time a check-in is recorded at: when it was scanned, if the desk says so and that lies
+/// between the start of the forum day (venue time) and now; otherwise now.
+fn recorded_at(scanned_at: Option<&str>, day_date: Option<chrono::NaiveDate>) -> String {
+    let now = Utc::now();
+    let Some(scanned) = scanned_at
+        .and_then(|s| DateTime::parse_from_rfc3339(s.trim()).ok())
+        .map(|t| t.with_timezone(&Utc))
+    else {
+        return crate::calendar::now_utc();
+    };
+    let day_start = day_date
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .and_then(|t| t.and_local_timezone(venue_offset()).single())
+        .map(|t| t.with_timezone(&Utc));
+    let at = match day_start {
+        Some(start) if scanned < start => start,
+        _ => scanned,
+    }
+    .min(now);
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -126,13 +160,14 @@ pub fn check_in(conn: &mut Connection, req: &CheckinRequest) -> Result<Outcome> 
     if text::char_len(&desk) > 60 {
         return Err(AppError::field("desk", "اسم المنصة أطول من 60 حرفًا"));
     }
+    let uuid = req.uuid.as_deref().map(canonical_uuid).transpose()?;
     // IMMEDIATE: two desks (or two processes) checking in the same person are serialised here.
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let (forum_name, day_count): (String, u32) = tx
+    let (forum_name, day_count, start_date): (String, u32, String) = tx
         .query_row(
-            "SELECT name_ar, day_count FROM forum WHERE id = ?1",
+            "SELECT name_ar, day_count, start_date FROM forum WHERE id = ?1",
             [req.forum_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional()?
         .ok_or(AppError::NotFound {
@@ -140,7 +175,7 @@ pub fn check_in(conn: &mut Connection, req: &CheckinRequest) -> Result<Outcome> 
         })?;
 
     // A retry of a check-in that was stored: the same answer.
-    if let Some(uuid) = req.uuid.as_deref() {
+    if let Some(uuid) = uuid.as_deref() {
         let existing = tx
             .query_row(&format!("{RECORD_SELECT} WHERE uuid = ?1"), [uuid], record)
             .optional()?;
@@ -244,13 +279,10 @@ pub fn check_in(conn: &mut Connection, req: &CheckinRequest) -> Result<Outcome> 
         });
     }
 
-    let uuid = match req.uuid.as_deref() {
-        Some(u) => uuid::Uuid::parse_str(u)
-            .map_err(|_| AppError::BadRequest("معرّف التسجيل (UUID) غير صالح".into()))?
-            .to_string(),
-        None => uuid::Uuid::new_v4().to_string(),
-    };
-    let at = crate::calendar::now_utc();
+    let uuid = uuid.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let day_date = crate::calendar::parse_iso(&start_date)
+        .and_then(|d| d.checked_add_days(chrono::Days::new(u64::from(req.day) - 1)));
+    let at = recorded_at(req.scanned_at.as_deref(), day_date);
     tx.execute(
         "INSERT INTO checkin(uuid, forum_id, person_id, day, desk, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![uuid, req.forum_id, person.id, req.day, desk, at],
@@ -282,8 +314,9 @@ pub fn undo(conn: &Connection, uuid: &str, reason: &str, by: &str) -> Result<Rec
     if reason.is_empty() {
         return Err(AppError::field("reason", "اكتب سبب إلغاء تسجيل الحضور"));
     }
+    let uuid = canonical_uuid(uuid)?;
     let rec = conn
-        .query_row(&format!("{RECORD_SELECT} WHERE uuid = ?1"), [uuid], record)
+        .query_row(&format!("{RECORD_SELECT} WHERE uuid = ?1"), [&uuid], record)
         .optional()?
         .ok_or(AppError::NotFound {
             what: "تسجيل الحضور",
@@ -448,6 +481,56 @@ mod tests {
             desk: desk.into(),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn a_retry_in_any_spelling_of_its_uuid_gets_the_first_answer() {
+        let fx = fx();
+        let mut conn = fx.store.conn();
+        let uuid = "0b0c8a8e-35f4-4d8e-9a4e-6f3f3c1d2e11";
+        let mut r = req(&fx, &fx.person.badge_code, 1, "منصة 1");
+        r.uuid = Some(uuid.into());
+        let first = check_in(&mut conn, &r).unwrap();
+        assert_eq!(first.status, Status::CheckedIn);
+        for spelling in [
+            uuid.to_uppercase(),
+            format!("{{{uuid}}}"),
+            format!("urn:uuid:{uuid}"),
+            uuid.replace('-', ""),
+        ] {
+            r.uuid = Some(spelling.clone());
+            let again = check_in(&mut conn, &r).unwrap();
+            assert_eq!(again.status, Status::CheckedIn, "{spelling}");
+            assert_eq!(again.checkin.unwrap().uuid, uuid);
+        }
+        r.uuid = Some("not-a-uuid".into());
+        assert_eq!(check_in(&mut conn, &r).unwrap_err().code(), "bad_request");
+        undo(&conn, &uuid.to_uppercase(), "خطأ", "").unwrap();
+    }
+
+    #[test]
+    fn a_queued_scan_keeps_its_time_within_the_forum_day_and_now() {
+        let day = chrono::NaiveDate::from_ymd_opt(2025, 1, 5);
+        // Scanned an hour ago: kept.
+        let hour_ago = (Utc::now() - chrono::Duration::hours(1))
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        assert_eq!(recorded_at(Some(&hour_ago), day), hour_ago);
+        // In the future: now.
+        let later = (Utc::now() + chrono::Duration::hours(5))
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let at = recorded_at(Some(&later), day);
+        assert!(at <= crate::calendar::now_utc());
+        // Before the forum day began (venue midnight = 21:00 UTC the day before): its start.
+        assert_eq!(
+            recorded_at(Some("2025-01-01T10:00:00Z"), day),
+            "2025-01-04T21:00:00Z"
+        );
+        assert_eq!(
+            recorded_at(Some("2025-01-05T06:30:00+03:00"), day),
+            "2025-01-05T03:30:00Z"
+        );
+        // Unreadable: now.
+        assert!(recorded_at(Some("أمس"), day) >= hour_ago);
     }
 
     #[test]

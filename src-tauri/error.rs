@@ -43,7 +43,12 @@ pub enum AppError {
     SchemaTooNew { found: i64, known: i64 },
 
     #[error("خطأ في قاعدة البيانات: {0}")]
-    Database(#[from] rusqlite::Error),
+    Database(rusqlite::Error),
+
+    /// The database is busy with another program's write for longer than we wait; nothing was
+    /// changed, and the same request can be sent again (a desk's check-in keeps its UUID).
+    #[error("قاعدة البيانات مشغولة الآن بعملية أخرى؛ أعد المحاولة بعد لحظات")]
+    Busy,
 
     #[error("خطأ في الملفات: {0}")]
     Io(#[from] std::io::Error),
@@ -98,6 +103,7 @@ impl AppError {
             AppError::OpenDatabase { .. } => "open_database",
             AppError::SchemaTooNew { .. } => "schema_too_new",
             AppError::Database(_) => "database",
+            AppError::Busy => "busy",
             AppError::Io(_) => "io",
             AppError::Duplicate { .. } => "duplicate",
             AppError::Forbidden(_) => "forbidden",
@@ -137,6 +143,17 @@ impl Serialize for AppError {
             st.serialize_field("retry_after_secs", retry_after_secs)?;
         }
         st.end()
+    }
+}
+
+impl From<rusqlite::Error> for AppError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                AppError::Busy
+            }
+            _ => AppError::Database(e),
+        }
     }
 }
 

@@ -75,8 +75,15 @@ impl Core {
         &self.names
     }
 
+    /// The writer: every change goes through it, one at a time. Hold it only for the length of
+    /// one short transaction.
     pub fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
         self.store.conn()
+    }
+
+    /// A connection for reading, beside the writer (WAL): searches, lists and PDFs use it.
+    pub fn read(&self) -> Result<crate::store::ReadConn<'_>> {
+        self.store.read()
     }
 
     /// Runs `work` on its own thread; returns the job id to poll with [`Core::job_status`].
@@ -133,7 +140,7 @@ impl Core {
             name: "Multaqa",
             version: env!("CARGO_PKG_VERSION"),
             db_path: self.store.path().display().to_string(),
-            schema_version: migrations::version(&self.conn())?,
+            schema_version: migrations::version(&*self.read()?)?,
         })
     }
 }

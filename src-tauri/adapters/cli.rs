@@ -131,6 +131,9 @@ pub enum Command {
         /// Reuse a UUID to make a retry idempotent.
         #[arg(long)]
         uuid: Option<String>,
+        /// When it was scanned (RFC 3339), for a scan sent late; kept within the forum day.
+        #[arg(long)]
+        scanned_at: Option<String>,
     },
 }
 
@@ -501,6 +504,7 @@ fn run(cli: Cli) -> Result<()> {
             day,
             desk,
             uuid,
+            scanned_at,
         }) => {
             let core = Core::open(&path)?;
             let req = checkin::CheckinRequest {
@@ -510,6 +514,7 @@ fn run(cli: Cli) -> Result<()> {
                 day,
                 desk,
                 uuid,
+                scanned_at,
             };
             let outcome = checkin::check_in(&mut core.conn(), &req)?;
             print_json(&outcome)

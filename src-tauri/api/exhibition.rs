@@ -194,7 +194,7 @@ pub fn call(core: &Core, command: &str, a: Value) -> Option<Result<Value>> {
         })),
         "entity_list" => (|| {
             let f = args::<ForumId>(a)?.forum_id;
-            let conn = core.conn();
+            let conn = core.read()?;
             out(json!({
                 "entities": entity::list(&conn, f)?,
                 "counts": entity::counts(&conn, f)?,
@@ -202,7 +202,7 @@ pub fn call(core: &Core, command: &str, a: Value) -> Option<Result<Value>> {
         })(),
         "entity_get" => (|| {
             let id = args::<Id>(a)?.id;
-            let conn = core.conn();
+            let conn = core.read()?;
             out(json!({
                 "entity": entity::get(&conn, id)?,
                 "logo": entity::logo(&conn, id)?,
@@ -229,11 +229,11 @@ pub fn call(core: &Core, command: &str, a: Value) -> Option<Result<Value>> {
             })
         }),
         "entity_export_xlsx" => args::<ForumId>(a).and_then(|a| {
-            let all = entity::list(&core.conn(), a.forum_id)?;
+            let all = entity::list(&*core.read()?, a.forum_id)?;
             file("الجهات-الممكنة.xlsx", &entity::import::export_xlsx(&all)?)
         }),
         "floor_plan" => {
-            args::<ForumId>(a).and_then(|a| out(floor::plan(&core.conn(), a.forum_id)?))
+            args::<ForumId>(a).and_then(|a| out(floor::plan(&*core.read()?, a.forum_id)?))
         }
         "hall_save" => args::<HallArgs>(a).and_then(|a| {
             out(floor::save_hall(
@@ -282,15 +282,15 @@ pub fn call(core: &Core, command: &str, a: Value) -> Option<Result<Value>> {
             args::<BoothId>(a).and_then(|a| out(assign::unassign(&core.conn(), a.booth_id)?))
         }
         "where_is" => args::<WhereArgs>(a)
-            .and_then(|a| out(assign::where_is(&core.conn(), a.forum_id, &a.q, 10)?)),
+            .and_then(|a| out(assign::where_is(&*core.read()?, a.forum_id, &a.q, 10)?)),
         "booth_signs_pdf" => args::<ForumId>(a).and_then(|a| {
-            let printed = floor::print::signs(&core.conn(), a.forum_id)?;
+            let printed = floor::print::signs(&*core.read()?, a.forum_id)?;
             file(&format!("لوحات-الأركان-{}.pdf", printed.count), &printed.pdf)
         }),
         "floor_plan_pdf" => args::<ForumId>(a).and_then(|a| {
             file(
                 "مخطط-القاعة.pdf",
-                &floor::print::plan(&core.conn(), a.forum_id)?,
+                &floor::print::plan(&*core.read()?, a.forum_id)?,
             )
         }),
         "family_vocab" => out(json!({
@@ -300,7 +300,7 @@ pub fn call(core: &Core, command: &str, a: Value) -> Option<Result<Value>> {
         })),
         "family_list" => (|| {
             let a: FamilyListArgs = args(a)?;
-            let conn = core.conn();
+            let conn = core.read()?;
             out(json!({
                 "families": family::list(&conn, a.forum_id, a.status.as_deref(), a.category.as_deref())?,
                 "quotas": review::quotas(&conn, a.forum_id)?,
@@ -308,7 +308,7 @@ pub fn call(core: &Core, command: &str, a: Value) -> Option<Result<Value>> {
         })(),
         "family_get" => (|| {
             let id = args::<Id>(a)?.id;
-            let conn = core.conn();
+            let conn = core.read()?;
             out(json!({
                 "family": family::get(&conn, id)?,
                 "photos": family::photos(&conn, id)?,
@@ -339,7 +339,7 @@ pub fn call(core: &Core, command: &str, a: Value) -> Option<Result<Value>> {
             )?)
         }),
         "family_quotas" => {
-            args::<ForumId>(a).and_then(|a| out(review::quotas(&core.conn(), a.forum_id)?))
+            args::<ForumId>(a).and_then(|a| out(review::quotas(&*core.read()?, a.forum_id)?))
         }
         "family_quota_save" => args::<QuotaArgs>(a).and_then(|a| {
             out(review::set_quota(
@@ -350,16 +350,16 @@ pub fn call(core: &Core, command: &str, a: Value) -> Option<Result<Value>> {
             )?)
         }),
         "family_day_sheet" => args::<DayArgs>(a)
-            .and_then(|a| out(market::day_sheet(&core.conn(), a.forum_id, a.day)?)),
+            .and_then(|a| out(market::day_sheet(&*core.read()?, a.forum_id, a.day)?)),
         "family_day_record" => args::<DayRecord>(a)
             .and_then(|a| out(market::record_day(&mut core.conn(), &a.day, &a.by)?)),
         "family_totals" => {
-            args::<ForumId>(a).and_then(|a| out(market::totals(&core.conn(), a.forum_id)?))
+            args::<ForumId>(a).and_then(|a| out(market::totals(&*core.read()?, a.forum_id)?))
         }
         "family_sales_xlsx" => args::<ForumId>(a).and_then(|a| {
             file(
                 "مبيعات-الأسر-المنتجة.xlsx",
-                &market::export_xlsx(&market::totals(&core.conn(), a.forum_id)?)?,
+                &market::export_xlsx(&market::totals(&*core.read()?, a.forum_id)?)?,
             )
         }),
         "family_import_start" => args::<ImportArgs>(a).and_then(|a| {

@@ -277,8 +277,8 @@ pub fn call_as(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<
     let a = access::stamp(caller, row, a);
     match command {
         "app_info" => out(core.info()?),
-        "forum_list" => out(forum::list(&core.conn())?),
-        "forum_get" => out(forum::get(&core.conn(), args::<Id>(a)?.id)?),
+        "forum_list" => out(forum::list(&*core.read()?)?),
+        "forum_get" => out(forum::get(&*core.read()?, args::<Id>(a)?.id)?),
         "forum_create" => out(forum::create(
             &mut core.conn(),
             &args::<ForumArgs>(a)?.forum,
@@ -291,27 +291,30 @@ pub fn call_as(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<
             forum::delete(&core.conn(), args::<Id>(a)?.id)?;
             out(json!({ "deleted": true }))
         }
-        "forum_logo" => out(forum::logo(&core.conn(), args::<Id>(a)?.id)?),
+        "forum_logo" => out(forum::logo(&*core.read()?, args::<Id>(a)?.id)?),
         "forum_days" => {
             let a: DaysArgs = args(a)?;
             out(forum::preview_days(&a.start_date, a.day_count, a.end_date)?)
         }
-        "demo_status" => out(demo::status(&core.conn())?),
+        "demo_status" => out(demo::status(&*core.read()?)?),
         "demo_load" => out(json!({ "forum_id": demo::load(&mut core.conn())? })),
         "demo_remove" => out(json!({ "removed": demo::remove(&core.conn())? })),
-        "categories" => out(person::categories(&core.conn())?),
-        "offices" => out(person::offices(&core.conn(), args::<ForumId>(a)?.forum_id)?),
+        "categories" => out(person::categories(&*core.read()?)?),
+        "offices" => out(person::offices(
+            &*core.read()?,
+            args::<ForumId>(a)?.forum_id,
+        )?),
         "person_list" => {
             let a: PersonListArgs = args(a)?;
             out(person::list(
-                &core.conn(),
+                &*core.read()?,
                 a.forum_id,
                 a.category.as_deref(),
                 a.offset,
                 a.limit,
             )?)
         }
-        "person_get" => out(person::get(&core.conn(), args::<Id>(a)?.id)?),
+        "person_get" => out(person::get(&*core.read()?, args::<Id>(a)?.id)?),
         "person_create" => {
             let a: PersonCreateArgs = args(a)?;
             out(person::create(&mut core.conn(), a.forum_id, &a.person)?)
@@ -328,7 +331,7 @@ pub fn call_as(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<
             let a: SearchArgs = args(a)?;
             let limit = a.limit.unwrap_or(person::search::DEFAULT_LIMIT);
             out(person::search::search(
-                &core.conn(),
+                &*core.read()?,
                 core.names(),
                 a.forum_id,
                 &a.q,
@@ -336,7 +339,7 @@ pub fn call_as(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<
             )?)
         }
         "desk_context" => out(checkin::desk_context(
-            &core.conn(),
+            &*core.read()?,
             args::<ForumId>(a)?.forum_id,
         )?),
         "checkin" => out(checkin::check_in(
@@ -349,7 +352,7 @@ pub fn call_as(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<
         }
         "checkin_stats" => {
             let a: StatsArgs = args(a)?;
-            out(checkin::stats(&core.conn(), a.forum_id, a.day)?)
+            out(checkin::stats(&*core.read()?, a.forum_id, a.day)?)
         }
         "import_preview" => {
             let a: PreviewArgs = args(a)?;
@@ -390,7 +393,7 @@ pub fn call_as(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<
                 &a.color,
             )?)
         }
-        "desk_list" => out(desk::list(&core.conn())?),
+        "desk_list" => out(desk::list(&*core.read()?)?),
         "desk_create" => {
             let desk = desk::create(&core.conn(), &args::<NameArgs>(a)?.name)?;
             core.pairing().new_code_made();
@@ -412,7 +415,7 @@ pub fn call_as(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<
             }
         }
         "desk_pairing_log" => out(desk::pairing_log(
-            &core.conn(),
+            &*core.read()?,
             core.pairing(),
             args::<SinceArgs>(a)?.since.as_deref(),
         )?),
@@ -423,7 +426,7 @@ pub fn call_as(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<
         "certificate_eligible" => {
             let a: KindArgs = args(a)?;
             out(crate::certificate::eligible(
-                &core.conn(),
+                &*core.read()?,
                 a.forum_id,
                 &a.kind,
             )?)
@@ -454,7 +457,7 @@ pub fn call_as(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<
         "certificate_template" => {
             let a: KindArgs = args(a)?;
             out(crate::certificate::template(
-                &core.conn(),
+                &*core.read()?,
                 a.forum_id,
                 &a.kind,
             )?)
@@ -470,7 +473,7 @@ pub fn call_as(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<
         "certificate_preview" => {
             let a: TemplateArgs = args(a)?;
             let svg =
-                crate::certificate::render::preview_draft(&core.conn(), a.forum_id, &a.template)?;
+                crate::certificate::render::preview_draft(&*core.read()?, a.forum_id, &a.template)?;
             out(json!({ "svg": svg }))
         }
         "certificate_revoke" => {
@@ -479,7 +482,7 @@ pub fn call_as(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<
             out(json!({ "revoked": a.serial }))
         }
         "certificate_verify" => out(crate::certificate::verify(
-            &core.conn(),
+            &*core.read()?,
             &args::<TextArgs>(a)?.text,
         )?),
         "badge_print_start" => {
@@ -487,7 +490,7 @@ pub fn call_as(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<
             let layout = crate::badge::Layout::parse(&a.layout)?;
             // Read now: an empty selection is answered at once, and the database is free
             // while the pages are drawn.
-            let batch = crate::badge::load(&core.conn(), a.forum_id, &a.selection)?;
+            let batch = crate::badge::load(&*core.read()?, a.forum_id, &a.selection)?;
             let job = core.start_job(move |_, progress| {
                 use base64::Engine;
                 let printed = crate::badge::render(&batch, layout, progress)?;

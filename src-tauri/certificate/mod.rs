@@ -679,8 +679,7 @@ mod tests {
                 code: None,
                 person_id: Some(person.id),
                 day: 1,
-                desk: String::new(),
-                uuid: None,
+                ..Default::default()
             },
         )
         .unwrap();

@@ -105,14 +105,22 @@ pub fn search(
     }
     let matches = names.find(conn, forum_id, &words, limit)?;
     more |= matches.more;
-    let mut stmt = conn.prepare_cached(&format!("{PERSON_SELECT} WHERE p.id = ?1"))?;
-    let mut people = Vec::with_capacity(matches.ranked.len());
-    for m in &matches.ranked {
-        // A person deleted since the index last looked is simply not shown.
-        if let Some(p) = stmt.query_map([m.id], from_row)?.next() {
-            people.push(p?);
-        }
-    }
+    // The matches in one statement, then in their ranked order (a person deleted since the
+    // index last looked is simply not shown).
+    let ids = serde_json::to_string(&matches.ranked.iter().map(|m| m.id).collect::<Vec<_>>())
+        .map_err(|e| crate::error::AppError::Internal(e.to_string()))?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "{PERSON_SELECT} WHERE p.id IN (SELECT value FROM json_each(?1))"
+    ))?;
+    let mut by_id: std::collections::HashMap<i64, Person> = stmt
+        .query_map([ids], from_row)?
+        .map(|r| r.map(|p| (p.id, p)))
+        .collect::<rusqlite::Result<_>>()?;
+    let people: Vec<Person> = matches
+        .ranked
+        .iter()
+        .filter_map(|m| by_id.remove(&m.id))
+        .collect();
     more |= push_unique(&mut out, people, limit);
     Ok(Found { people: out, more })
 }

@@ -14,6 +14,37 @@ use crate::error::{AppError, Result};
 pub struct Store {
     path: PathBuf,
     conn: Mutex<Connection>,
+    /// Connections for reading, kept for reuse: WAL lets them read beside the writer, so a
+    /// search or a list never waits for an import's transaction.
+    readers: Mutex<Vec<Connection>>,
+}
+
+/// How many idle read connections are kept.
+const KEEP_READERS: usize = 8;
+
+/// A read connection from the pool; goes back to it when dropped.
+pub struct ReadConn<'a> {
+    store: &'a Store,
+    conn: Option<Connection>,
+}
+
+impl std::ops::Deref for ReadConn<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        // Present from creation until drop.
+        self.conn.as_ref().expect("read connection")
+    }
+}
+
+impl Drop for ReadConn<'_> {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            let mut pool = self.store.readers.lock().unwrap_or_else(|p| p.into_inner());
+            if pool.len() < KEEP_READERS && conn.is_autocommit() {
+                pool.push(conn);
+            }
+        }
+    }
 }
 
 impl Store {
@@ -32,6 +63,24 @@ impl Store {
         Ok(Store {
             path: path.to_path_buf(),
             conn: Mutex::new(conn),
+            readers: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// A connection for reading only (`query_only`): never waits for the writer.
+    pub fn read(&self) -> Result<ReadConn<'_>> {
+        let pooled = self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        let conn = match pooled {
+            Some(c) => c,
+            None => {
+                let c = open_connection(&self.path)?;
+                c.pragma_update(None, "query_only", "ON")?;
+                c
+            }
+        };
+        Ok(ReadConn {
+            store: self,
+            conn: Some(conn),
         })
     }
 

@@ -185,13 +185,15 @@ export async function render(view) {
   }
 
   async function checkIn(target, { keepOnInvalid = false } = {}) {
-    const req = { forum_id: forumId, day, desk: deskName.value.trim() || 'منصة 1', uuid: uuid4(), ...target };
+    // The scan's own time travels with it: a check-in queued while the host is out of reach
+    // is recorded when it was scanned, not when it arrives.
+    const req = { forum_id: forumId, day, desk: deskName.value.trim() || 'منصة 1', uuid: uuid4(), scanned_at: new Date().toISOString(), ...target };
     let outcome = null;
     for (let attempt = 0; attempt < 3 && !outcome; attempt++) {
       try {
         outcome = await call('checkin', req);
       } catch (e) {
-        if (e.code !== 'offline' && e.code !== 'transport') {
+        if (e.code !== 'offline' && e.code !== 'transport' && e.code !== 'busy') {
           showCard('refused', 'تعذر تسجيل الحضور', e.message);
           return null;
         }
@@ -201,14 +203,11 @@ export async function render(view) {
     }
     if (!outcome) {
       // Keep it: the same UUID is sent when the host is back, so it can never count twice.
-      if (target.code) {
-        queue.push(req);
-        saveQueue();
-        clearScan();
-        showCard('already', 'حُفظ محليًا — سيُرسل عند عودة الاتصال', `الرمز ${target.code}. تابع المسح؛ لا حاجة لإعادة هذه البطاقة.`);
-      } else {
-        showCard('refused', 'لم يُحفظ الحضور', 'انقطع الاتصال؛ تحقق من الشبكة ثم حاول مرة أخرى.');
-      }
+      queue.push(req);
+      saveQueue();
+      clearScan();
+      showCard('queued', 'لا يوجد اتصال بالجهاز الرئيس — حُفظ المسح وسيُرسل تلقائيًا',
+        target.code ? `الرمز ${target.code}. تابع المسح؛ لا حاجة لإعادة هذه البطاقة.` : 'تابع التسجيل؛ لا حاجة لإعادة اختيار هذا الشخص.');
       return null;
     }
     if (keepOnInvalid && outcome.reason === 'invalid_code') return 'fallback';
@@ -237,7 +236,7 @@ export async function render(view) {
 
   function showCard(kind, title, detail, person, rec) {
     card.className = `desk-card ${kind}`;
-    const label = { ok: 'حضور', already: 'سبق', refused: 'مرفوض', idle: '' }[kind];
+    const label = { ok: 'حضور', already: 'سبق', refused: 'مرفوض', queued: 'محفوظ', idle: '' }[kind];
     card.replaceChildren(...[
       label ? h('span.card-label', {}, label) : null,
       h('p.big', {}, title),
@@ -304,7 +303,7 @@ export async function render(view) {
         const o = await call('checkin', queue[0]);
         if (o.checkin && o.checkin.day === day) count.textContent = String(o.today_count);
       } catch (e) {
-        if (e.code === 'offline' || e.code === 'transport') return;
+        if (e.code === 'offline' || e.code === 'transport' || e.code === 'busy') return;
         // A real refusal (unknown code …) is dropped from the queue: nothing to retry.
       }
       queue.shift();
