@@ -142,6 +142,55 @@ pub struct Report {
     pub rejects: Vec<Reject>,
 }
 
+fn is_empty(row: &[String]) -> bool {
+    row.iter().all(|c| text::clean(c).is_empty())
+}
+
+fn new_report(table: &Table) -> Report {
+    Report {
+        imported: 0,
+        rejected: 0,
+        duplicates: 0,
+        headers: table.headers.clone(),
+        rejects: Vec::new(),
+    }
+}
+
+/// Counts one row's outcome: imported, or rejected with its row number and reason (a
+/// validation error or a duplicate); any other error is returned, to abort the import.
+fn account(
+    report: &mut Report,
+    row_number: usize,
+    row: &[String],
+    outcome: Result<()>,
+) -> Result<()> {
+    match outcome {
+        Ok(()) => report.imported += 1,
+        Err(e @ (AppError::Validation(_) | AppError::Duplicate { .. })) => {
+            let reason = match &e {
+                AppError::Validation(fields) => fields
+                    .iter()
+                    .map(|f| f.message.as_str())
+                    .collect::<Vec<_>>()
+                    .join("؛ "),
+                other => other.to_string(),
+            };
+            if matches!(e, AppError::Duplicate { .. }) {
+                report.duplicates += 1;
+            } else {
+                report.rejected += 1;
+            }
+            report.rejects.push(Reject {
+                row: row_number,
+                reason,
+                values: row.to_vec(),
+            });
+        }
+        Err(e) => return Err(e),
+    }
+    Ok(())
+}
+
 /// Feeds every non-empty row to `insert`. A validation error or a duplicate rejects that row
 /// (reported with its row number and reason; `insert` must have written nothing for it); any
 /// other error aborts the import, and the caller's transaction with it.
@@ -154,44 +203,15 @@ pub fn run(
 ) -> Result<Report> {
     spec.check_mapping(&table.headers, mapping)?;
     let total = table.rows.len();
-    let mut report = Report {
-        imported: 0,
-        rejected: 0,
-        duplicates: 0,
-        headers: table.headers.clone(),
-        rejects: Vec::new(),
-    };
+    let mut report = new_report(table);
     for (i, row) in table.rows.iter().enumerate() {
         if i % 500 == 0 {
             progress(i, total);
         }
-        if row.iter().all(|c| text::clean(c).is_empty()) {
+        if is_empty(row) {
             continue; // empty rows are not data
         }
-        match insert(row) {
-            Ok(()) => report.imported += 1,
-            Err(e @ (AppError::Validation(_) | AppError::Duplicate { .. })) => {
-                let reason = match &e {
-                    AppError::Validation(fields) => fields
-                        .iter()
-                        .map(|f| f.message.as_str())
-                        .collect::<Vec<_>>()
-                        .join("؛ "),
-                    other => other.to_string(),
-                };
-                if matches!(e, AppError::Duplicate { .. }) {
-                    report.duplicates += 1;
-                } else {
-                    report.rejected += 1;
-                }
-                report.rejects.push(Reject {
-                    row: table.row_number(i),
-                    reason,
-                    values: row.clone(),
-                });
-            }
-            Err(e) => return Err(e),
-        }
+        account(&mut report, table.row_number(i), row, insert(row))?;
     }
     progress(total, total);
     Ok(report)
@@ -213,6 +233,162 @@ pub fn in_transaction(
     let report = run(spec, table, mapping, progress, &mut |row| insert(&tx, row))?;
     tx.commit()?;
     Ok(report)
+}
+
+/// What is imported: the kind's spec, the table and the confirmed mapping.
+#[derive(Clone, Copy)]
+pub struct Rows<'a> {
+    pub spec: &'a Spec,
+    pub table: &'a Table,
+    pub mapping: &'a [Option<String>],
+}
+
+/// Prepares a chunk's writer (told the batch its rows belong to).
+pub type StartChunk<'a, W> = dyn FnMut(&rusqlite::Connection, &str) -> Result<W> + 'a;
+/// Writes one row with the chunk's writer.
+pub type InsertRow<'a, W> = dyn FnMut(&mut W, &rusqlite::Connection, &[String]) -> Result<()> + 'a;
+
+/// Rows written per transaction at most, and the longest a transaction holds the writer.
+const CHUNK_ROWS: usize = 250;
+const CHUNK_TIME: std::time::Duration = std::time::Duration::from_millis(5);
+
+/// [`run`] in short write transactions, so check-ins and other writes never wait long: each
+/// chunk takes the writer, writes up to [`CHUNK_ROWS`] rows (or [`CHUNK_TIME`]), commits and
+/// lets others write. From the user's point of view it is still all or nothing: the rows carry
+/// the import batch ([`batch`]), and a failure removes the batch's rows (and so does the next
+/// start after a crash). `start` prepares a chunk's writer (it is told the batch), `insert`
+/// writes one row with it.
+pub fn in_short_transactions<W>(
+    store: &crate::store::Store,
+    forum_id: i64,
+    rows: Rows<'_>,
+    progress: &mut dyn FnMut(usize, usize),
+    start: &mut StartChunk<'_, W>,
+    insert: &mut InsertRow<'_, W>,
+) -> Result<Report> {
+    let Rows {
+        spec,
+        table,
+        mapping,
+    } = rows;
+    spec.check_mapping(&table.headers, mapping)?;
+    crate::forum::get(&*store.read()?, forum_id)?;
+    let id = batch::begin(&store.conn(), forum_id)?;
+    let total = table.rows.len();
+    let mut report = new_report(table);
+    let mut next = 0;
+    let written = (|| -> Result<()> {
+        while next < total {
+            progress(next, total);
+            let mut conn = store.conn();
+            // The chunks are not synced one by one: until the batch is finished an
+            // interruption removes it anyway, and the check-ins that follow are synced (FULL)
+            // with everything before them. The batch's end is synced.
+            conn.pragma_update(None, "synchronous", "NORMAL")?;
+            let chunk = (|| -> Result<()> {
+                let tx =
+                    conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+                let mut w = start(&tx, &id)?;
+                let began = std::time::Instant::now();
+                let mut n = 0;
+                while next < total && n < CHUNK_ROWS && began.elapsed() < CHUNK_TIME {
+                    let row = &table.rows[next];
+                    if !is_empty(row) {
+                        let outcome = insert(&mut w, &tx, row);
+                        account(&mut report, table.row_number(next), row, outcome)?;
+                        n += 1;
+                    }
+                    next += 1;
+                }
+                drop(w);
+                batch::alive(&tx, &id)?;
+                tx.commit()?;
+                Ok(())
+            })();
+            conn.pragma_update(None, "synchronous", "FULL")?;
+            chunk?;
+            drop(conn);
+            // Let a waiting check-in have the writer before the next chunk.
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        Ok(())
+    })();
+    if let Err(e) = written {
+        batch::remove(store, &id)?;
+        return Err(e);
+    }
+    batch::finish(&store.conn(), &id)?;
+    progress(total, total);
+    Ok(report)
+}
+
+/// Import batches: the rows of an import that has not finished are not kept.
+pub mod batch {
+    use rusqlite::{params, Connection};
+
+    use crate::error::Result;
+
+    /// An unfinished batch not heard of for this long was interrupted (a crash, a power cut).
+    const STALE_SECONDS: i64 = 120;
+
+    pub fn begin(conn: &Connection, forum_id: i64) -> Result<String> {
+        let id = uuid::Uuid::new_v4().to_string();
+        let now = crate::calendar::now_utc();
+        conn.execute(
+            "INSERT INTO import_batch(id, forum_id, started_at, alive_at) VALUES (?1, ?2, ?3, ?3)",
+            params![id, forum_id, now],
+        )?;
+        Ok(id)
+    }
+
+    pub fn alive(conn: &Connection, id: &str) -> Result<()> {
+        conn.execute(
+            "UPDATE import_batch SET alive_at = ?2 WHERE id = ?1",
+            params![id, crate::calendar::now_utc()],
+        )?;
+        Ok(())
+    }
+
+    pub fn finish(conn: &Connection, id: &str) -> Result<()> {
+        conn.execute(
+            "UPDATE import_batch SET finished_at = ?2 WHERE id = ?1",
+            params![id, crate::calendar::now_utc()],
+        )?;
+        Ok(())
+    }
+
+    /// Removes the batch and every row it wrote, a few hundred at a time.
+    pub fn remove(store: &crate::store::Store, id: &str) -> Result<()> {
+        loop {
+            let conn = store.conn();
+            let n = conn.execute(
+                "DELETE FROM person WHERE id IN (SELECT id FROM person WHERE import_batch = ?1 LIMIT 500)",
+                [id],
+            )?;
+            if n == 0 {
+                conn.execute("DELETE FROM import_batch WHERE id = ?1", [id])?;
+                return Ok(());
+            }
+        }
+    }
+
+    /// At start: removes the rows of imports that were interrupted.
+    pub fn recover(store: &crate::store::Store) -> Result<usize> {
+        let stale = (chrono::Utc::now() - chrono::Duration::seconds(STALE_SECONDS))
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let ids: Vec<String> = {
+            let conn = store.conn();
+            let mut stmt = conn.prepare(
+                "SELECT id FROM import_batch WHERE finished_at IS NULL AND alive_at < ?1",
+            )?;
+            let rows = stmt.query_map([stale], |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        for id in &ids {
+            remove(store, id)?;
+        }
+        Ok(ids.len())
+    }
 }
 
 /// Reads a spreadsheet file from disk (what the CLI imports, with the guessed mapping).

@@ -43,8 +43,11 @@ pub struct AppInfo {
 
 impl Core {
     pub fn open(path: &Path) -> Result<Core> {
+        let store = Store::open(path)?;
+        // An import interrupted by a crash or a power cut leaves none of its rows.
+        crate::import::batch::recover(&store)?;
         Ok(Core {
-            store: Arc::new(Store::open(path)?),
+            store: Arc::new(store),
             jobs: Arc::new(Mutex::new(HashMap::new())),
             pairing: Arc::default(),
             names: Arc::default(),
@@ -79,6 +82,11 @@ impl Core {
     /// one short transaction.
     pub fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
         self.store.conn()
+    }
+
+    /// The store itself, for work that takes the writer in short turns (imports).
+    pub fn store(&self) -> &Store {
+        &self.store
     }
 
     /// A connection for reading, beside the writer (WAL): searches, lists and PDFs use it.
@@ -142,6 +150,18 @@ impl Core {
             db_path: self.store.path().display().to_string(),
             schema_version: migrations::version(&*self.read()?)?,
         })
+    }
+}
+
+/// Makes the calling thread (and the threads it starts) yield the CPU to the desks' requests:
+/// PDF batches run at a lower priority (Linux; elsewhere nothing changes). Never for work that
+/// takes the writer: a low-priority thread holding it would keep the desks waiting.
+pub fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: gettid and setpriority take no pointers; on failure the thread keeps its priority.
+    unsafe {
+        let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
+        libc::setpriority(libc::PRIO_PROCESS, tid, 10);
     }
 }
 

@@ -226,6 +226,18 @@ pub enum FamiliesAction {
 
 #[derive(Subcommand, Debug)]
 pub enum BenchWhat {
+    /// Check-ins over HTTP on loopback at a steady rate: idle, then during a 50,000-row import
+    /// and a 6,136-certificate batch (p50/p99/max per phase, non-200 answers, nothing lost).
+    Checkins {
+        #[arg(long, default_value_t = 200)]
+        rate: u32,
+        #[arg(long, default_value_t = 10)]
+        idle_seconds: u64,
+        #[arg(long, default_value_t = 50_000)]
+        import_rows: usize,
+        #[arg(long, default_value_t = 6136)]
+        certificates: usize,
+    },
     /// People search over a synthetic forum (in a new temporary database unless --db is given).
     Search {
         #[arg(long, default_value_t = 50_000)]
@@ -301,8 +313,7 @@ fn run(cli: Cli) -> Result<()> {
         }) => {
             use crate::certificate::render;
             let core = Core::open(&path)?;
-            let (issued, batch) =
-                render::prepare(&mut core.conn(), forum, &kind, None, "سطر الأوامر")?;
+            let (issued, batch) = render::prepare(core.store(), forum, &kind, None, "سطر الأوامر")?;
             let new = issued.iter().filter(|i| i.new).count();
             if let Some(dir) = out_dir {
                 std::fs::create_dir_all(&dir)?;
@@ -366,7 +377,7 @@ fn run(cli: Cli) -> Result<()> {
                 },
         }) => {
             let core = Core::open(&path)?;
-            let report = person::import::import_file(&mut core.conn(), forum, &file)?;
+            let report = person::import::import_file(core.store(), forum, &file)?;
             print_import(&report, rejects)
         }
         Some(Command::Entities { action }) => {
@@ -541,6 +552,18 @@ fn bench(db: Option<&std::path::Path>, what: &BenchWhat) -> Result<()> {
             print_json(&crate::bench::search_bench(&path, *people, *queries)?)
         }
         BenchWhat::Import { rows } => print_json(&crate::bench::import_bench(&path, *rows)?),
+        BenchWhat::Checkins {
+            rate,
+            idle_seconds,
+            import_rows,
+            certificates,
+        } => print_json(&crate::adapters::http::load::checkin_load(
+            &path,
+            *rate,
+            *idle_seconds,
+            *import_rows,
+            *certificates,
+        )?),
         BenchWhat::Certificates { count, out } => {
             print_json(&crate::bench::certificates_bench(&path, *count, out)?)
         }

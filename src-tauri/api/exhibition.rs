@@ -224,8 +224,8 @@ pub fn call(core: &Core, command: &str, a: Value) -> Option<Result<Value>> {
         "entity_staff_link" => args::<StaffLink>(a)
             .and_then(|a| out(entity::link_staff(&core.conn(), a.person_id, a.entity_id)?)),
         "entity_import_start" => args::<ImportArgs>(a).and_then(|a| {
-            start_import(core, a, |conn, a, table, progress| {
-                entity::import::import(conn, a.forum_id, table, &a.mapping, progress)
+            start_import(core, a, |core, a, table, progress| {
+                entity::import::import(&mut core.conn(), a.forum_id, table, &a.mapping, progress)
             })
         }),
         "entity_export_xlsx" => args::<ForumId>(a).and_then(|a| {
@@ -363,8 +363,15 @@ pub fn call(core: &Core, command: &str, a: Value) -> Option<Result<Value>> {
             )
         }),
         "family_import_start" => args::<ImportArgs>(a).and_then(|a| {
-            start_import(core, a, |conn, a, table, progress| {
-                family::import::import(conn, a.forum_id, table, &a.mapping, &a.by, progress)
+            start_import(core, a, |core, a, table, progress| {
+                family::import::import(
+                    &mut core.conn(),
+                    a.forum_id,
+                    table,
+                    &a.mapping,
+                    &a.by,
+                    progress,
+                )
             })
         }),
         _ => return None,

@@ -250,7 +250,7 @@ pub(crate) fn out<T: Serialize>(t: T) -> Result<Value> {
 pub(crate) fn start_import<F>(core: &Core, a: ImportArgs, import: F) -> Result<Value>
 where
     F: FnOnce(
-            &mut rusqlite::Connection,
+            &Core,
             &ImportArgs,
             &crate::sheet::Table,
             &mut dyn FnMut(usize, usize),
@@ -259,8 +259,7 @@ where
         + 'static,
 {
     let table = crate::sheet::read_table(&a.file.file_name, &a.file.bytes()?)?;
-    let job =
-        core.start_job(move |core, progress| out(import(&mut core.conn(), &a, &table, progress)?));
+    let job = core.start_job(move |core, progress| out(import(core, &a, &table, progress)?));
     out(json!({ "job_id": job }))
 }
 
@@ -371,8 +370,8 @@ pub fn call_as(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<
                 &a.file.bytes()?,
             )?))
         }
-        "person_import_start" => start_import(core, args(a)?, |conn, a, table, progress| {
-            person::import::import(conn, a.forum_id, table, &a.mapping, progress)
+        "person_import_start" => start_import(core, args(a)?, |core, a, table, progress| {
+            person::import::import(core.store(), a.forum_id, table, &a.mapping, progress)
         }),
         "person_import_rejects_xlsx" => {
             use base64::Engine;
@@ -435,7 +434,7 @@ pub fn call_as(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<
             let a: IssueArgs = args(a)?;
             // Issue now (quick, and errors are answered at once); draw the pages in the job.
             let (issued, batch) = crate::certificate::render::prepare(
-                &mut core.conn(),
+                core.store(),
                 a.forum_id,
                 &a.kind,
                 a.person_ids.as_deref(),
@@ -443,6 +442,7 @@ pub fn call_as(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<
             )?;
             let job = core.start_job(move |_, progress| {
                 use base64::Engine;
+                crate::state::lower_priority();
                 let (file_name, bytes) =
                     crate::certificate::render::output(&batch, a.per_person, progress)?;
                 out(json!({
@@ -493,6 +493,7 @@ pub fn call_as(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<
             let batch = crate::badge::load(&*core.read()?, a.forum_id, &a.selection)?;
             let job = core.start_job(move |_, progress| {
                 use base64::Engine;
+                crate::state::lower_priority();
                 let printed = crate::badge::render(&batch, layout, progress)?;
                 out(json!({
                     "count": printed.count,

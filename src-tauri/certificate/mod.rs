@@ -346,9 +346,10 @@ pub fn serial_for(hijri_year: i32, forum_id: i64, n: i64) -> String {
     format!("SEF-{hijri_year}-{forum_id:02}-{n:06}")
 }
 
-/// Issues certificates of a kind to everyone eligible (or to `only` of them). People who have
-/// one keep its serial; revoked certificates are not re-issued. Serials come from a counter
-/// per forum inside the same write transaction, so they are never given twice.
+/// Issues certificates of a kind to everyone eligible (or to `only` of them), in one
+/// transaction. People who have one keep its serial; revoked certificates are not re-issued.
+/// Serials come from a counter per forum inside the same write transaction, so they are never
+/// given twice.
 pub fn issue(
     conn: &mut Connection,
     forum_id: i64,
@@ -357,14 +358,75 @@ pub fn issue(
     by: &str,
 ) -> Result<Vec<Issued>> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let forum = crate::forum::get(&tx, forum_id)?;
+    let who = chosen(eligible(&tx, forum_id, kind)?, only);
+    let out = issue_to(&tx, forum_id, kind, &who, by)?;
+    tx.commit()?;
+    Ok(out)
+}
+
+/// Recipients issued at a time by [`issue_in_chunks`].
+const ISSUE_CHUNK: usize = 250;
+
+/// [`issue`] for a large batch beside the desks: who is eligible is read without the writer,
+/// then the certificates are issued a few hundred per transaction. All or nothing: when a
+/// chunk fails, the certificates this call created are removed (their serials stay unused).
+pub fn issue_in_chunks(
+    store: &crate::store::Store,
+    forum_id: i64,
+    kind: &str,
+    only: Option<&[i64]>,
+    by: &str,
+) -> Result<Vec<Issued>> {
+    let who = chosen(eligible(&*store.read()?, forum_id, kind)?, only);
+    let mut out: Vec<Issued> = Vec::with_capacity(who.len());
+    for chunk in who.chunks(ISSUE_CHUNK) {
+        let done = (|| {
+            let mut conn = store.conn();
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let issued = issue_to(&tx, forum_id, kind, chunk, by)?;
+            tx.commit()?;
+            Ok::<_, AppError>(issued)
+        })();
+        match done {
+            Ok(issued) => out.extend(issued),
+            Err(e) => {
+                let conn = store.conn();
+                for i in out.iter().filter(|i| i.new) {
+                    conn.execute("DELETE FROM certificate WHERE serial = ?1", [&i.serial])?;
+                }
+                return Err(e);
+            }
+        }
+        // Let a waiting check-in have the writer before the next chunk.
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    Ok(out)
+}
+
+/// The eligible recipients to issue to: `only` these (when given), never a revoked one.
+fn chosen(all: Vec<Recipient>, only: Option<&[i64]>) -> Vec<Recipient> {
+    all.into_iter()
+        .filter(|r| !r.revoked && only.is_none_or(|ids| ids.contains(&r.person_id)))
+        .collect()
+}
+
+/// Issues to these recipients inside the caller's write transaction. A certificate issued
+/// meanwhile by another call is kept, never issued twice.
+fn issue_to(
+    tx: &Connection,
+    forum_id: i64,
+    kind: &str,
+    who: &[Recipient],
+    by: &str,
+) -> Result<Vec<Issued>> {
+    let forum = crate::forum::get(tx, forum_id)?;
     let year = forum
         .days
         .first()
         .and_then(|d| d.label.hijri_parts)
         .map(|h| h.year)
         .unwrap_or(0);
-    let k = key(&tx)?;
+    let k = key(tx)?;
     let mut last: i64 = tx
         .query_row(
             "SELECT last FROM certificate_serial WHERE forum_id = ?1",
@@ -373,22 +435,30 @@ pub fn issue(
         )
         .optional()?
         .unwrap_or(0);
-    let mut out = Vec::new();
+    let entities = for_entities(kind);
+    let mut existing = tx.prepare_cached(
+        "SELECT serial, revoked_at IS NOT NULL FROM certificate
+          WHERE forum_id = ?1 AND kind = ?2 AND (person_id = ?3 OR entity_id = ?4)",
+    )?;
+    let mut out = Vec::with_capacity(who.len());
     let now = calendar::now_utc();
-    for r in eligible(&tx, forum_id, kind)? {
-        if only.is_some_and(|ids| !ids.contains(&r.person_id)) || r.revoked {
-            continue;
-        }
-        let (serial, new) = match r.serial {
-            Some(s) => (s, false),
+    for r in who {
+        let (person, entity) = if entities {
+            (None, Some(r.person_id))
+        } else {
+            (Some(r.person_id), None)
+        };
+        let found: Option<(String, bool)> = existing
+            .query_row(params![forum_id, kind, person, entity], |x| {
+                Ok((x.get(0)?, x.get(1)?))
+            })
+            .optional()?;
+        let (serial, new) = match found {
+            Some((_, true)) => continue, // revoked meanwhile
+            Some((s, false)) => (s, false),
             None => {
                 last += 1;
                 let s = serial_for(year, forum_id, last);
-                let (person, entity) = if for_entities(kind) {
-                    (None, Some(r.person_id))
-                } else {
-                    (Some(r.person_id), None)
-                };
                 tx.execute(
                     "INSERT INTO certificate(serial, forum_id, kind, person_id, entity_id, recipient_name, issued_at, issued_by)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -406,7 +476,7 @@ pub fn issue(
         out.push(Issued {
             qr: format!("{serial}.{}", signature(&k, &serial, &name)?),
             serial,
-            person_id: (!for_entities(kind)).then_some(r.person_id),
+            person_id: (!entities).then_some(r.person_id),
             name,
             female: r.female,
             new,
@@ -417,7 +487,6 @@ pub fn issue(
          ON CONFLICT(forum_id) DO UPDATE SET last = excluded.last",
         params![forum_id, last],
     )?;
-    tx.commit()?;
     Ok(out)
 }
 

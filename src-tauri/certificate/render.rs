@@ -384,15 +384,15 @@ fn compose(
 
 /// Issues (or re-uses) the certificates of a kind and reads what printing them needs.
 pub fn prepare(
-    conn: &mut Connection,
+    store: &crate::store::Store,
     forum_id: i64,
     kind: &str,
     only: Option<&[i64]>,
     by: &str,
 ) -> Result<(Vec<super::Issued>, Batch)> {
-    let issued = super::issue(conn, forum_id, kind, only, by)?;
+    let issued = super::issue_in_chunks(store, forum_id, kind, only, by)?;
     let sheets = issued.iter().map(Sheet::from).collect();
-    let batch = Batch::load(conn, forum_id, kind, sheets)?;
+    let batch = Batch::load(&*store.read()?, forum_id, kind, sheets)?;
     Ok((issued, batch))
 }
 

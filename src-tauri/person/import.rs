@@ -1,12 +1,11 @@
 //! Importing people from a spreadsheet (the generic steps are in [`crate::import`]): the fields a
 //! column can feed, the header words that name them, and one row → one registration.
 
-use rusqlite::Connection;
-
 use super::{PersonInput, Registrar};
 use crate::error::Result;
 use crate::import::{self as rows, Report, Spec};
 use crate::sheet::Table;
+use crate::store::Store;
 use crate::text;
 
 /// The fields a column can feed, with their Arabic labels for the mapping screen.
@@ -115,35 +114,38 @@ fn row_input(mapping: &[Option<String>], row: &[String]) -> PersonInput {
     p
 }
 
-/// Imports the table into the forum: good rows in one transaction, bad rows reported.
+/// Imports the table into the forum, bad rows reported: in short transactions beside the
+/// desks' check-ins, all or nothing (see [`rows::in_short_transactions`]).
 /// `progress(done, total)` is called as rows are processed.
 pub fn import(
-    conn: &mut Connection,
+    store: &Store,
     forum_id: i64,
     table: &Table,
     mapping: &[Option<String>],
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Report> {
-    SPEC.check_mapping(&table.headers, mapping)?;
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let mut registrar = Registrar::new(&tx, forum_id)?;
     // No savepoint per row: a row is validated and checked for duplicates before anything is
-    // written, so a refused row writes nothing; a database error aborts the whole import. (A
-    // savepoint per row would also make the search index flush on every row.)
-    let report = rows::run(&SPEC, table, mapping, progress, &mut |row| {
-        registrar.insert(&tx, &row_input(mapping, row)).map(|_| ())
-    })?;
-    registrar.finish(&tx)?;
-    tx.commit()?;
-    Ok(report)
+    // written, so a refused row writes nothing; a database error aborts the whole import.
+    rows::in_short_transactions(
+        store,
+        forum_id,
+        rows::Rows {
+            spec: &SPEC,
+            table,
+            mapping,
+        },
+        progress,
+        &mut |conn, batch| Ok(Registrar::new(conn, forum_id)?.in_batch(batch)),
+        &mut |registrar, conn, row| registrar.insert(conn, &row_input(mapping, row)).map(|_| ()),
+    )
 }
 
 /// Imports a spreadsheet file with the column mapping recognised from its headers (what the
 /// CLI does, where there is no one to confirm the mapping).
-pub fn import_file(conn: &mut Connection, forum_id: i64, path: &std::path::Path) -> Result<Report> {
+pub fn import_file(store: &Store, forum_id: i64, path: &std::path::Path) -> Result<Report> {
     let table = rows::read_file(path)?;
     let mapping = guess_mapping(&table.headers);
-    import(conn, forum_id, &table, &mapping, &mut |_, _| {})
+    import(store, forum_id, &table, &mapping, &mut |_, _| {})
 }
 
 #[cfg(test)]
@@ -201,8 +203,7 @@ mod tests {
     fn good_rows_import_bad_rows_are_reported_with_row_numbers() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("m.sqlite3")).unwrap();
-        let mut conn = store.conn();
-        let forum = crate::forum::test_forum(&mut conn);
+        let forum = crate::forum::test_forum(&mut store.conn());
         let table = Table {
             headers: vec![
                 "الاسم".into(),
@@ -260,7 +261,8 @@ mod tests {
         };
         let mapping = guess_mapping(&table.headers);
         let mut calls = 0;
-        let r = import(&mut conn, forum, &table, &mapping, &mut |_, _| calls += 1).unwrap();
+        let r = import(&store, forum, &table, &mapping, &mut |_, _| calls += 1).unwrap();
+        let conn = store.conn();
         assert!(calls >= 2);
         assert_eq!((r.imported, r.rejected, r.duplicates), (2, 3, 1));
         let rows: Vec<usize> = r.rejects.iter().map(|x| x.row).collect();
@@ -282,5 +284,82 @@ mod tests {
         assert_eq!(back.headers.last().unwrap(), "رقم الصف في الملف الأصلي");
         assert_eq!(back.rows.len(), 4);
         assert_eq!(back.rows[0][5], r.rejects[0].reason);
+    }
+
+    #[test]
+    fn a_failed_import_leaves_none_of_its_rows_and_a_crash_is_cleaned_up() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("m.sqlite3")).unwrap();
+        let forum = crate::forum::test_forum(&mut store.conn());
+        let mut rng = crate::name_generator::Rng::new(7);
+        let rows: Vec<Vec<String>> = (0..2_000)
+            .map(|i| {
+                vec![
+                    crate::name_generator::full_name(&mut rng, false),
+                    "زائر".into(),
+                    format!("055{i:07}"),
+                ]
+            })
+            .collect();
+        let table = Table {
+            headers: vec!["الاسم".into(), "الفئة".into(), "الجوال".into()],
+            rows,
+            numbers: Vec::new(),
+        };
+        let mapping = guess_mapping(&table.headers);
+        let count = |store: &Store| -> i64 {
+            store
+                .conn()
+                .query_row(
+                    "SELECT count(*) FROM person WHERE forum_id = ?1",
+                    [forum],
+                    |r| r.get(0),
+                )
+                .unwrap()
+        };
+        // A database error after many chunks were written: the whole import is gone.
+        let mut n = 0;
+        let e = rows::in_short_transactions(
+            &store,
+            forum,
+            rows::Rows {
+                spec: &SPEC,
+                table: &table,
+                mapping: &mapping,
+            },
+            &mut |_, _| {},
+            &mut |conn, batch| Ok(Registrar::new(conn, forum)?.in_batch(batch)),
+            &mut |reg, conn, row| {
+                n += 1;
+                if n == 1_500 {
+                    return Err(crate::error::AppError::Internal("انقطع".into()));
+                }
+                reg.insert(conn, &row_input(&mapping, row)).map(|_| ())
+            },
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), "internal");
+        assert_eq!(count(&store), 0, "nothing of the failed import is kept");
+        // A crash mid-import: the batch is left unfinished; the next start removes it.
+        let id = rows::batch::begin(&store.conn(), forum).unwrap();
+        {
+            let conn = store.conn();
+            let mut reg = Registrar::new(&conn, forum).unwrap().in_batch(&id);
+            reg.insert(&conn, &row_input(&mapping, &table.rows[0]))
+                .unwrap();
+            conn.execute(
+                "UPDATE import_batch SET alive_at = '2000-01-01T00:00:00Z'",
+                [],
+            )
+            .unwrap();
+        }
+        assert_eq!(count(&store), 1);
+        assert_eq!(rows::batch::recover(&store).unwrap(), 1);
+        assert_eq!(count(&store), 0);
+        // And a good import keeps everything.
+        let r = import(&store, forum, &table, &mapping, &mut |_, _| {}).unwrap();
+        assert_eq!(r.imported, 2_000);
+        assert_eq!(count(&store), 2_000);
+        assert_eq!(rows::batch::recover(&store).unwrap(), 0);
     }
 }

@@ -349,6 +349,8 @@ fn ensure_forum(conn: &Connection, forum_id: i64) -> Result<()> {
 /// person to the next (categories, offices) is looked up once, so imports stay fast.
 pub(crate) struct Registrar {
     forum_id: i64,
+    /// The import batch the new people belong to (a failed import removes them).
+    batch: Option<String>,
     categories: CategoryIndex,
     offices: HashMap<String, i64>,
 }
@@ -358,9 +360,16 @@ impl Registrar {
         ensure_forum(conn, forum_id)?;
         Ok(Registrar {
             forum_id,
+            batch: None,
             categories: CategoryIndex::load(conn)?,
             offices: HashMap::new(),
         })
+    }
+
+    /// Marks everyone registered from now on as part of an import batch.
+    pub(crate) fn in_batch(mut self, batch: &str) -> Self {
+        self.batch = Some(batch.to_string());
+        self
     }
 
     /// Ends a batch of registrations (call before commit): keeps the name index's change log
@@ -393,8 +402,8 @@ impl Registrar {
         let mut insert = conn.prepare_cached(
             "INSERT INTO person(forum_id, uuid, full_name, name_key, name_en, national_id, mobile, gender, category,
                                 needs_wheelchair, needs_sign, needs_companion, needs_other, office_id, source,
-                                badge_code, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17)",
+                                badge_code, created_at, updated_at, import_batch)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17, ?18)",
         )?;
         for _ in 0..20 {
             let code = badge_code::generate();
@@ -418,7 +427,8 @@ impl Registrar {
                 office,
                 v.source,
                 code,
-                ts
+                ts,
+                self.batch
             ])?;
             return Ok(conn.last_insert_rowid());
         }

@@ -335,6 +335,19 @@ pub const MIGRATIONS: &[&str] = &[
         INSERT INTO person_change(person_id) VALUES (old.id);
     END;
     "#,
+    // 11: imports write in short transactions; their rows carry the batch, so a failed or
+    // interrupted import is removed whole.
+    r#"
+    CREATE TABLE import_batch (
+        id          TEXT PRIMARY KEY,
+        forum_id    INTEGER NOT NULL REFERENCES forum(id) ON DELETE CASCADE,
+        started_at  TEXT NOT NULL,
+        alive_at    TEXT NOT NULL,
+        finished_at TEXT
+    );
+    ALTER TABLE person ADD COLUMN import_batch TEXT REFERENCES import_batch(id) ON DELETE SET NULL;
+    CREATE INDEX person_import_batch ON person(import_batch) WHERE import_batch IS NOT NULL;
+    "#,
 ];
 
 pub fn latest() -> i64 {

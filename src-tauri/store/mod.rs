@@ -17,6 +17,34 @@ pub struct Store {
     /// Connections for reading, kept for reuse: WAL lets them read beside the writer, so a
     /// search or a list never waits for an import's transaction.
     readers: Mutex<Vec<Connection>>,
+    /// Tells the checkpointer thread to stop (when the store is dropped).
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// How often the WAL is copied back into the database file, off the writer's path.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
+
+/// Copies the WAL into the database file on its own connection (PASSIVE: it waits for nobody
+/// and nobody waits for it), so no commit — a desk's check-in least of all — ever pays for a
+/// checkpoint. The writer's automatic checkpoint is switched off for this.
+fn spawn_checkpointer(path: PathBuf, stop: std::sync::Arc<std::sync::atomic::AtomicBool>) {
+    let _ = std::thread::Builder::new()
+        .name("wal-checkpoint".into())
+        .spawn(move || {
+            let Ok(conn) = open_connection(&path) else {
+                return;
+            };
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                std::thread::sleep(CHECKPOINT_EVERY);
+                let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+            }
+        });
 }
 
 /// How many idle read connections are kept.
@@ -60,10 +88,14 @@ impl Store {
         }
         let mut conn = open_connection(path)?;
         migrations::apply_all(&mut conn)?;
+        conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        spawn_checkpointer(path.to_path_buf(), stop.clone());
         Ok(Store {
             path: path.to_path_buf(),
             conn: Mutex::new(conn),
             readers: Mutex::new(Vec::new()),
+            stop,
         })
     }
 

@@ -11,6 +11,7 @@
 //! refused. Bodies are limited by the command's class, and must arrive in time.
 
 mod listen;
+pub mod load;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
