@@ -1,6 +1,7 @@
 //! QR codes (the `qrcode` crate) as a module matrix, drawn as vector paths: SVG for the screens
 //! here, and the same matrix for PDF pages later.
 
+use qrcode::canvas::{Canvas, MaskPattern};
 use qrcode::{Color, EcLevel, QrCode};
 
 use crate::error::{AppError, Result};
@@ -25,6 +26,28 @@ pub fn matrix(text: &str) -> Result<QrMatrix> {
     let size = code.width();
     let dark = code
         .to_colors()
+        .into_iter()
+        .map(|c| c == Color::Dark)
+        .collect();
+    Ok(QrMatrix { size, dark })
+}
+
+/// The same code with a fixed mask, for batches of thousands (certificates): a QR code is valid
+/// with any of its eight masks (the reader takes it from the format bits); choosing the best
+/// one scores all eight, which was a quarter of a certificate batch's time.
+pub fn matrix_fixed_mask(text: &str) -> Result<QrMatrix> {
+    let fail = |e: qrcode::types::QrError| AppError::Internal(format!("تعذر إنشاء رمز QR: {e}"));
+    let bits = qrcode::bits::encode_auto(text.as_bytes(), EcLevel::M).map_err(fail)?;
+    let version = bits.version();
+    let (data, ec) =
+        qrcode::ec::construct_codewords(&bits.into_bytes(), version, EcLevel::M).map_err(fail)?;
+    let mut canvas = Canvas::new(version, EcLevel::M);
+    canvas.draw_all_functional_patterns();
+    canvas.draw_data(&data, &ec);
+    canvas.apply_mask(MaskPattern::Checkerboard);
+    let size = version.width().max(0) as usize;
+    let dark = canvas
+        .into_colors()
         .into_iter()
         .map(|c| c == Color::Dark)
         .collect();
@@ -69,5 +92,18 @@ mod tests {
         }
         let s = svg("K7M4QXA").unwrap();
         assert!(s.starts_with("<svg") && s.contains("<path") && !s.contains("<image"));
+    }
+
+    #[test]
+    fn a_fixed_mask_gives_a_code_of_the_same_shape() {
+        let text = "SEF-1441-01-000123.OxKeBuPqf98";
+        let best = matrix(text).unwrap();
+        let fixed = matrix_fixed_mask(text).unwrap();
+        assert_eq!(best.size, fixed.size);
+        // The finder patterns (corners) are not masked: the same in both.
+        for (x, y) in [(0, 0), (6, 6), (fixed.size - 1, 0), (0, fixed.size - 1)] {
+            assert_eq!(best.is_dark(x, y), fixed.is_dark(x, y));
+        }
+        assert!(fixed.dark.iter().filter(|d| **d).count() > fixed.dark.len() / 4);
     }
 }

@@ -328,7 +328,7 @@ fn compose(
         let (ahead, codes) = std::sync::mpsc::sync_channel(64);
         scope.spawn(move || {
             for sheet in sheets {
-                if ahead.send(crate::qr::matrix(&sheet.qr)).is_err() {
+                if ahead.send(crate::qr::matrix_fixed_mask(&sheet.qr)).is_err() {
                     break; // the pages stopped (an error): stop too
                 }
             }

@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use printpdf::{
     Codepoint, FontId, Line as PdfLine, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument,
-    PdfFontHandle, PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing, Pt, RawImage, Rect, Rgb,
-    TextItem, TextMatrix, WindingOrder, XObjectId, XObjectTransform,
+    PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, RawImage, Rect, Rgb, TextItem, TextMatrix,
+    XObjectId, XObjectTransform,
 };
 
 use super::fonts::Face;
@@ -284,6 +284,9 @@ impl Doc {
         let opts = PdfSaveOptions {
             subset_fonts: false,
             optimize: false,
+            // Our own operators (the QR rectangles) are written; nothing here comes from a
+            // foreign PDF.
+            secure: false,
             ..PdfSaveOptions::default()
         };
         let lo = printpdf::serialize::to_lopdf_doc(&self.doc, &opts, &mut warnings);
@@ -396,18 +399,18 @@ impl Page {
     }
 
     /// A QR code as vector squares, `size` points wide, bottom-left corner at (`x`, `y`).
+    /// Drawn in module units under one transformation, one whole-number rectangle per run of
+    /// dark modules: thousands of codes per batch cost little to write.
     pub fn qr(&mut self, m: &QrMatrix, x: f32, y: f32, size: f32, color: Color) {
+        use printpdf::DictItem::Int;
         let cell = size / m.size as f32;
-        let pt = |px: f32, py: f32| LinePoint {
-            p: Point {
-                x: Pt(px),
-                y: Pt(py),
-            },
-            bezier: false,
-        };
-        let mut rings = Vec::new();
+        self.ops.push(Op::SaveGraphicsState);
+        self.ops.push(Op::SetFillColor { col: color.pdf() });
+        // Module (column, row) → the page, rows going down from the top edge.
+        self.ops.push(Op::SetTransformationMatrix {
+            matrix: printpdf::CurTransMat::Raw([cell, 0.0, 0.0, -cell, x, y + size]),
+        });
         for row in 0..m.size {
-            // One rectangle per horizontal run of dark modules keeps the path small.
             let mut col = 0;
             while col < m.size {
                 if !m.is_dark(col, row) {
@@ -418,21 +421,21 @@ impl Page {
                 while col < m.size && m.is_dark(col, row) {
                     col += 1;
                 }
-                let (x0, x1) = (x + start as f32 * cell, x + col as f32 * cell);
-                let y1 = y + size - row as f32 * cell;
-                let y0 = y1 - cell;
-                rings.push(PolygonRing {
-                    points: vec![pt(x0, y0), pt(x1, y0), pt(x1, y1), pt(x0, y1)],
+                self.ops.push(Op::Unknown {
+                    key: "re".into(),
+                    value: vec![
+                        Int(start as i64),
+                        Int(row as i64),
+                        Int((col - start) as i64),
+                        Int(1),
+                    ],
                 });
             }
         }
-        self.ops.push(Op::SetFillColor { col: color.pdf() });
-        self.ops.push(Op::DrawPolygon {
-            polygon: Polygon {
-                rings,
-                mode: PaintMode::Fill,
-                winding_order: WindingOrder::NonZero,
-            },
+        self.ops.push(Op::Unknown {
+            key: "f".into(),
+            value: Vec::new(),
         });
+        self.ops.push(Op::RestoreGraphicsState);
     }
 }
