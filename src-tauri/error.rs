@@ -185,4 +185,20 @@ mod tests {
         assert_eq!(nf.to_string(), "الملتقى غير موجود");
         assert_eq!(nf.code(), "not_found");
     }
+
+    #[test]
+    fn a_busy_database_is_its_own_error_not_a_database_failure() {
+        let busy = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+            None,
+        );
+        let e = AppError::from(busy);
+        assert_eq!(e.code(), "busy");
+        assert!(e.to_string().contains("أعد المحاولة"));
+        let other = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT),
+            None,
+        );
+        assert_eq!(AppError::from(other).code(), "database");
+    }
 }

@@ -342,3 +342,74 @@ fn http_import_with_preview_mapping_and_progress() {
     };
     assert_eq!(status["error"]["code"], "validation");
 }
+
+/// A desk is answered while a big import is still writing: the import takes the writer in
+/// short turns, so a check-in (and a search) never waits for the whole of it.
+#[test]
+fn check_ins_and_searches_are_answered_while_an_import_runs() {
+    let s = start();
+    let (_, forum) = post(&s, "forum_create", json!({ "forum": forum_json("ملتقى") }));
+    let (_, walk_in) = post(
+        &s,
+        "person_create",
+        json!({ "forum_id": forum["id"], "person": person_json("ريم سعيد الغامدي", "101000077") }),
+    );
+    let headers: Vec<String> = ["الاسم الكامل", "الجوال", "الفئة"].map(String::from).to_vec();
+    let mut rng = multaqa::name_generator::Rng::new(11);
+    let rows: Vec<Vec<String>> = (0..20_000)
+        .map(|i| {
+            vec![
+                multaqa::name_generator::full_name(&mut rng, i % 2 == 0),
+                format!("054{i:07}"),
+                "زائر".to_string(),
+            ]
+        })
+        .collect();
+    let xlsx = multaqa::sheet::write_xlsx("المسجلون", &headers, &rows).unwrap();
+    use base64::Engine;
+    let (st, job) = post(
+        &s,
+        "person_import_start",
+        json!({ "forum_id": forum["id"], "file_name": "big.xlsx",
+                "data_base64": base64::engine::general_purpose::STANDARD.encode(&xlsx),
+                "mapping": ["full_name", "mobile", "category"] }),
+    );
+    assert_eq!(st, StatusCode::OK, "{job}");
+    // Wait until the import has written its first rows, then ask as a desk would.
+    loop {
+        let (_, st) = post(&s, "job_status", json!({ "job_id": job["job_id"] }));
+        assert_ne!(st["finished"], true, "the import ended before the desk asked: {st}");
+        if st["done"].as_u64().unwrap_or(0) > 0 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let (st, found) = post(
+        &s,
+        "person_search",
+        json!({ "forum_id": forum["id"], "q": "ريم الغامدي" }),
+    );
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(found["people"][0]["id"], walk_in["id"]);
+    let (st, done) = post(
+        &s,
+        "checkin",
+        json!({ "forum_id": forum["id"], "person_id": walk_in["id"], "day": 1, "desk": "منصة 1" }),
+    );
+    assert_eq!(st, StatusCode::OK, "{done}");
+    assert_eq!(done["status"], "checked_in");
+    let (_, status) = post(&s, "job_status", json!({ "job_id": job["job_id"] }));
+    assert_ne!(
+        status["finished"], true,
+        "answered while the import was still writing"
+    );
+    // And the import completes, whole.
+    let report = loop {
+        let (_, st) = post(&s, "job_status", json!({ "job_id": job["job_id"] }));
+        if st["finished"] == true {
+            break st;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert_eq!(report["result"]["imported"], 20_000, "{report}");
+}
