@@ -167,6 +167,17 @@ pub fn peak_rss_mb() -> u64 {
         .map_or(0, |kb| kb / 1024)
 }
 
+/// A new empty two-day forum to import into.
+pub fn scratch_forum(core: &Core, name: &str) -> Result<i64> {
+    let input = crate::forum::ForumInput {
+        name_ar: name.into(),
+        start_date: "2026-12-06".into(),
+        day_count: Some(crate::forum::LooseInt::Int(2)),
+        ..Default::default()
+    };
+    Ok(crate::forum::create(&mut core.conn(), &input)?.id)
+}
+
 /// Writes an .xlsx of `rows` synthetic registrations (Arabic headers), then times reading it
 /// and importing it into a new forum of the database at `db`.
 pub fn import_bench(db: &Path, rows: usize) -> Result<ImportBench> {
@@ -197,16 +208,7 @@ pub fn import_bench(db: &Path, rows: usize) -> Result<ImportBench> {
     let bytes = crate::sheet::write_xlsx("المسجلون", &headers, &data)?;
     drop(data);
     let core = Core::open(db)?;
-    let forum_id = {
-        let mut conn = core.conn();
-        let input = crate::forum::ForumInput {
-            name_ar: "ملتقى قياس الأداء".into(),
-            start_date: "2026-12-06".into(),
-            day_count: Some(crate::forum::LooseInt::Int(2)),
-            ..Default::default()
-        };
-        crate::forum::create(&mut conn, &input)?.id
-    };
+    let forum_id = scratch_forum(&core, "ملتقى قياس الأداء")?;
     reset_peak_rss();
     let t = Instant::now();
     let table = crate::sheet::read_table("bench.xlsx", &bytes)?;

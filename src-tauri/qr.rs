@@ -14,6 +14,11 @@ pub struct QrMatrix {
 }
 
 impl QrMatrix {
+    fn from_colors(size: usize, colors: Vec<Color>) -> QrMatrix {
+        let dark = colors.into_iter().map(|c| c == Color::Dark).collect();
+        QrMatrix { size, dark }
+    }
+
     pub fn is_dark(&self, x: usize, y: usize) -> bool {
         self.dark[y * self.size + x]
     }
@@ -23,13 +28,7 @@ impl QrMatrix {
 pub fn matrix(text: &str) -> Result<QrMatrix> {
     let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)
         .map_err(|e| AppError::Internal(format!("تعذر إنشاء رمز QR: {e}")))?;
-    let size = code.width();
-    let dark = code
-        .to_colors()
-        .into_iter()
-        .map(|c| c == Color::Dark)
-        .collect();
-    Ok(QrMatrix { size, dark })
+    Ok(QrMatrix::from_colors(code.width(), code.to_colors()))
 }
 
 /// The same code with a fixed mask, for batches of thousands (certificates): a QR code is valid
@@ -45,13 +44,10 @@ pub fn matrix_fixed_mask(text: &str) -> Result<QrMatrix> {
     canvas.draw_all_functional_patterns();
     canvas.draw_data(&data, &ec);
     canvas.apply_mask(MaskPattern::Checkerboard);
-    let size = version.width().max(0) as usize;
-    let dark = canvas
-        .into_colors()
-        .into_iter()
-        .map(|c| c == Color::Dark)
-        .collect();
-    Ok(QrMatrix { size, dark })
+    Ok(QrMatrix::from_colors(
+        version.width().max(0) as usize,
+        canvas.into_colors(),
+    ))
 }
 
 /// An SVG of the code: one path of unit squares, a 4-module quiet zone, scalable to any size.

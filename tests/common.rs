@@ -130,6 +130,16 @@ pub fn no_space(s: &str) -> String {
         .collect()
 }
 
+/// Runs the app's command line on a database: its whole output (status, stdout, stderr).
+pub fn cli_output(db: &TempDb, args: &[&std::ffi::OsStr]) -> std::process::Output {
+    Command::new(APP)
+        .arg("--db")
+        .arg(&db.path)
+        .args(args)
+        .output()
+        .expect("run the app")
+}
+
 /// Runs the app's command line on a database: stdout on success, stderr on failure.
 pub fn cli(db: &TempDb, args: &[&str]) -> Result<String, String> {
     let out = Command::new(APP)

@@ -83,7 +83,18 @@ fn the_server_survives_every_hostile_file_and_imports_nothing_from_them() {
 fn rejected_rows_are_numbered_as_the_sheet_shows_them() {
     let db = temp_db();
     cli(&db, &["demo"]).unwrap();
-    let forum = "1";
+    let import = |path: &std::path::Path| {
+        crate::common::cli_output(
+            &db,
+            &[
+                "import".as_ref(),
+                "people".as_ref(),
+                path.as_os_str(),
+                "--forum".as_ref(),
+                "1".as_ref(),
+            ],
+        )
+    };
     // An .xlsx whose table starts at row 3, and a CSV with blank lines above its header.
     use multaqa::sheet::fixture::{inline, xlsx_with};
     let sheet = format!(
@@ -100,12 +111,7 @@ fn rejected_rows_are_numbered_as_the_sheet_shows_them() {
     );
     let path = db.dir.path().join("titled.xlsx");
     std::fs::write(&path, xlsx_with(&sheet, None)).unwrap();
-    let out = Command::new(APP)
-        .args(["--db", db.path.to_str().unwrap(), "import", "people"])
-        .arg(&path)
-        .args(["--forum", forum])
-        .output()
-        .unwrap();
+    let out = import(&path);
     assert!(
         out.status.success(),
         "{}",
@@ -118,12 +124,7 @@ fn rejected_rows_are_numbered_as_the_sheet_shows_them() {
     let csv = "\n\nالاسم الكامل,الجوال,الفئة\nريم علي الزهراني,0551112223,زائر\nع,0551112224,زائر\n";
     let path = db.dir.path().join("blank-lines.csv");
     std::fs::write(&path, csv).unwrap();
-    let out = Command::new(APP)
-        .args(["--db", db.path.to_str().unwrap(), "import", "people"])
-        .arg(&path)
-        .args(["--forum", forum])
-        .output()
-        .unwrap();
+    let out = import(&path);
     let stderr = String::from_utf8_lossy(&out.stderr);
     let reject: Value = serde_json::from_str(stderr.lines().next().unwrap()).unwrap();
     assert_eq!(reject["row"], 5, "{stderr}");

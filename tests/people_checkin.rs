@@ -354,7 +354,9 @@ fn check_ins_and_searches_are_answered_while_an_import_runs() {
         "person_create",
         json!({ "forum_id": forum["id"], "person": person_json("ريم سعيد الغامدي", "101000077") }),
     );
-    let headers: Vec<String> = ["الاسم الكامل", "الجوال", "الفئة"].map(String::from).to_vec();
+    let headers: Vec<String> = ["الاسم الكامل", "الجوال", "الفئة"]
+        .map(String::from)
+        .to_vec();
     let mut rng = multaqa::name_generator::Rng::new(11);
     let rows: Vec<Vec<String>> = (0..20_000)
         .map(|i| {
@@ -378,7 +380,10 @@ fn check_ins_and_searches_are_answered_while_an_import_runs() {
     // Wait until the import has written its first rows, then ask as a desk would.
     loop {
         let (_, st) = post(&s, "job_status", json!({ "job_id": job["job_id"] }));
-        assert_ne!(st["finished"], true, "the import ended before the desk asked: {st}");
+        assert_ne!(
+            st["finished"], true,
+            "the import ended before the desk asked: {st}"
+        );
         if st["done"].as_u64().unwrap_or(0) > 0 {
             break;
         }

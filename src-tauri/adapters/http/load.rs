@@ -245,85 +245,72 @@ pub fn checkin_load(
     let mut phases = Vec::new();
     let mut acknowledged = Vec::new();
 
-    let stop = Arc::new(AtomicBool::new(false));
-    let started = Instant::now();
-    let loader = {
-        let (people, next, stop) = (people.clone(), next.clone(), stop.clone());
-        std::thread::spawn(move || load(addr, forum_id, people, next, rate, stop))
+    // Check-ins arrive for as long as `during` runs.
+    let mut measure = |name: &'static str, during: &mut dyn FnMut() -> Result<()>| -> Result<()> {
+        let stop = Arc::new(AtomicBool::new(false));
+        let started = Instant::now();
+        let loader = {
+            let (people, next, stop) = (people.clone(), next.clone(), stop.clone());
+            std::thread::spawn(move || load(addr, forum_id, people, next, rate, stop))
+        };
+        let ran = during();
+        stop.store(true, Ordering::Relaxed);
+        let (times, not_ok, acks) = loader
+            .join()
+            .map_err(|_| AppError::Internal("load thread".into()))?;
+        phases.push(phase(name, started.elapsed().as_secs_f64(), times, not_ok));
+        acknowledged.extend(acks);
+        ran
     };
-    std::thread::sleep(Duration::from_secs(idle_seconds));
-    stop.store(true, Ordering::Relaxed);
-    let (times, not_ok, acks) = loader
-        .join()
-        .map_err(|_| AppError::Internal("load thread".into()))?;
-    phases.push(phase(
-        "idle",
-        started.elapsed().as_secs_f64(),
-        times,
-        not_ok,
-    ));
-    acknowledged.extend(acks);
-
-    let stop = Arc::new(AtomicBool::new(false));
-    let started = Instant::now();
-    let loader = {
-        let (people, next, stop) = (people.clone(), next.clone(), stop.clone());
-        std::thread::spawn(move || load(addr, forum_id, people, next, rate, stop))
-    };
-    let import = {
-        let core = core.clone();
-        std::thread::spawn(move || -> Result<f64> {
-            let other = {
-                let mut conn = core.conn();
-                let input = crate::forum::ForumInput {
-                    name_ar: "ملتقى الاستيراد".into(),
-                    start_date: "2026-12-06".into(),
-                    day_count: Some(crate::forum::LooseInt::Int(2)),
-                    ..Default::default()
-                };
-                crate::forum::create(&mut conn, &input)?.id
-            };
-            let t = Instant::now();
-            let table = crate::sheet::read_table("bench.xlsx", &xlsx)?;
-            let mapping = crate::person::import::guess_mapping(&table.headers);
-            crate::person::import::import(core.store(), other, &table, &mapping, &mut |_, _| {})?;
-            Ok(t.elapsed().as_secs_f64())
-        })
-    };
-    let certs = {
-        let core = core.clone();
-        std::thread::spawn(move || -> Result<f64> {
-            let t = Instant::now();
-            let (_, batch) = crate::certificate::render::prepare(
-                core.store(),
-                forum_id,
-                "attendance",
-                None,
-                "قياس الأداء",
-            )?;
-            // Drawing the pages runs as the app's PDF jobs do.
-            crate::state::lower_priority();
-            crate::certificate::render::render(&batch)?;
-            Ok(t.elapsed().as_secs_f64())
-        })
-    };
-    let import_seconds = import
-        .join()
-        .map_err(|_| AppError::Internal("import thread".into()))??;
-    let certificates_seconds = certs
-        .join()
-        .map_err(|_| AppError::Internal("certificates thread".into()))??;
-    stop.store(true, Ordering::Relaxed);
-    let (times, not_ok, acks) = loader
-        .join()
-        .map_err(|_| AppError::Internal("load thread".into()))?;
-    phases.push(phase(
-        "import_and_certificates",
-        started.elapsed().as_secs_f64(),
-        times,
-        not_ok,
-    ));
-    acknowledged.extend(acks);
+    measure("idle", &mut || {
+        std::thread::sleep(Duration::from_secs(idle_seconds));
+        Ok(())
+    })?;
+    let (mut import_seconds, mut certificates_seconds) = (0.0, 0.0);
+    measure("import_and_certificates", &mut || {
+        let xlsx = xlsx.clone();
+        let import = {
+            let core = core.clone();
+            std::thread::spawn(move || -> Result<f64> {
+                let other = crate::bench::scratch_forum(&core, "ملتقى الاستيراد")?;
+                let t = Instant::now();
+                let table = crate::sheet::read_table("bench.xlsx", &xlsx)?;
+                let mapping = crate::person::import::guess_mapping(&table.headers);
+                crate::person::import::import(
+                    core.store(),
+                    other,
+                    &table,
+                    &mapping,
+                    &mut |_, _| {},
+                )?;
+                Ok(t.elapsed().as_secs_f64())
+            })
+        };
+        let certs = {
+            let core = core.clone();
+            std::thread::spawn(move || -> Result<f64> {
+                let t = Instant::now();
+                let (_, batch) = crate::certificate::render::prepare(
+                    core.store(),
+                    forum_id,
+                    "attendance",
+                    None,
+                    "قياس الأداء",
+                )?;
+                // Drawing the pages runs as the app's PDF jobs do.
+                crate::state::lower_priority();
+                crate::certificate::render::render(&batch)?;
+                Ok(t.elapsed().as_secs_f64())
+            })
+        };
+        import_seconds = import
+            .join()
+            .map_err(|_| AppError::Internal("import thread".into()))??;
+        certificates_seconds = certs
+            .join()
+            .map_err(|_| AppError::Internal("certificates thread".into()))??;
+        Ok(())
+    })?;
     let _ = stop_server.send(());
 
     let conn = core.read()?;
