@@ -29,6 +29,7 @@ pub mod sheet;
 pub mod state;
 pub mod store;
 pub mod text;
+pub mod track;
 
 pub use error::{AppError, Result};
 pub use state::Core;

@@ -62,7 +62,7 @@ pub fn label_of(table: &[(&'static str, &'static str)], code: &str) -> &'static 
 }
 
 /// A code from a table by its code or its Arabic label (any spelling), or by extra words.
-fn find_code(
+pub(crate) fn find_code(
     table: &[(&'static str, &'static str)],
     given: &str,
     words: &[(&'static str, &[&str])],

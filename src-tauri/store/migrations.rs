@@ -348,6 +348,95 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE person ADD COLUMN import_batch TEXT REFERENCES import_batch(id) ON DELETE SET NULL;
     CREATE INDEX person_import_batch ON person(import_batch) WHERE import_batch IS NOT NULL;
     "#,
+    // 12: the three tracks: opportunities offered by entities, referrals (one per person and
+    // opportunity) with their state and an append-only event log; seats and vacancies are
+    // limits the database keeps.
+    r#"
+    CREATE TABLE opportunity (
+        id            INTEGER PRIMARY KEY,
+        forum_id      INTEGER NOT NULL REFERENCES forum(id) ON DELETE CASCADE,
+        entity_id     INTEGER NOT NULL REFERENCES entity(id) ON DELETE CASCADE,
+        track         TEXT NOT NULL CHECK (track IN ('training', 'job', 'support')),
+        title         TEXT NOT NULL CHECK (length(trim(title)) > 0),
+        status        TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'full', 'closed')),
+        capacity      INTEGER CHECK (capacity IS NULL OR capacity > 0),
+        eligibility   TEXT NOT NULL DEFAULT '',
+        accreditor    TEXT NOT NULL DEFAULT '',
+        hours         INTEGER,
+        start_date    TEXT,
+        end_date      TEXT,
+        place         TEXT NOT NULL DEFAULT '',
+        online        INTEGER NOT NULL DEFAULT 0,
+        certificate   INTEGER NOT NULL DEFAULT 0,
+        salary_min    INTEGER,
+        salary_max    INTEGER,
+        city          TEXT NOT NULL DEFAULT '',
+        work_mode     TEXT NOT NULL DEFAULT '',
+        disability_ok INTEGER NOT NULL DEFAULT 0,
+        requirements  TEXT NOT NULL DEFAULT '',
+        support_kind  TEXT NOT NULL DEFAULT '',
+        funder        TEXT NOT NULL DEFAULT '',
+        ceiling       INTEGER,
+        conditions    TEXT NOT NULL DEFAULT '',
+        created_at    TEXT NOT NULL,
+        updated_at    TEXT NOT NULL
+    );
+    CREATE INDEX opportunity_forum ON opportunity(forum_id, track, entity_id);
+    CREATE TABLE referral (
+        id             INTEGER PRIMARY KEY,
+        forum_id       INTEGER NOT NULL REFERENCES forum(id) ON DELETE CASCADE,
+        person_id      INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+        opportunity_id INTEGER NOT NULL REFERENCES opportunity(id) ON DELETE CASCADE,
+        state          TEXT NOT NULL,
+        -- Counts against the opportunity's seats or vacancies (enrolled, hired …).
+        placed         INTEGER NOT NULL DEFAULT 0 CHECK (placed IN (0, 1)),
+        source         TEXT NOT NULL CHECK (source IN ('booth_scan', 'committee', 'import')),
+        device         TEXT NOT NULL,
+        scanned_at     TEXT NOT NULL,
+        rating         INTEGER CHECK (rating IS NULL OR rating BETWEEN 1 AND 5),
+        note           TEXT NOT NULL DEFAULT '',
+        created_at     TEXT NOT NULL,
+        updated_at     TEXT NOT NULL,
+        UNIQUE (person_id, opportunity_id)
+    );
+    CREATE INDEX referral_forum_state ON referral(forum_id, state);
+    CREATE INDEX referral_opportunity ON referral(opportunity_id, placed);
+    CREATE TABLE referral_event (
+        id          INTEGER PRIMARY KEY,
+        referral_id INTEGER NOT NULL REFERENCES referral(id) ON DELETE CASCADE,
+        from_state  TEXT,
+        to_state    TEXT NOT NULL,
+        reason      TEXT,
+        reason_text TEXT NOT NULL DEFAULT '',
+        verified_by TEXT,
+        at          TEXT NOT NULL,
+        by          TEXT NOT NULL
+    );
+    CREATE INDEX referral_event_referral ON referral_event(referral_id, id);
+    -- Seats and vacancies: a placement past the opportunity's capacity is refused here, inside
+    -- the writer's transaction, so two laptops can never overshoot.
+    CREATE TRIGGER referral_capacity_update BEFORE UPDATE OF placed ON referral
+      WHEN new.placed = 1 AND old.placed = 0
+    BEGIN
+        SELECT RAISE(ABORT, 'capacity_full')
+         WHERE (SELECT capacity FROM opportunity WHERE id = new.opportunity_id) IS NOT NULL
+           AND (SELECT count(*) FROM referral WHERE opportunity_id = new.opportunity_id AND placed = 1)
+               >= (SELECT capacity FROM opportunity WHERE id = new.opportunity_id);
+    END;
+    CREATE TRIGGER referral_capacity_insert BEFORE INSERT ON referral WHEN new.placed = 1
+    BEGIN
+        SELECT RAISE(ABORT, 'capacity_full')
+         WHERE (SELECT capacity FROM opportunity WHERE id = new.opportunity_id) IS NOT NULL
+           AND (SELECT count(*) FROM referral WHERE opportunity_id = new.opportunity_id AND placed = 1)
+               >= (SELECT capacity FROM opportunity WHERE id = new.opportunity_id);
+    END;
+    -- A person's social-security file number (the family key) and consent to share contact
+    -- details with enabling entities (the sentence's version and when it was given).
+    ALTER TABLE person ADD COLUMN ss_file TEXT;
+    ALTER TABLE person ADD COLUMN consent_version INTEGER;
+    ALTER TABLE person ADD COLUMN consent_at TEXT;
+    CREATE INDEX person_ss_file ON person(forum_id, ss_file) WHERE ss_file IS NOT NULL;
+    "#,
 ];
 
 pub fn latest() -> i64 {
