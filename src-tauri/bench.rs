@@ -169,13 +169,17 @@ pub fn peak_rss_mb() -> u64 {
 
 /// A new empty two-day forum to import into.
 pub fn scratch_forum(core: &Core, name: &str) -> Result<i64> {
+    scratch_forum_in(&mut core.conn(), name)
+}
+
+pub fn scratch_forum_in(conn: &mut rusqlite::Connection, name: &str) -> Result<i64> {
     let input = crate::forum::ForumInput {
         name_ar: name.into(),
         start_date: "2026-12-06".into(),
         day_count: Some(crate::forum::LooseInt::Int(2)),
         ..Default::default()
     };
-    Ok(crate::forum::create(&mut core.conn(), &input)?.id)
+    Ok(crate::forum::create(conn, &input)?.id)
 }
 
 /// Writes an .xlsx of `rows` synthetic registrations (Arabic headers), then times reading it

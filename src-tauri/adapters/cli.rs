@@ -119,6 +119,30 @@ pub enum Command {
         #[command(subcommand)]
         action: FamiliesAction,
     },
+    /// Opportunities of the three tracks (courses, jobs, support): list, import, export.
+    Opportunities {
+        #[command(subcommand)]
+        action: OpportunitiesAction,
+    },
+    /// Refer a person (badge code) to an opportunity; prints the referral as JSON (a second
+    /// call says it already exists and keeps the one referral).
+    Refer {
+        code: String,
+        #[arg(long)]
+        opportunity: i64,
+        #[arg(long, default_value = "سطر الأوامر")]
+        desk: String,
+        /// 1 to 5.
+        #[arg(long)]
+        rating: Option<i64>,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Referrals: list.
+    Referrals {
+        #[command(subcommand)]
+        action: ReferralsAction,
+    },
     /// Check a person in by badge code; prints the result as JSON.
     Checkin {
         code: String,
@@ -171,6 +195,46 @@ pub enum EntitiesAction {
         forum: i64,
         #[arg(long)]
         out: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum OpportunitiesAction {
+    /// Every opportunity of the forum as one JSON line.
+    List {
+        #[arg(long)]
+        forum: i64,
+        /// training, job or support.
+        #[arg(long)]
+        track: Option<String>,
+    },
+    /// Import from .xlsx/.csv; prints a JSON summary, rejected rows go to stderr.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        forum: i64,
+        #[arg(long)]
+        rejects: Option<PathBuf>,
+    },
+    /// Write the forum's opportunities to an .xlsx.
+    Export {
+        #[arg(long)]
+        forum: i64,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        track: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReferralsAction {
+    /// Every referral of the forum as one JSON line, newest first.
+    List {
+        #[arg(long)]
+        forum: i64,
+        #[arg(long)]
+        state: Option<String>,
     },
 }
 
@@ -379,6 +443,106 @@ fn run(cli: Cli) -> Result<()> {
             let core = Core::open(&path)?;
             let report = person::import::import_file(core.store(), forum, &file)?;
             print_import(&report, rejects)
+        }
+        Some(Command::Opportunities { action }) => {
+            let core = Core::open(&path)?;
+            let track_of = |t: &Option<String>| -> Result<Option<String>> {
+                match t.as_deref() {
+                    None => Ok(None),
+                    Some(c) if crate::track::track(c).is_some() => Ok(Some(c.to_string())),
+                    Some(c) => Err(AppError::field(
+                        "track",
+                        &format!("المسار «{c}» غير معروف؛ training أو job أو support"),
+                    )),
+                }
+            };
+            match action {
+                OpportunitiesAction::List { forum, track } => {
+                    let track = track_of(&track)?;
+                    let conn = core.read()?;
+                    for o in crate::track::opportunity::list(&conn, forum, track.as_deref(), None)?
+                    {
+                        print_json(&o)?;
+                    }
+                    Ok(())
+                }
+                OpportunitiesAction::Import {
+                    file,
+                    forum,
+                    rejects,
+                } => {
+                    let report = crate::track::import::import_file(&mut core.conn(), forum, &file)?;
+                    print_import(&report, rejects)
+                }
+                OpportunitiesAction::Export { forum, out, track } => {
+                    let track = track_of(&track)?;
+                    let all = crate::track::opportunity::list(
+                        &*core.read()?,
+                        forum,
+                        track.as_deref(),
+                        None,
+                    )?;
+                    std::fs::write(&out, crate::track::import::export_xlsx(&all)?)?;
+                    print_json(&serde_json::json!({ "exported": all.len(), "out": out }))
+                }
+            }
+        }
+        Some(Command::Refer {
+            code,
+            opportunity,
+            desk,
+            rating,
+            note,
+        }) => {
+            let core = Core::open(&path)?;
+            let o = crate::track::opportunity::get(&*core.read()?, opportunity)?;
+            let done = crate::track::referral::refer(
+                &mut core.conn(),
+                &crate::track::referral::ReferInput {
+                    forum_id: o.forum_id,
+                    code: Some(code),
+                    opportunity_ids: vec![opportunity],
+                    rating,
+                    note,
+                    source: "committee".into(),
+                    desk,
+                    ..Default::default()
+                },
+            )?;
+            for d in done {
+                let message = if d.new {
+                    format!(
+                        "أُحيل {} إلى «{}»",
+                        d.referral.person_name, d.referral.opportunity_title
+                    )
+                } else {
+                    format!(
+                        "سبقت إحالة {} إلى «{}»؛ حُدّثت الإحالة نفسها",
+                        d.referral.person_name, d.referral.opportunity_title
+                    )
+                };
+                print_json(&serde_json::json!({
+                    "referral": d.referral,
+                    "new": d.new,
+                    "already": !d.new,
+                    "message": message,
+                }))?;
+            }
+            Ok(())
+        }
+        Some(Command::Referrals {
+            action: ReferralsAction::List { forum, state },
+        }) => {
+            let core = Core::open(&path)?;
+            let conn = core.read()?;
+            let filter = crate::track::referral::Filter {
+                state,
+                ..Default::default()
+            };
+            for r in crate::track::referral::list(&conn, forum, &filter)? {
+                print_json(&r)?;
+            }
+            Ok(())
         }
         Some(Command::Entities { action }) => {
             let core = Core::open(&path)?;

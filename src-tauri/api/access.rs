@@ -205,6 +205,20 @@ pub const COMMANDS: &[Command] = &[
     Command::desk("family_totals"),
     Command::desk("family_sales_xlsx"),
     Command::desk("family_import_start").file().by("by"),
+    // The three tracks (api/tracks.rs).
+    Command::desk("track_vocab"),
+    Command::desk("opportunity_list"),
+    Command::desk("opportunity_get"),
+    Command::desk("opportunity_create"),
+    Command::desk("opportunity_update"),
+    Command::host("opportunity_delete"),
+    Command::desk("opportunity_import_start").file(),
+    Command::desk("opportunity_export_xlsx"),
+    Command::desk("referral_create").by("desk"),
+    Command::desk("referral_list"),
+    Command::desk("referral_get"),
+    Command::desk("referral_move").by("by"),
+    Command::desk("booth_visitor"),
 ];
 
 /// The command of exactly this name.

@@ -184,9 +184,9 @@ fn vocab(table: &[(&str, &str)]) -> Vec<Value> {
         .collect()
 }
 
-/// Runs an exhibition command; `None` when the name is not one of them.
-pub fn call(core: &Core, command: &str, a: Value) -> Option<Result<Value>> {
-    Some(match command {
+/// Runs an exhibition command; gives the arguments back when the name is not one of them.
+pub fn call(core: &Core, command: &str, a: Value) -> std::result::Result<Result<Value>, Value> {
+    Ok(match command {
         "entity_vocab" => out(json!({
             "kinds": vocab(entity::KINDS),
             "statuses": vocab(entity::STATUSES),
@@ -374,6 +374,6 @@ pub fn call(core: &Core, command: &str, a: Value) -> Option<Result<Value>> {
                 )
             })
         }),
-        _ => return None,
+        _ => return Err(a),
     })
 }

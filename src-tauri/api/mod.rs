@@ -19,6 +19,7 @@ use crate::state::Core;
 
 pub mod access;
 pub mod exhibition;
+pub mod tracks;
 
 pub use access::{authorize, Access, Body, Caller, Command, COMMANDS};
 
@@ -512,7 +513,8 @@ pub fn call_as(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<
             out(json!({ "svg": crate::qr::svg(&a.text)? }))
         }
         other => exhibition::call(core, other, a)
-            .unwrap_or_else(|| Err(AppError::UnknownCommand(other.to_string()))),
+            .or_else(|a| tracks::call(core, other, a))
+            .unwrap_or_else(|_| Err(AppError::UnknownCommand(other.to_string()))),
     }
 }
 

@@ -10,6 +10,7 @@ use crate::name_generator::{self, Rng};
 use crate::person;
 
 mod exhibition;
+mod tracks;
 
 /// Fixed identity of the demo forum, so loading twice never creates two.
 pub const DEMO_FORUM_UUID: &str = "5ef0d3a0-0000-4000-8000-000000001441";
@@ -92,6 +93,7 @@ pub fn load(conn: &mut Connection) -> Result<i64> {
     let tx = conn.transaction()?;
     add_people_and_checkins(&tx, &forum)?;
     exhibition::add(&tx, forum.id, &mut Rng::new(1442))?;
+    tracks::add(&tx, forum.id, &mut Rng::new(1443))?;
     tx.commit()?;
     Ok(forum.id)
 }

@@ -6,6 +6,8 @@
 //! always carries a reason; whether a state holds a seat or vacancy (`placed`) comes from the
 //! table alone, and the database refuses a placement past the opportunity's capacity.
 
+pub mod booth;
+pub mod import;
 pub mod opportunity;
 pub mod referral;
 

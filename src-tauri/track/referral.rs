@@ -190,6 +190,14 @@ fn when(scanned_at: Option<&str>) -> String {
 /// Puts a person forward to one or more open opportunities of the forum. A second scan of the
 /// same visitor updates the referral (rating, note), never duplicates it.
 pub fn refer(conn: &mut Connection, input: &ReferInput) -> Result<Vec<Referred>> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let out = refer_in(&tx, input)?;
+    tx.commit()?;
+    Ok(out)
+}
+
+/// [`refer`] inside the caller's transaction.
+pub(crate) fn refer_in(tx: &Connection, input: &ReferInput) -> Result<Vec<Referred>> {
     if input.opportunity_ids.is_empty() {
         return Err(AppError::field(
             "opportunity_ids",
@@ -214,12 +222,11 @@ pub fn refer(conn: &mut Connection, input: &ReferInput) -> Result<Vec<Referred>>
         d => d,
     };
     let at = when(input.scanned_at.as_deref());
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let person = match (input.person_id, input.code.as_deref()) {
-        (Some(id), _) => person::get(&tx, id)?,
+        (Some(id), _) => person::get(tx, id)?,
         (None, Some(raw)) => {
             let code = badge_code::normalize(raw);
-            person::by_badge_code(&tx, input.forum_id, &code)?.ok_or_else(|| {
+            person::by_badge_code(tx, input.forum_id, &code)?.ok_or_else(|| {
                 AppError::field("code", &format!("الرمز «{code}» غير مسجل في هذا الملتقى"))
             })?
         }
@@ -230,7 +237,7 @@ pub fn refer(conn: &mut Connection, input: &ReferInput) -> Result<Vec<Referred>>
     }
     let mut out = Vec::new();
     for &opp in &input.opportunity_ids {
-        let o = super::opportunity::get(&tx, opp)?;
+        let o = super::opportunity::get(tx, opp)?;
         if o.forum_id != input.forum_id {
             return Err(AppError::field("opportunity_ids", "الفرصة من ملتقى آخر"));
         }
@@ -274,11 +281,10 @@ pub fn refer(conn: &mut Connection, input: &ReferInput) -> Result<Vec<Referred>>
             }
         };
         out.push(Referred {
-            referral: get(&tx, id)?,
+            referral: get(tx, id)?,
             new,
         });
     }
-    tx.commit()?;
     Ok(out)
 }
 
@@ -523,8 +529,18 @@ mod tests {
         assert!(!again[0].new);
         assert_eq!(again[0].referral.id, first[0].referral.id);
         assert_eq!(again[0].referral.rating, Some(4));
-        let all = list(&fx.store.conn(), fx.forum, &Filter::default()).unwrap();
-        assert_eq!(all.len(), 2);
+        let mine = Filter {
+            person_id: Some(fx.people[0].id),
+            entity_id: Some(first[0].referral.entity_id),
+            ..Default::default()
+        };
+        let all = list(&fx.store.conn(), fx.forum, &mine).unwrap();
+        assert_eq!(
+            all.iter()
+                .filter(|r| r.opportunity_id == fx.course || r.opportunity_id == fx.job)
+                .count(),
+            2
+        );
         assert_eq!(
             events(&fx.store.conn(), first[0].referral.id)
                 .unwrap()
