@@ -12,5 +12,6 @@ mod migrations;
 mod pdf_engine;
 mod people_checkin;
 mod tauri_mock;
+mod tracks;
 mod ui_browser;
 mod venue_network;

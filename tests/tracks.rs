@@ -1,0 +1,206 @@
+//! The three tracks through the CLI and the HTTP API: opportunities in and out of .xlsx,
+//! referring twice keeps one referral, the booth's view hides contact details without consent,
+//! moves refused in Arabic.
+
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::common::{cli, temp_db};
+use crate::http_api::{post, start};
+
+fn lines(out: &str) -> Vec<Value> {
+    out.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn cli_lists_exports_imports_and_refers_once() {
+    let db = temp_db();
+    cli(&db, &["demo"]).unwrap();
+    let all = lines(&cli(&db, &["opportunities", "list", "--forum", "1"]).unwrap());
+    assert_eq!(all.len(), 70);
+    let jobs = lines(
+        &cli(
+            &db,
+            &["opportunities", "list", "--forum", "1", "--track", "job"],
+        )
+        .unwrap(),
+    );
+    assert_eq!(jobs.len(), 40);
+    assert!(jobs
+        .iter()
+        .all(|o| o["track"] == "job" && o["track_label"] == "فرصة وظيفية"));
+    assert!(cli(
+        &db,
+        &["opportunities", "list", "--forum", "1", "--track", "x"]
+    )
+    .unwrap_err()
+    .contains("غير معروف"));
+
+    let out = db.dir.path().join("فرص.xlsx");
+    let summary: Value = serde_json::from_str(
+        &cli(
+            &db,
+            &[
+                "opportunities",
+                "export",
+                "--forum",
+                "1",
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(summary["exported"], 70);
+    let imported: Value = serde_json::from_str(
+        &cli(
+            &db,
+            &[
+                "opportunities",
+                "import",
+                out.to_str().unwrap(),
+                "--forum",
+                "1",
+            ],
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(imported["imported"], 70, "{imported}");
+
+    // A visitor who registers now, so has no referral yet.
+    let csv = db.dir.path().join("new.csv");
+    std::fs::write(
+        &csv,
+        "الاسم الكامل,الجوال,الفئة\nريمان صالح الفيفي,0559871234,مستفيد\n",
+    )
+    .unwrap();
+    cli(
+        &db,
+        &["import", "people", csv.to_str().unwrap(), "--forum", "1"],
+    )
+    .unwrap();
+    let found = lines(&cli(&db, &["search", "ريمان الفيفي", "--forum", "1"]).unwrap());
+    let code = found[0]["badge_code"].as_str().unwrap().to_string();
+    let course = all
+        .iter()
+        .find(|o| o["track"] == "training" && o["status"] == "open")
+        .unwrap();
+    let id = course["id"].to_string();
+    let first: Value = serde_json::from_str(
+        &cli(
+            &db,
+            &["refer", &code, "--opportunity", &id, "--desk", "ركن 4"],
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let second: Value = serde_json::from_str(
+        &cli(
+            &db,
+            &["refer", &code, "--opportunity", &id, "--desk", "ركن 4"],
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        (first["new"].clone(), first["already"].clone()),
+        (json!(true), json!(false))
+    );
+    assert_eq!(second["already"], true);
+    assert!(second["message"].as_str().unwrap().contains("سبقت"));
+    assert_eq!(
+        first["referral"]["id"], second["referral"]["id"],
+        "one referral"
+    );
+    let referred = lines(
+        &cli(
+            &db,
+            &["referrals", "list", "--forum", "1", "--state", "referred"],
+        )
+        .unwrap(),
+    );
+    assert!(referred.iter().all(|r| r["state"] == "referred"));
+    assert!(referred.iter().any(|r| r["id"] == first["referral"]["id"]));
+}
+
+#[test]
+fn the_booth_sees_contact_details_only_with_consent_and_moves_are_checked() {
+    let s = start();
+    let (_, forum) = post(
+        &s,
+        "forum_create",
+        json!({ "forum": crate::common::forum_json("ملتقى") }),
+    );
+    let f = forum["id"].clone();
+    let (st, entity) = post(
+        &s,
+        "entity_create",
+        json!({ "forum_id": f, "entity": { "name_ar": "بنك التنمية الاجتماعية", "kind": "government" } }),
+    );
+    assert_eq!(st, StatusCode::OK, "{entity}");
+    let (st, job) = post(
+        &s,
+        "opportunity_create",
+        json!({ "forum_id": f, "opportunity": { "entity_id": entity["id"], "track": "job",
+                "title": "موظف خدمة عملاء", "capacity": "1" } }),
+    );
+    assert_eq!(st, StatusCode::OK, "{job}");
+    let nid = format!("10987000{}", "1");
+    let nid = format!(
+        "{nid}{}",
+        multaqa::person::rules::luhn_check_digit(&nid).unwrap()
+    );
+    let (_, person) = post(
+        &s,
+        "person_create",
+        json!({ "forum_id": f, "person": { "full_name": "هند علي الشهري", "national_id": nid,
+                "mobile": "0551234567", "category": "مستفيد" } }),
+    );
+    let (st, seen) = post(
+        &s,
+        "booth_visitor",
+        json!({ "forum_id": f, "entity_id": entity["id"], "code": person["badge_code"] }),
+    );
+    assert_eq!(st, StatusCode::OK, "{seen}");
+    assert_eq!(seen["person"]["consent"], false);
+    assert!(seen["person"]["national_id"].is_null() && seen["person"]["mobile"].is_null());
+    assert_eq!(seen["opportunities"][0]["id"], job["id"]);
+
+    let (st, referred) = post(
+        &s,
+        "referral_create",
+        json!({ "forum_id": f, "code": person["badge_code"], "opportunity_ids": [job["id"]],
+                "rating": 5, "desk": "ركن البنك" }),
+    );
+    assert_eq!(st, StatusCode::OK, "{referred}");
+    let r = &referred[0]["referral"];
+    let (st, refused) = post(&s, "referral_move", json!({ "id": r["id"], "to": "hired" }));
+    assert_eq!(st, StatusCode::CONFLICT);
+    assert!(refused["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("لا تنتقل"));
+    let (st, _) = post(
+        &s,
+        "referral_move",
+        json!({ "id": r["id"], "to": "declined" }),
+    );
+    assert_eq!(
+        st,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a negative end needs a reason"
+    );
+    let (_, got) = post(&s, "referral_get", json!({ "id": r["id"] }));
+    assert_eq!(got["events"].as_array().unwrap().len(), 1);
+    assert_eq!(got["next"].as_array().unwrap().len(), 2);
+    let (_, again) = post(
+        &s,
+        "booth_visitor",
+        json!({ "forum_id": f, "entity_id": entity["id"], "person_id": person["id"] }),
+    );
+    assert_eq!(again["referrals"][0]["opportunity_title"], "موظف خدمة عملاء");
+}
