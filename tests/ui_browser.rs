@@ -933,3 +933,99 @@ async fn chromium_reviews_families_and_records_sales() {
     screenshot(&c, "chromium-dashboard-exhibition.png").await;
     c.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn chromium_booth_scans_refers_and_a_rescan_updates() {
+    let db = temp_db();
+    let (_server, url) = spawn_serve(&db);
+    let forum_id = api(&url, "forum_list", json!({})).await[0]["id"].clone();
+    let offers = api(
+        &url,
+        "opportunity_list",
+        json!({ "forum_id": forum_id, "track": "job" }),
+    )
+    .await;
+    let offer = offers
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["status"] == "open")
+        .expect("an open job")
+        .clone();
+    let entity = offer["entity_id"].clone();
+    let visitor = api(
+        &url,
+        "person_create",
+        json!({ "forum_id": forum_id, "person": {
+            "full_name": "جود سالم العبدلي", "mobile": "0553332211", "category": "beneficiary" } }),
+    )
+    .await;
+    let code = visitor["badge_code"].as_str().unwrap().to_string();
+
+    let (_driver, port) = start_chromedriver();
+    let profile = tempfile::tempdir().unwrap();
+    let c = chromium_session(&profile, port).await;
+    // The booth device remembers its entity.
+    c.goto(&format!("{url}/#/dashboard")).await.unwrap();
+    c.execute(
+        &format!("localStorage.setItem('multaqa.booth.entity.{forum_id}', '{entity}')"),
+        vec![],
+    )
+    .await
+    .unwrap();
+    c.goto(&format!("{url}/#/booth")).await.unwrap();
+    wait_css(&c, "#booth-scan").await;
+    let focused: Value = c
+        .execute("return document.activeElement.id", vec![])
+        .await
+        .unwrap();
+    assert_eq!(focused, json!("booth-scan"), "the scan field has the focus");
+    type_in(
+        &c,
+        "#booth-scan",
+        &format!("{}\u{E007}", code.to_lowercase()),
+    )
+    .await;
+    wait_text(&c, "#booth-person-name", "جود سالم العبدلي").await;
+    wait_text(&c, "#booth-no-consent", "لم يوافق").await;
+    let offers_text = wait_text(&c, "#booth-offers", offer["title"].as_str().unwrap()).await;
+    assert!(!offers_text.is_empty());
+    click(
+        &c,
+        &format!("#booth-offers .offer[data-id='{}']", offer["id"]),
+    )
+    .await;
+    screenshot(&c, "chromium-booth-chosen.png").await;
+    click(&c, "#booth-refer").await;
+    wait_text(&c, "#booth-done", "أُحيل جود سالم العبدلي").await;
+    wait_text(&c, "#booth-history", offer["title"].as_str().unwrap()).await;
+    screenshot(&c, "chromium-booth-referred.png").await;
+
+    // The same visitor again: the referral is updated, never duplicated.
+    type_in(&c, "#booth-scan", &format!("{code}\u{E007}")).await;
+    wait_text(&c, "#booth-refer", "تحديث الإحالة").await;
+    click(&c, "#booth-refer").await;
+    wait_text(&c, "#booth-done", "حُدّثت الإحالة نفسها").await;
+    let referrals = api(
+        &url,
+        "referral_list",
+        json!({ "forum_id": forum_id, "person_id": visitor["id"] }),
+    )
+    .await;
+    assert_eq!(referrals.as_array().unwrap().len(), 1, "{referrals}");
+    assert_eq!(referrals[0]["source"], "booth_scan");
+
+    // The committee sees it on the tracks screen and moves it on.
+    c.goto(&format!("{url}/#/tracks")).await.unwrap();
+    click(&c, "#tab-referrals").await;
+    wait_text(&c, "#referrals-table", "جود سالم العبدلي").await;
+    click(&c, "#referrals-table tbody tr").await;
+    wait_text(&c, "#referral-card", "قُبل للمقابلة").await;
+    click(&c, "#referral-card button[data-to='interview']").await;
+    wait_text(&c, "#referral-card", "الحالة الآن: قُبل للمقابلة").await;
+    screenshot(&c, "chromium-tracks-referral.png").await;
+    click(&c, "#tab-job").await;
+    wait_text(&c, "#opportunities-table", offer["title"].as_str().unwrap()).await;
+    screenshot(&c, "chromium-tracks-jobs.png").await;
+    c.close().await.unwrap();
+}

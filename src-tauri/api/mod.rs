@@ -360,6 +360,7 @@ pub fn call_as(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<
                 "people" => &person::import::SPEC,
                 "entities" => &crate::entity::import::SPEC,
                 "families" => &crate::family::import::SPEC,
+                "opportunities" => &crate::track::import::SPEC,
                 other => {
                     return Err(AppError::BadRequest(format!(
                         "نوع استيراد غير معروف: {other}"

@@ -1,6 +1,7 @@
 // The shell: hash router, navigation and the current-forum picker. Each screen module exports
 // `render(view, params)` and may return a cleanup function (timers, listeners).
 import { call } from './api.js';
+import * as booth from './screens/booth.js';
 import * as certificates from './screens/certificates.js';
 import * as dashboard from './screens/dashboard.js';
 import * as desk from './screens/desk.js';
@@ -10,6 +11,7 @@ import * as floor from './screens/floor.js';
 import * as forums from './screens/forums.js';
 import * as people from './screens/people.js';
 import * as settings from './screens/settings.js';
+import * as tracks from './screens/tracks.js';
 import { errorBox } from './dom.js';
 import { renderPairing } from './screens/pairing.js';
 import { refreshForums, onForumChange } from './forum-context.js';
@@ -22,6 +24,8 @@ const routes = [
   { re: /^#\/entities$/, screen: entities, nav: 'entities', params: () => ({}) },
   { re: /^#\/floor$/, screen: floor, nav: 'floor', params: () => ({}) },
   { re: /^#\/families$/, screen: families, nav: 'families', params: () => ({}) },
+  { re: /^#\/tracks$/, screen: tracks, nav: 'tracks', params: () => ({}) },
+  { re: /^#\/booth$/, screen: booth, nav: 'tracks', params: () => ({}) },
   { re: /^#\/certificates$/, screen: certificates, nav: 'certificates', params: () => ({}) },
   { re: /^#\/forums\/new$/, screen: forums, nav: 'forums', params: () => ({ mode: 'new' }) },
   { re: /^#\/forums\/(\d+)\/edit$/, screen: forums, nav: 'forums', params: (m) => ({ mode: 'edit', id: Number(m[1]) }) },

@@ -1,0 +1,239 @@
+// The three tracks (المسارات): the entities' courses, jobs and support programmes (form, import,
+// export), and the referrals with their outcomes (moves along the track, with a reason for a
+// negative end and how it was verified, and the event log).
+import { call } from '../api.js';
+import { h, toast, noForum, errorBox, field, clearErrors, showErrors, saveFile } from '../dom.js';
+import { currentForumId } from '../forum-context.js';
+import { importPanel } from './import-panel.js';
+
+const TABS = [
+  ['training', 'الدورات التدريبية'],
+  ['job', 'الفرص الوظيفية'],
+  ['support', 'الدعم الريادي'],
+  ['referrals', 'الإحالات والنتائج'],
+];
+
+/** Riyals from halalas, for a form field or a table. */
+const sar = (h) => (h === null || h === undefined ? '' : String(h / 100));
+
+export async function render(view) {
+  const forumId = currentForumId();
+  if (!forumId) {
+    view.append(noForum());
+    return;
+  }
+  const [vocab, entities] = await Promise.all([call('track_vocab'), call('entity_list', { forum_id: forumId })]);
+  const trackOf = Object.fromEntries(vocab.tracks.map((t) => [t.code, t]));
+  const label = (table, code) => (table.find((x) => x.code === code) || {}).label || '';
+  let tab = sessionStorage.getItem('multaqa.tracks.tab') || 'training';
+  const tabs = h('div.tabs', { role: 'tablist' });
+  const slot = h('div', { id: 'tracks-slot' });
+  const formSlot = h('div', { id: 'opportunity-form-slot' });
+  view.append(
+    h('header.page-head', {},
+      h('h1', {}, 'المسارات والفرص'),
+      h('div.actions.tight', {},
+        h('a.btn', { href: '#/booth', id: 'open-booth' }, 'شاشة الركن'),
+        h('button.btn', { type: 'button', id: 'export-opportunities', onclick: exportXlsx }, 'تصدير Excel'),
+        h('button.btn', { type: 'button', id: 'import-opportunities', onclick: () => formSlot.replaceChildren(importPanel(forumId, () => formSlot.replaceChildren(), paint, 'opportunities')) }, 'استيراد من ملف'),
+        h('button.btn.primary', { type: 'button', id: 'new-opportunity', onclick: () => openForm(null) }, '+ فرصة جديدة'))),
+    tabs, formSlot, slot);
+
+  function paintTabs() {
+    tabs.replaceChildren(...TABS.map(([code, text]) => h('button.tab', {
+      type: 'button', role: 'tab', id: `tab-${code}`, 'aria-selected': code === tab ? 'true' : 'false',
+      onclick: () => { tab = code; sessionStorage.setItem('multaqa.tracks.tab', code); paintTabs(); paint(); },
+    }, text)));
+  }
+
+  async function paint() {
+    slot.replaceChildren(h('p.hint', {}, 'جارٍ التحميل…'));
+    try {
+      if (tab === 'referrals') await paintReferrals();
+      else await paintOpportunities();
+    } catch (e) { slot.replaceChildren(errorBox(e)); }
+  }
+
+  async function paintOpportunities() {
+    const list = await call('opportunity_list', { forum_id: forumId, track: tab });
+    const places = tab === 'job' ? 'الشواغر' : tab === 'training' ? 'المقاعد' : 'المستفيدون';
+    const head = ['الجهة', 'الفرصة', 'التفاصيل', places, 'المحالون', 'الحالة', ''];
+    const detail = (o) => (o.track === 'training'
+      ? [o.hours ? `${o.hours} ساعة` : '', o.start_label || '', o.online ? 'عن بعد' : o.place].filter(Boolean).join(' · ')
+      : o.track === 'job'
+        ? [o.city, label(vocab.work_modes, o.work_mode), o.salary_min ? `${sar(o.salary_min)}–${sar(o.salary_max)} ريال` : '', o.disability_ok ? 'مناسبة لذوي الإعاقة' : ''].filter(Boolean).join(' · ')
+        : [label(vocab.support_kinds, o.support_kind), o.funder, o.ceiling ? `حتى ${sar(o.ceiling)} ريال` : ''].filter(Boolean).join(' · '));
+    slot.replaceChildren(h('div.table-wrap', {}, h('table.data', { id: 'opportunities-table' },
+      h('thead', {}, h('tr', {}, head.map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, list.length ? list.map((o) => h('tr', {},
+        h('td', {}, o.entity_name),
+        h('td.name', {}, o.title),
+        h('td.hint', {}, detail(o)),
+        h('td.num', {}, o.capacity ? `${o.placed} من ${o.capacity}` : String(o.placed)),
+        h('td.num', {}, String(o.referred)),
+        h('td', {}, h('span.chip', { style: `--chip:${o.status === 'open' ? '#0b6b4a' : '#6b6b6b'}` }, o.status_label)),
+        h('td.row-actions', {}, h('button.btn.small', { type: 'button', onclick: () => openForm(o) }, 'تعديل'))))
+        : [h('tr', {}, h('td.empty-row', { colspan: head.length }, 'لا توجد فرص في هذا المسار بعد. أضف فرصة أو استوردها من ملف Excel تملؤه الجهة.'))]))));
+  }
+
+  function openForm(o) {
+    const track = o ? o.track : (tab === 'referrals' ? 'training' : tab);
+    const v = (name) => (o ? o[name] ?? '' : '');
+    const text = (name, value = v(name), attrs = {}) => h('input', { type: 'text', id: `o-${name}`, value, ...attrs });
+    const check = (name, text2) => h('label.check', {}, h('input', { type: 'checkbox', id: `o-${name}`, checked: !!(o && o[name]) }), text2);
+    const entity = h('select', { id: 'o-entity_id' }, h('option', { value: '' }, '— اختر الجهة —'),
+      entities.entities.filter((e) => e.status !== 'withdrew').map((e) => h('option', { value: e.id, selected: o?.entity_id === e.id }, e.name_ar)));
+    const trackSel = h('select', { id: 'o-track' }, vocab.tracks.map((t) => h('option', { value: t.code, selected: t.code === track }, t.label)));
+    const status = h('select', { id: 'o-status' }, vocab.statuses.map((s) => h('option', { value: s.code, selected: (o?.status || 'open') === s.code }, s.label)));
+    const tags = h('div.tag-chips', { id: 'o-eligibility' }, vocab.eligibility.map((t) => h('label.check', {},
+      h('input', { type: 'checkbox', value: t.code, checked: !!o?.eligibility.includes(t.code) }), t.label)));
+    const mode = h('select', { id: 'o-work_mode' }, h('option', { value: '' }, '—'), vocab.work_modes.map((m) => h('option', { value: m.code, selected: o?.work_mode === m.code }, m.label)));
+    const kind = h('select', { id: 'o-support_kind' }, h('option', { value: '' }, '— اختر —'), vocab.support_kinds.map((m) => h('option', { value: m.code, selected: o?.support_kind === m.code }, m.label)));
+    const parts = {
+      training: h('div.grid', { dataset: { track: 'training' } },
+        field('accreditor', 'جهة الاعتماد', text('accreditor')),
+        field('hours', 'عدد الساعات', text('hours', v('hours'), { inputmode: 'numeric' })),
+        field('start_date', 'تاريخ البداية', h('input', { type: 'date', id: 'o-start_date', value: v('start_date') })),
+        field('end_date', 'تاريخ النهاية', h('input', { type: 'date', id: 'o-end_date', value: v('end_date') })),
+        field('place', 'المكان', text('place')),
+        h('div.checks', {}, check('online', 'عن بعد'), check('certificate', 'تمنح شهادة'))),
+      job: h('div.grid', { dataset: { track: 'job' } },
+        field('salary_min', 'أدنى راتب شهري (ريال)', text('salary_min', sar(o?.salary_min), { inputmode: 'decimal' })),
+        field('salary_max', 'أعلى راتب شهري (ريال)', text('salary_max', sar(o?.salary_max), { inputmode: 'decimal' })),
+        field('city', 'المدينة', text('city')),
+        field('work_mode', 'نوع الدوام', mode),
+        field('requirements', 'المتطلبات', text('requirements')),
+        h('div.checks', {}, check('disability_ok', 'مناسبة لذوي الإعاقة'))),
+      support: h('div.grid', { dataset: { track: 'support' } },
+        field('support_kind', 'نوع الدعم *', kind),
+        field('funder', 'الجهة المموّلة', text('funder')),
+        field('ceiling', 'سقف الدعم (ريال)', text('ceiling', sar(o?.ceiling), { inputmode: 'decimal' })),
+        field('conditions', 'الشروط', text('conditions'))),
+    };
+    const capacityLabel = h('span', {});
+    const showTrack = () => {
+      for (const [code, el] of Object.entries(parts)) el.hidden = code !== trackSel.value;
+      capacityLabel.textContent = trackSel.value === 'job' ? 'عدد الشواغر *' : trackSel.value === 'training' ? 'عدد المقاعد *' : 'عدد المستفيدين (اختياري)';
+    };
+    trackSel.addEventListener('change', showTrack);
+    const capacity = text('capacity', o?.capacity ?? '', { inputmode: 'numeric' });
+    const capField = field('capacity', '', capacity);
+    capField.querySelector('label').replaceChildren(capacityLabel);
+    const form = h('form.card', { id: 'opportunity-form', novalidate: true },
+      h('h2', {}, o ? `تعديل: ${o.title}` : 'فرصة جديدة'),
+      h('div.grid', {},
+        field('entity_id', 'الجهة *', entity),
+        field('track', 'المسار *', trackSel),
+        field('title', 'عنوان الفرصة *', text('title')),
+        field('status', 'الحالة', status),
+        capField),
+      field('eligibility', 'الفئات المستهدفة', tags),
+      parts.training, parts.job, parts.support,
+      h('div.form-error', { role: 'alert' }),
+      h('div.actions', {}, h('button.btn.primary', { type: 'submit', id: 'save-opportunity' }, o ? 'حفظ' : 'إضافة'),
+        h('button.btn', { type: 'button', onclick: () => formSlot.replaceChildren() }, 'إغلاق')));
+    showTrack();
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      clearErrors(form);
+      const val = (n) => form.querySelector(`#o-${n}`).value;
+      const on = (n) => form.querySelector(`#o-${n}`).checked;
+      const data = {
+        entity_id: Number(val('entity_id')) || null, track: val('track'), title: val('title'), status: val('status'),
+        capacity: val('capacity'), eligibility: [...tags.querySelectorAll('input:checked')].map((i) => i.value).join(','),
+        accreditor: val('accreditor'), hours: val('hours'), start_date: val('start_date'), end_date: val('end_date'),
+        place: val('place'), online: on('online'), certificate: on('certificate'),
+        salary_min: val('salary_min'), salary_max: val('salary_max'), city: val('city'), work_mode: val('work_mode'),
+        disability_ok: on('disability_ok'), requirements: val('requirements'),
+        support_kind: val('support_kind'), funder: val('funder'), ceiling: val('ceiling'), conditions: val('conditions'),
+      };
+      try {
+        const saved = o ? await call('opportunity_update', { id: o.id, opportunity: data }) : await call('opportunity_create', { forum_id: forumId, opportunity: data });
+        toast(o ? 'حُفظت التعديلات' : `أُضيفت «${saved.title}»`);
+        formSlot.replaceChildren();
+        if (tab !== 'referrals') { tab = saved.track; paintTabs(); }
+        paint();
+      } catch (err) { showErrors(form, err); }
+    });
+    formSlot.replaceChildren(form);
+    form.querySelector('select')?.focus();
+  }
+
+  async function paintReferrals() {
+    const trackFilter = h('select', { id: 'ref-track', 'aria-label': 'المسار' }, h('option', { value: '' }, 'كل المسارات'),
+      vocab.tracks.map((t) => h('option', { value: t.code }, t.label)));
+    const stateFilter = h('select', { id: 'ref-state', 'aria-label': 'الحالة' }, h('option', { value: '' }, 'كل الحالات'));
+    const body = h('tbody');
+    const detailSlot = h('div', { id: 'referral-detail' });
+    const fillStates = () => {
+      const states = trackFilter.value ? trackOf[trackFilter.value].stages : [...new Map(vocab.tracks.flatMap((t) => t.stages).map((s) => [s.state, s])).values()];
+      stateFilter.replaceChildren(h('option', { value: '' }, 'كل الحالات'), states.map((s) => h('option', { value: s.state }, s.label)));
+    };
+    const load = async () => {
+      const list = await call('referral_list', { forum_id: forumId, track: trackFilter.value || null, state: stateFilter.value || null });
+      count.textContent = `${list.length} إحالة`;
+      body.replaceChildren(...(list.length ? list.slice(0, 300).map((r) => h('tr', { class: 'clickable', tabindex: 0, onclick: () => openReferral(r.id), onkeydown: (e) => { if (e.key === 'Enter') openReferral(r.id); } },
+        h('td.name', {}, r.person_name),
+        h('td', {}, r.opportunity_title),
+        h('td', {}, r.entity_name),
+        h('td', {}, trackOf[r.track].label),
+        h('td', {}, h('span.chip', { style: `--chip:${r.placed ? '#0b6b4a' : '#6b6b6b'}` }, r.state_label)),
+        h('td.num', { dir: 'ltr' }, r.scanned_at.slice(0, 10))))
+        : [h('tr', {}, h('td.empty-row', { colspan: 6 }, 'لا توجد إحالات بهذه الصفة. تُسجَّل الإحالات من شاشة الركن عند مسح بطاقة الزائر.'))]));
+    };
+    const count = h('span.count', { id: 'referrals-count' });
+    trackFilter.addEventListener('change', () => { fillStates(); load(); });
+    stateFilter.addEventListener('change', load);
+    fillStates();
+    slot.replaceChildren(h('div.toolbar', {}, trackFilter, stateFilter, count), detailSlot,
+      h('div.table-wrap', {}, h('table.data', { id: 'referrals-table' },
+        h('thead', {}, h('tr', {}, ['الشخص', 'الفرصة', 'الجهة', 'المسار', 'الحالة', 'تاريخ الإحالة'].map((t) => h('th', { scope: 'col' }, t)))), body)));
+    await load();
+
+    async function openReferral(id) {
+      const d = await call('referral_get', { id });
+      const r = d.referral;
+      const reason = h('select', { id: 'move-reason' }, h('option', { value: '' }, '— السبب (للنتيجة السلبية) —'), vocab.reasons.map((x) => h('option', { value: x.code }, x.label)));
+      const reasonText = h('input', { type: 'text', id: 'move-reason-text', placeholder: 'تفصيل السبب (عند «سبب آخر»)' });
+      const verified = h('select', { id: 'move-verified' }, h('option', { value: '' }, '— طريقة التحقق —'), vocab.verified_by.map((x) => h('option', { value: x.code }, x.label)));
+      const at = h('input', { type: 'date', id: 'move-at', 'aria-label': 'تاريخ النتيجة' });
+      const error = h('div', { role: 'alert' });
+      const move = async (to) => {
+        error.replaceChildren();
+        try {
+          await call('referral_move', { id, to, reason: reason.value, reason_text: reasonText.value, verified_by: verified.value, at: at.value || null });
+          toast('حُدّثت الإحالة');
+          await load();
+          await openReferral(id);
+        } catch (e) { error.replaceChildren(errorBox(e)); }
+      };
+      detailSlot.replaceChildren(h('section.card.referral-card', { id: 'referral-card' },
+        h('h2', {}, `${r.person_name} — ${r.opportunity_title}`),
+        h('p', {}, `${r.entity_name} · ${trackOf[r.track].label} · الحالة الآن: `, h('strong', {}, r.state_label),
+          r.rating ? ` · التقييم ${r.rating} من 5` : '', r.note ? ` · ${r.note}` : ''),
+        d.next.length
+          ? h('div', {}, h('div.inline-form', {}, reason, reasonText, verified, at),
+            h('div.actions.tight', {}, d.next.map((n) => h(`button.btn${n.negative ? '.danger-outline' : '.primary'}`, { type: 'button', dataset: { to: n.state }, onclick: () => move(n.state) }, n.label))))
+          : h('p.hint', {}, 'هذه نتيجة نهائية لهذه الإحالة.'),
+        error,
+        h('h3', {}, 'سجل الإحالة'),
+        h('ol.events', {}, d.events.map((e) => h('li', {},
+          h('strong', {}, trackOf[r.track].stages.find((s) => s.state === e.to_state)?.label || e.to_state),
+          ` — ${e.at.slice(0, 10)} — ${e.by}`,
+          e.reason ? ` — ${label(vocab.reasons, e.reason)}${e.reason_text ? `: ${e.reason_text}` : ''}` : '',
+          e.verified_by ? ` (تحقق: ${label(vocab.verified_by, e.verified_by)})` : ''))),
+        h('button.btn', { type: 'button', onclick: () => detailSlot.replaceChildren() }, 'إغلاق')));
+      detailSlot.scrollIntoView({ block: 'nearest' });
+    }
+  }
+
+  async function exportXlsx() {
+    try {
+      const f = await call('opportunity_export_xlsx', { forum_id: forumId });
+      await saveFile(f.file_name, f.data_base64, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    } catch (e) { toast(e.message, 'error'); }
+  }
+
+  paintTabs();
+  await paint();
+}
