@@ -31,6 +31,106 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[i.min(sorted.len() - 1)]
 }
 
+/// Registers `people` synthetic people in the forum (one transaction); returns what was given.
+fn register_people(
+    core: &Core,
+    forum_id: i64,
+    people: usize,
+    rng: &mut Rng,
+) -> Result<Vec<crate::person::PersonInput>> {
+    let mut samples = Vec::with_capacity(people);
+    let mut conn = core.conn();
+    let tx = conn.transaction()?;
+    let mut registrar = person::Registrar::new(&tx, forum_id)?;
+    while samples.len() < people {
+        let p = name_generator::person(rng);
+        match registrar.insert(&tx, &p) {
+            Ok(_) => samples.push(p),
+            Err(crate::error::AppError::Duplicate { .. }) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    registrar.finish(&tx)?;
+    tx.commit()?;
+    Ok(samples)
+}
+
+#[derive(Debug, Serialize)]
+pub struct BoothBench {
+    pub people: usize,
+    pub referrals: i64,
+    pub scans: usize,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    pub max_ms: f64,
+}
+
+/// A booth scan as the host answers it (the visitor's view, then the referral, through the
+/// command registry) over a forum of `people` people and about `referrals` referrals.
+pub fn booth_bench(db: &Path, people: usize, referrals: usize, scans: usize) -> Result<BoothBench> {
+    let core = Core::open(db)?;
+    let forum_id = crate::demo::load(&mut core.conn())?;
+    let mut rng = Rng::new(7_000);
+    register_people(&core, forum_id, people, &mut rng)?;
+    let opps: Vec<(i64, i64)> =
+        crate::track::opportunity::list(&*core.read()?, forum_id, None, None)?
+            .into_iter()
+            .filter(|o| o.status == "open")
+            .map(|o| (o.id, o.entity_id))
+            .collect();
+    let codes: Vec<(i64, String)> = {
+        let conn = core.read()?;
+        let mut stmt = conn.prepare("SELECT id, badge_code FROM person WHERE forum_id = ?1")?;
+        let rows = stmt.query_map([forum_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    {
+        let mut conn = core.conn();
+        let tx = conn.transaction()?;
+        let mut insert = tx.prepare(
+            "INSERT OR IGNORE INTO referral(forum_id, person_id, opportunity_id, state, source, device, scanned_at, created_at, updated_at)
+             VALUES (?1, ?2, ?3, 'referred', 'booth_scan', 'قياس', '2019-11-10T09:00:00Z', '2019-11-10T09:00:00Z', '2019-11-10T09:00:00Z')",
+        )?;
+        for _ in 0..referrals {
+            let (pid, _) = &codes[rng.below(codes.len() as u64) as usize];
+            let (oid, _) = opps[rng.below(opps.len() as u64) as usize];
+            insert.execute(rusqlite::params![forum_id, pid, oid])?;
+        }
+        drop(insert);
+        tx.commit()?;
+    }
+    let mut times = Vec::with_capacity(scans);
+    for _ in 0..scans {
+        let (_, code) = &codes[rng.below(codes.len() as u64) as usize];
+        let (oid, entity) = opps[rng.below(opps.len() as u64) as usize];
+        let t = Instant::now();
+        let seen = crate::api::call(
+            &core,
+            "booth_visitor",
+            serde_json::json!({ "forum_id": forum_id, "entity_id": entity, "code": code }),
+        )?;
+        crate::api::call(
+            &core,
+            "referral_create",
+            serde_json::json!({ "forum_id": forum_id, "person_id": seen["person"]["id"],
+                                "opportunity_ids": [oid], "rating": 4, "desk": "ركن" }),
+        )?;
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(|a, b| a.total_cmp(b));
+    let total: i64 = core
+        .read()?
+        .query_row("SELECT count(*) FROM referral", [], |r| r.get(0))?;
+    Ok(BoothBench {
+        people,
+        referrals: total,
+        scans,
+        p50_ms: percentile(&times, 0.5),
+        p99_ms: percentile(&times, 0.99),
+        max_ms: times.last().copied().unwrap_or(0.0),
+    })
+}
+
 /// Registers `people` synthetic people in a new forum of the database at `db`, then times
 /// `queries` searches of the kinds a desk types: name fragments, full names, IDs, mobiles, codes.
 pub fn search_bench(db: &Path, people: usize, queries: usize) -> Result<SearchBench> {
@@ -38,22 +138,7 @@ pub fn search_bench(db: &Path, people: usize, queries: usize) -> Result<SearchBe
     let forum_id = crate::demo::load(&mut core.conn())?;
     let mut rng = Rng::new(50_000);
     let t = Instant::now();
-    let mut samples = Vec::with_capacity(people);
-    {
-        let mut conn = core.conn();
-        let tx = conn.transaction()?;
-        let mut registrar = person::Registrar::new(&tx, forum_id)?;
-        while samples.len() < people {
-            let p = name_generator::person(&mut rng);
-            match registrar.insert(&tx, &p) {
-                Ok(_) => samples.push(p),
-                Err(crate::error::AppError::Duplicate { .. }) => continue,
-                Err(e) => return Err(e),
-            }
-        }
-        registrar.finish(&tx)?;
-        tx.commit()?;
-    }
+    let samples = register_people(&core, forum_id, people, &mut rng)?;
     let insert_seconds = t.elapsed().as_secs_f64();
 
     let conn = core.conn();

@@ -290,6 +290,16 @@ pub enum FamiliesAction {
 
 #[derive(Subcommand, Debug)]
 pub enum BenchWhat {
+    /// A booth scan on the host (the visitor's view, then the referral) over 50,000 people and
+    /// 100,000 referrals.
+    Booth {
+        #[arg(long, default_value_t = 50_000)]
+        people: usize,
+        #[arg(long, default_value_t = 100_000)]
+        referrals: usize,
+        #[arg(long, default_value_t = 2_000)]
+        scans: usize,
+    },
     /// Check-ins over HTTP on loopback at a steady rate: idle, then during a 50,000-row import
     /// and a 6,136-certificate batch (p50/p99/max per phase, non-200 answers, nothing lost).
     Checkins {
@@ -716,6 +726,13 @@ fn bench(db: Option<&std::path::Path>, what: &BenchWhat) -> Result<()> {
             print_json(&crate::bench::search_bench(&path, *people, *queries)?)
         }
         BenchWhat::Import { rows } => print_json(&crate::bench::import_bench(&path, *rows)?),
+        BenchWhat::Booth {
+            people,
+            referrals,
+            scans,
+        } => print_json(&crate::bench::booth_bench(
+            &path, *people, *referrals, *scans,
+        )?),
         BenchWhat::Checkins {
             rate,
             idle_seconds,

@@ -297,7 +297,7 @@ pub fn call_as(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<
             out(forum::preview_days(&a.start_date, a.day_count, a.end_date)?)
         }
         "demo_status" => out(demo::status(&*core.read()?)?),
-        "demo_load" => out(json!({ "forum_id": demo::load(&mut core.conn())? })),
+        "demo_load" => out(json!({ "forum_id": demo::load_in_steps(core.store())? })),
         "demo_remove" => out(json!({ "removed": demo::remove(&core.conn())? })),
         "categories" => out(person::categories(&*core.read()?)?),
         "offices" => out(person::offices(

@@ -79,6 +79,40 @@ pub const DEMO_PEOPLE: usize = 240;
 pub const DEMO_REGISTERED: usize = DEMO_PEOPLE + exhibition::STAFF;
 const DEMO_ATTENDANCE: [u64; 2] = [68, 52];
 
+/// [`load`] beside the desks: each part (people and check-ins, the exhibitions, the tracks) is
+/// its own short write, the writer free in between; if a part fails, the demo forum is removed
+/// whole.
+pub fn load_in_steps(store: &crate::store::Store) -> Result<i64> {
+    let existing: Option<i64> = rusqlite::OptionalExtension::optional(store.read()?.query_row(
+        "SELECT id FROM forum WHERE uuid = ?1",
+        [DEMO_FORUM_UUID],
+        |r| r.get(0),
+    ))?;
+    if let Some(id) = existing {
+        return Ok(id);
+    }
+    let forum = forum::create_with(&mut store.conn(), &demo_forum(), DEMO_FORUM_UUID, true)?;
+    let step = |part: &dyn Fn(&Connection) -> Result<()>| -> Result<()> {
+        let mut conn = store.conn();
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        part(&tx)?;
+        tx.commit()?;
+        drop(conn);
+        std::thread::sleep(std::time::Duration::from_millis(1));
+        Ok(())
+    };
+    let done = step(&|tx| add_people_and_checkins(tx, &forum))
+        .and_then(|_| step(&|tx| exhibition::add(tx, forum.id, &mut Rng::new(1442))))
+        .and_then(|_| step(&|tx| tracks::add(tx, forum.id, &mut Rng::new(1443))));
+    if let Err(e) = done {
+        store
+            .conn()
+            .execute("DELETE FROM forum WHERE id = ?1", [forum.id])?;
+        return Err(e);
+    }
+    Ok(forum.id)
+}
+
 /// Loads the demo forum unless it is already there; returns its id.
 pub fn load(conn: &mut Connection) -> Result<i64> {
     let existing: Option<i64> = rusqlite::OptionalExtension::optional(conn.query_row(
@@ -219,5 +253,25 @@ mod tests {
         assert_eq!(status(&conn).unwrap().forum_ids, vec![a]);
         assert_eq!(remove(&conn).unwrap(), 1);
         assert!(!status(&conn).unwrap().present);
+    }
+
+    #[test]
+    fn loading_in_steps_gives_the_same_demo() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("m.sqlite3")).unwrap();
+        let id = load_in_steps(&store).unwrap();
+        assert_eq!(load_in_steps(&store).unwrap(), id, "idempotent");
+        let conn = store.conn();
+        let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+        assert_eq!(
+            count("SELECT count(*) FROM person") as usize,
+            DEMO_REGISTERED
+        );
+        assert_eq!(
+            count("SELECT count(*) FROM referral") as usize,
+            tracks::DEMO_REFERRALS
+        );
+        assert_eq!(count("SELECT count(*) FROM opportunity"), 70);
+        assert!(count("SELECT count(*) FROM referral WHERE placed = 1") > 30);
     }
 }

@@ -134,24 +134,33 @@ pub struct Filter {
 }
 
 pub fn list(conn: &Connection, forum_id: i64, f: &Filter) -> Result<Vec<Referral>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "{SELECT} WHERE r.forum_id = ?1 AND (?2 IS NULL OR r.state = ?2) AND (?3 IS NULL OR r.person_id = ?3)
-            AND (?4 IS NULL OR o.entity_id = ?4) AND (?5 IS NULL OR r.opportunity_id = ?5)
-            AND (?6 IS NULL OR o.track = ?6)
-          ORDER BY r.scanned_at DESC, r.id DESC"
-    ))?;
+    // Only the filters given go into the query, so each can use its index (a person's
+    // referrals are looked up on every booth scan).
+    let mut sql = format!("{SELECT} WHERE r.forum_id = ?1");
+    let mut args: Vec<rusqlite::types::Value> = vec![forum_id.into()];
+    let mut add = |clause: &str, v: rusqlite::types::Value| {
+        args.push(v);
+        sql.push_str(&format!(" AND {clause} = ?{}", args.len()));
+    };
+    if let Some(v) = &f.state {
+        add("r.state", v.clone().into());
+    }
+    if let Some(v) = f.person_id {
+        add("r.person_id", v.into());
+    }
+    if let Some(v) = f.entity_id {
+        add("o.entity_id", v.into());
+    }
+    if let Some(v) = f.opportunity_id {
+        add("r.opportunity_id", v.into());
+    }
+    if let Some(v) = &f.track {
+        add("o.track", v.clone().into());
+    }
+    sql.push_str(" ORDER BY r.scanned_at DESC, r.id DESC");
+    let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt
-        .query_map(
-            params![
-                forum_id,
-                f.state,
-                f.person_id,
-                f.entity_id,
-                f.opportunity_id,
-                f.track
-            ],
-            row,
-        )?
+        .query_map(rusqlite::params_from_iter(args), row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
