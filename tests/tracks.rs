@@ -197,6 +197,21 @@ fn the_booth_sees_contact_details_only_with_consent_and_moves_are_checked() {
     let (_, got) = post(&s, "referral_get", json!({ "id": r["id"] }));
     assert_eq!(got["events"].as_array().unwrap().len(), 1);
     assert_eq!(got["next"].as_array().unwrap().len(), 2);
+    // With consent, the entity sees how to reach the visitor.
+    let (_, agreed) = post(
+        &s,
+        "person_create",
+        json!({ "forum_id": f, "person": { "full_name": "سعاد محمد القحطاني", "mobile": "0557654321",
+                "category": "مستفيد", "consent": true, "ss_file": "884512" } }),
+    );
+    assert!(agreed["consent_at"].is_string(), "{agreed}");
+    let (_, seen) = post(
+        &s,
+        "booth_visitor",
+        json!({ "forum_id": f, "entity_id": entity["id"], "person_id": agreed["id"] }),
+    );
+    assert_eq!(seen["person"]["consent"], true);
+    assert_eq!(seen["person"]["mobile"], "0557654321");
     let (_, again) = post(
         &s,
         "booth_visitor",

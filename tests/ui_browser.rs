@@ -1027,5 +1027,12 @@ async fn chromium_booth_scans_refers_and_a_rescan_updates() {
     click(&c, "#tab-job").await;
     wait_text(&c, "#opportunities-table", offer["title"].as_str().unwrap()).await;
     screenshot(&c, "chromium-tracks-jobs.png").await;
+
+    // Registration asks for the file number and the consent sentence.
+    c.goto(&format!("{url}/#/people")).await.unwrap();
+    click(&c, "#new-person").await;
+    let form = wait_text(&c, "#person-form", "أوافق على أن تتسلم الجهات الممكنة").await;
+    assert!(form.contains("رقم ملف الضمان"), "{form}");
+    screenshot(&c, "chromium-person-form.png").await;
     c.close().await.unwrap();
 }

@@ -134,6 +134,7 @@ pub const COMMANDS: &[Command] = &[
     Command::host("demo_load"),
     Command::host("demo_remove"),
     Command::desk("categories"),
+    Command::desk("consent_text"),
     Command::desk("offices"),
     Command::desk("person_list"),
     Command::desk("person_get"),

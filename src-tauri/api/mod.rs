@@ -300,6 +300,10 @@ pub fn call_as(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<
         "demo_load" => out(json!({ "forum_id": demo::load_in_steps(core.store())? })),
         "demo_remove" => out(json!({ "removed": demo::remove(&core.conn())? })),
         "categories" => out(person::categories(&*core.read()?)?),
+        "consent_text" => out(json!({
+            "version": person::CONSENT_VERSION,
+            "text": person::CONSENT_TEXT,
+        })),
         "offices" => out(person::offices(
             &*core.read()?,
             args::<ForumId>(a)?.forum_id,

@@ -18,6 +18,8 @@ pub const FIELDS: &[(&str, &str)] = &[
     ("name_en", "الاسم بالإنجليزية"),
     ("office", "مكتب الضمان الاجتماعي"),
     ("needs", "الاحتياجات"),
+    ("ss_file", "رقم ملف الضمان"),
+    ("consent", "موافقة على مشاركة بيانات التواصل"),
 ];
 
 /// Header words per field, compared on the normalised search key; earlier fields win ties
@@ -65,6 +67,11 @@ const HEADER_WORDS: &[(&str, &[&str])] = &[
         &["فيه", "فئه", "الفئه", "category", "نوع المشارك", "type"],
     ),
     ("gender", &["جنس", "gender", "sex"]),
+    (
+        "ss_file",
+        &["ملف الضمان", "رقم الملف", "رقم ملف", "file number"],
+    ),
+    ("consent", &["موافقه", "consent"]),
     ("office", &["مكتب", "الضمان", "الوحده", "office"]),
     ("needs", &["احتياج", "needs", "accessibility"]),
     (
@@ -99,6 +106,8 @@ fn row_input(mapping: &[Option<String>], row: &[String]) -> PersonInput {
             "gender" => p.gender = v,
             "name_en" => p.name_en = v,
             "office" => p.office = v,
+            "ss_file" => p.ss_file = v,
+            "consent" => p.consent = Some(rows::yes(&v)),
             "needs" => {
                 let key = text::search_key(&v);
                 p.needs_wheelchair = key.contains("كرسي") || key.contains("wheelchair");

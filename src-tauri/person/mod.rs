@@ -44,7 +44,19 @@ pub struct PersonInput {
     /// `pre` (default), `import` or `walk_in`.
     #[serde(default)]
     pub source: Option<String>,
+    /// The social-security file number (رقم ملف الضمان): the family's key; digits.
+    #[serde(default)]
+    pub ss_file: String,
+    /// Agrees that enabling entities receive their contact details ([`CONSENT_TEXT`]).
+    /// Absent: unchanged on an update, no on a registration.
+    #[serde(default)]
+    pub consent: Option<bool>,
 }
+
+/// The sentence a person agrees to (shown on the form, kept with its version and the date).
+pub const CONSENT_TEXT: &str = "أوافق على أن تتسلم الجهات الممكنة التي أُحال إليها بيانات التواصل الخاصة بي (رقم الجوال ورقم الهوية) للتواصل معي بشأن الدورات والوظائف والدعم.";
+/// The version of [`CONSENT_TEXT`]; a changed sentence gets a new one.
+pub const CONSENT_VERSION: i64 = 1;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Needs {
@@ -93,6 +105,9 @@ pub struct Person {
     pub source: String,
     pub badge_code: String,
     pub created_at: String,
+    pub ss_file: Option<String>,
+    /// When the person agreed to share contact details with entities (`None`: did not).
+    pub consent_at: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -107,6 +122,8 @@ struct Valid {
     needs: Needs,
     office: Option<String>,
     source: &'static str,
+    ss_file: Option<String>,
+    consent: Option<bool>,
 }
 
 /// The categories by code and by normalised Arabic label, loaded once per operation.
@@ -204,6 +221,16 @@ fn validate(categories: &CategoryIndex, input: &PersonInput) -> Result<Valid> {
     if office.as_ref().is_some_and(|o| text::char_len(o) > 120) {
         errors.push(FieldError::new("office", "اسم المكتب أطول من الحد المسموح"));
     }
+    let ss_file: String = text::latin_digits(&text::clean(&input.ss_file))
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '/'))
+        .collect();
+    if !ss_file.is_empty() && (!ss_file.chars().all(|c| c.is_ascii_digit()) || ss_file.len() > 15) {
+        errors.push(FieldError::new(
+            "ss_file",
+            "رقم ملف الضمان أرقام فقط (حتى 15 رقمًا)",
+        ));
+    }
     let source = match input.source.as_deref().map(str::trim) {
         None | Some("") | Some("pre") => "pre",
         Some("import") => "import",
@@ -230,6 +257,8 @@ fn validate(categories: &CategoryIndex, input: &PersonInput) -> Result<Valid> {
             },
             office,
             source,
+            ss_file: Some(ss_file).filter(|f| !f.is_empty()),
+            consent: input.consent,
         }),
         _ => Err(AppError::Validation(errors)),
     }
@@ -237,7 +266,7 @@ fn validate(categories: &CategoryIndex, input: &PersonInput) -> Result<Valid> {
 
 pub(crate) const PERSON_SELECT: &str = "SELECT p.id, p.forum_id, p.uuid, p.full_name, p.name_en, p.national_id, p.mobile, p.gender,
         p.category, c.label_ar, c.color, p.needs_wheelchair, p.needs_sign, p.needs_companion, p.needs_other,
-        o.name_ar, p.source, p.badge_code, p.created_at
+        o.name_ar, p.source, p.badge_code, p.created_at, p.ss_file, p.consent_at
    FROM person p JOIN category c ON c.code = p.category LEFT JOIN office o ON o.id = p.office_id";
 
 pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<Person> {
@@ -265,6 +294,8 @@ pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<Person> {
         source: r.get(16)?,
         badge_code: r.get(17)?,
         created_at: r.get(18)?,
+        ss_file: r.get(19)?,
+        consent_at: r.get(20)?,
     })
 }
 
@@ -402,8 +433,9 @@ impl Registrar {
         let mut insert = conn.prepare_cached(
             "INSERT INTO person(forum_id, uuid, full_name, name_key, name_en, national_id, mobile, gender, category,
                                 needs_wheelchair, needs_sign, needs_companion, needs_other, office_id, source,
-                                badge_code, created_at, updated_at, import_batch)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17, ?18)",
+                                badge_code, created_at, updated_at, import_batch, ss_file, consent_version, consent_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17, ?18, ?19,
+                     CASE WHEN ?20 THEN ?21 END, CASE WHEN ?20 THEN ?17 END)",
         )?;
         for _ in 0..20 {
             let code = badge_code::generate();
@@ -428,7 +460,10 @@ impl Registrar {
                 v.source,
                 code,
                 ts,
-                self.batch
+                self.batch,
+                v.ss_file,
+                v.consent == Some(true),
+                CONSENT_VERSION
             ])?;
             return Ok(conn.last_insert_rowid());
         }
@@ -466,7 +501,9 @@ pub fn update(conn: &mut Connection, id: i64, input: &PersonInput) -> Result<Per
     tx.execute(
         "UPDATE person SET full_name = ?2, name_key = ?3, name_en = ?4, national_id = ?5, mobile = ?6, gender = ?7,
                 category = ?8, needs_wheelchair = ?9, needs_sign = ?10, needs_companion = ?11, needs_other = ?12,
-                office_id = ?13, source = ?14, updated_at = ?15
+                office_id = ?13, source = ?14, updated_at = ?15, ss_file = ?16,
+                consent_version = CASE ?17 WHEN 1 THEN coalesce(consent_version, ?18) WHEN 0 THEN NULL ELSE consent_version END,
+                consent_at = CASE ?17 WHEN 1 THEN coalesce(consent_at, ?15) WHEN 0 THEN NULL ELSE consent_at END
           WHERE id = ?1",
         params![
             id,
@@ -483,7 +520,10 @@ pub fn update(conn: &mut Connection, id: i64, input: &PersonInput) -> Result<Per
             v.needs.other,
             office,
             v.source,
-            crate::calendar::now_utc()
+            crate::calendar::now_utc(),
+            v.ss_file,
+            v.consent.map(i64::from),
+            CONSENT_VERSION
         ],
     )?;
     tx.commit()?;
@@ -650,6 +690,61 @@ mod tests {
             category: "مستفيد".into(),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn file_number_and_consent_are_kept_with_the_date_and_can_be_withdrawn() {
+        let (_d, store, forum) = setup();
+        let mut conn = store.conn();
+        let input = PersonInput {
+            full_name: "هند علي الشهري".into(),
+            mobile: "0551234567".into(),
+            category: "مستفيد".into(),
+            ss_file: "١٢٣ ٤٥٦".into(),
+            consent: Some(true),
+            ..Default::default()
+        };
+        let p = create(&mut conn, forum, &input).unwrap();
+        assert_eq!(p.ss_file.as_deref(), Some("123456"));
+        let at = p
+            .consent_at
+            .clone()
+            .expect("consent recorded with its date");
+        let version: i64 = conn
+            .query_row(
+                "SELECT consent_version FROM person WHERE id = ?1",
+                [p.id],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(version, CONSENT_VERSION);
+        // An update that does not mention consent keeps it (and its date).
+        let kept = update(
+            &mut conn,
+            p.id,
+            &PersonInput {
+                consent: None,
+                ..input.clone()
+            },
+        )
+        .unwrap();
+        assert_eq!(kept.consent_at.as_deref(), Some(at.as_str()));
+        let withdrawn = update(
+            &mut conn,
+            p.id,
+            &PersonInput {
+                consent: Some(false),
+                ..input.clone()
+            },
+        )
+        .unwrap();
+        assert!(withdrawn.consent_at.is_none());
+        let bad = PersonInput {
+            ss_file: "ملف 12".into(),
+            ..input
+        };
+        let e = update(&mut conn, p.id, &bad).unwrap_err();
+        assert_eq!(e.fields()[0].field, "ss_file");
     }
 
     #[test]

@@ -140,7 +140,7 @@ export async function render(view) {
 
 /** The registration form (full), used here and for corrections. */
 export async function personForm(forumId, categories, p, onSaved, onCancel, { walkIn = false } = {}) {
-  const offices = walkIn ? [] : await call('offices', { forum_id: forumId });
+  const [offices, consentText] = await Promise.all([walkIn ? [] : call('offices', { forum_id: forumId }), call('consent_text')]);
   const input = (name, label, attrs = {}, hint) => {
     const el = h('input', { type: 'text', id: `p-${name}`, name, value: p?.[name] ?? '', 'aria-describedby': `perr-${name}`, ...attrs });
     return h('div.field', { dataset: { field: name } }, h('label', { for: el.id }, label), el,
@@ -162,13 +162,17 @@ export async function personForm(forumId, categories, p, onSaved, onCancel, { wa
       walkIn ? null : h('div.field', { dataset: { field: 'gender' } }, h('label', { for: 'p-gender' }, 'الجنس'), gender,
         h('p.field-error', { id: 'perr-gender', role: 'alert' })),
       walkIn ? null : input('name_en', 'الاسم بالإنجليزية', { dir: 'ltr', lang: 'en' }),
-      walkIn ? null : input('office', 'مكتب الضمان الاجتماعي', { list: 'office-list', value: p?.office ?? '' })),
+      walkIn ? null : input('office', 'مكتب الضمان الاجتماعي', { list: 'office-list', value: p?.office ?? '' }),
+      input('ss_file', 'رقم ملف الضمان', { dir: 'ltr', inputmode: 'numeric', autocomplete: 'off', value: p?.ss_file ?? '' }, 'يجمع أفراد الأسرة الواحدة في تقرير التمكين')),
     walkIn ? null : h('datalist', { id: 'office-list' }, offices.map((o) => h('option', { value: o }))),
     h('fieldset.needs', {}, h('legend', {}, 'احتياجات الوصول'),
       check('needs_wheelchair', 'كرسي متحرك', p?.needs?.wheelchair),
       check('needs_sign', 'مترجم لغة إشارة', p?.needs?.sign_language),
       check('needs_companion', 'مرافق', p?.needs?.companion),
       h('input', { type: 'text', id: 'p-needs_other', placeholder: 'احتياج آخر', value: p?.needs?.other ?? '', 'aria-label': 'احتياج آخر' })),
+    h('label.check.consent', { dataset: { field: 'consent' } },
+      h('input', { type: 'checkbox', id: 'p-consent', checked: !!p?.consent_at }),
+      h('span', {}, consentText.text)),
     h('div.form-error', { id: 'person-form-error', role: 'alert' }),
     h('div.actions', {},
       h('button.btn.primary', { type: 'submit', id: 'save-person' }, p ? 'حفظ' : walkIn ? 'تسجيل وتأكيد الحضور' : 'تسجيل'),
@@ -189,6 +193,8 @@ export async function personForm(forumId, categories, p, onSaved, onCancel, { wa
       needs_wheelchair: form.querySelector('#p-needs_wheelchair').checked,
       needs_sign: form.querySelector('#p-needs_sign').checked,
       needs_companion: form.querySelector('#p-needs_companion').checked,
+      ss_file: v('ss_file'),
+      consent: form.querySelector('#p-consent').checked,
     };
     if (walkIn) data.source = 'walk_in';
     const button = form.querySelector('#save-person');
