@@ -142,11 +142,11 @@ pub struct Report {
     pub rejects: Vec<Reject>,
 }
 
-fn is_empty(row: &[String]) -> bool {
+pub(crate) fn is_empty(row: &[String]) -> bool {
     row.iter().all(|c| text::clean(c).is_empty())
 }
 
-fn new_report(table: &Table) -> Report {
+pub(crate) fn new_report(table: &Table) -> Report {
     Report {
         imported: 0,
         rejected: 0,
@@ -158,7 +158,7 @@ fn new_report(table: &Table) -> Report {
 
 /// Counts one row's outcome: imported, or rejected with its row number and reason (a
 /// validation error or a duplicate); any other error is returned, to abort the import.
-fn account(
+pub(crate) fn account(
     report: &mut Report,
     row_number: usize,
     row: &[String],

@@ -219,3 +219,81 @@ fn the_booth_sees_contact_details_only_with_consent_and_moves_are_checked() {
     );
     assert_eq!(again["referrals"][0]["opportunity_title"], "موظف خدمة عملاء");
 }
+
+#[test]
+fn cli_outcomes_sheet_goes_out_and_comes_back_with_bad_rows_on_stderr() {
+    let db = temp_db();
+    cli(&db, &["demo"]).unwrap();
+    let referred = lines(
+        &cli(
+            &db,
+            &["referrals", "list", "--forum", "1", "--state", "referred"],
+        )
+        .unwrap(),
+    );
+    let r = referred
+        .iter()
+        .find(|r| r["track"] == "job")
+        .expect("a waiting job referral");
+    let entity = r["entity_id"].to_string();
+    let out = db.dir.path().join("نتائج.xlsx");
+    cli(
+        &db,
+        &[
+            "outcomes",
+            "export",
+            "--entity",
+            &entity,
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    )
+    .unwrap();
+    let mut sheet =
+        multaqa::sheet::read_table("نتائج.xlsx", &std::fs::read(&out).unwrap()).unwrap();
+    let at = sheet
+        .rows
+        .iter()
+        .position(|row| row[0] == r["id"].to_string())
+        .unwrap();
+    sheet.rows[at][8] = "قُبل للمقابلة".into();
+    let mut ghost = vec![String::new(); sheet.headers.len()];
+    ghost[0] = "777777".into();
+    ghost[8] = "interview".into();
+    sheet.rows.push(ghost);
+    let filled = db.dir.path().join("معبأ.xlsx");
+    std::fs::write(
+        &filled,
+        multaqa::sheet::write_xlsx("نتائج", &sheet.headers, &sheet.rows).unwrap(),
+    )
+    .unwrap();
+    let done = crate::common::cli_output(
+        &db,
+        &[
+            "outcomes".as_ref(),
+            "import".as_ref(),
+            filled.as_os_str(),
+            "--forum".as_ref(),
+            "1".as_ref(),
+        ],
+    );
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    let summary: Value = serde_json::from_slice(&done.stdout).unwrap();
+    assert_eq!(summary["imported"], 1, "{summary}");
+    let stderr = String::from_utf8_lossy(&done.stderr);
+    let reject: Value = serde_json::from_str(stderr.lines().next().unwrap()).unwrap();
+    assert_eq!(reject["row"], sheet.rows.len() + 1);
+    assert!(reject["reason"].as_str().unwrap().contains("777777"));
+    let now = lines(
+        &cli(
+            &db,
+            &["referrals", "list", "--forum", "1", "--state", "interview"],
+        )
+        .unwrap(),
+    );
+    assert!(now.iter().any(|x| x["id"] == r["id"]));
+}

@@ -138,6 +138,11 @@ pub enum Command {
         #[arg(long, default_value = "")]
         note: String,
     },
+    /// Outcomes filled in by entities: export an entity's sheet, import it back.
+    Outcomes {
+        #[command(subcommand)]
+        action: OutcomesAction,
+    },
     /// Referrals: list.
     Referrals {
         #[command(subcommand)]
@@ -224,6 +229,25 @@ pub enum OpportunitiesAction {
         out: PathBuf,
         #[arg(long)]
         track: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum OutcomesAction {
+    /// The entity's referrals as the .xlsx it fills in (contact details only with consent).
+    Export {
+        #[arg(long)]
+        entity: i64,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Apply a filled sheet; prints a JSON summary, rejected rows go to stderr.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        forum: i64,
+        #[arg(long)]
+        rejects: Option<PathBuf>,
     },
 }
 
@@ -539,6 +563,25 @@ fn run(cli: Cli) -> Result<()> {
                 }))?;
             }
             Ok(())
+        }
+        Some(Command::Outcomes { action }) => {
+            let core = Core::open(&path)?;
+            match action {
+                OutcomesAction::Export { entity, out } => {
+                    let bytes = crate::track::outcomes::export_xlsx(&*core.read()?, entity)?;
+                    std::fs::write(&out, bytes)?;
+                    print_json(&serde_json::json!({ "out": out }))
+                }
+                OutcomesAction::Import {
+                    file,
+                    forum,
+                    rejects,
+                } => {
+                    let report =
+                        crate::track::outcomes::import_file(&mut core.conn(), forum, &file)?;
+                    print_import(&report, rejects)
+                }
+            }
         }
         Some(Command::Referrals {
             action: ReferralsAction::List { forum, state },

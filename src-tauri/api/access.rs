@@ -220,6 +220,8 @@ pub const COMMANDS: &[Command] = &[
     Command::desk("referral_get"),
     Command::desk("referral_move").by("by"),
     Command::desk("booth_visitor"),
+    Command::desk("outcomes_export_xlsx"),
+    Command::desk("outcomes_import_start").file().by("by"),
 ];
 
 /// The command of exactly this name.

@@ -365,6 +365,7 @@ pub fn call_as(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<
                 "entities" => &crate::entity::import::SPEC,
                 "families" => &crate::family::import::SPEC,
                 "opportunities" => &crate::track::import::SPEC,
+                "outcomes" => &crate::track::outcomes::SPEC,
                 other => {
                     return Err(AppError::BadRequest(format!(
                         "نوع استيراد غير معروف: {other}"

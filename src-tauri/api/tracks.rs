@@ -45,6 +45,11 @@ struct ReferralListArgs {
 }
 
 #[derive(Deserialize)]
+struct EntityArgs {
+    entity_id: i64,
+}
+
+#[derive(Deserialize)]
 struct VisitorArgs {
     forum_id: i64,
     entity_id: i64,
@@ -161,6 +166,20 @@ pub fn call(core: &Core, command: &str, a: Value) -> std::result::Result<Result<
         }),
         "referral_move" => args::<referral::MoveInput>(a)
             .and_then(|a| out(referral::move_to(&mut core.conn(), &a)?)),
+        "outcomes_export_xlsx" => args::<EntityArgs>(a).and_then(|a| {
+            let conn = core.read()?;
+            let name = crate::entity::get(&conn, a.entity_id)?.name_ar;
+            out(json!({
+                "file_name": format!("نتائج-إحالات-{name}.xlsx"),
+                "data_base64": base64::engine::general_purpose::STANDARD
+                    .encode(track::outcomes::export_xlsx(&conn, a.entity_id)?),
+            }))
+        }),
+        "outcomes_import_start" => args::<ImportArgs>(a).and_then(|a| {
+            start_import(core, a, |core, a, table, _progress| {
+                track::outcomes::import(&mut core.conn(), a.forum_id, table, &a.mapping, &a.by)
+            })
+        }),
         "booth_visitor" => args::<VisitorArgs>(a).and_then(|a| {
             out(track::booth::visitor(
                 &*core.read()?,

@@ -9,6 +9,7 @@
 pub mod booth;
 pub mod import;
 pub mod opportunity;
+pub mod outcomes;
 pub mod referral;
 
 /// One state of a track.

@@ -4,7 +4,7 @@
 import { call } from '../api.js';
 import { h, toast, errorBox, saveFile, followJob, readAsDataUrl } from '../dom.js';
 
-const START = { people: 'person_import_start', entities: 'entity_import_start', families: 'family_import_start', opportunities: 'opportunity_import_start' };
+const START = { people: 'person_import_start', entities: 'entity_import_start', families: 'family_import_start', opportunities: 'opportunity_import_start', outcomes: 'outcomes_import_start' };
 
 /** The import panel for `kind` (people, entities, families); `onDone` after an import. */
 export function importPanel(forumId, onClose, onDone, kind = 'people') {

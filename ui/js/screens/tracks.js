@@ -182,10 +182,23 @@ export async function render(view) {
         : [h('tr', {}, h('td.empty-row', { colspan: 6 }, 'لا توجد إحالات بهذه الصفة. تُسجَّل الإحالات من شاشة الركن عند مسح بطاقة الزائر.'))]));
     };
     const count = h('span.count', { id: 'referrals-count' });
+    // Entities that never open the app fill in their outcomes in a sheet.
+    const entitySel = h('select', { id: 'outcomes-entity', 'aria-label': 'الجهة' }, h('option', { value: '' }, '— جهة —'),
+      entities.entities.map((e) => h('option', { value: e.id }, e.name_ar)));
+    const outcomesSlot = h('div', { id: 'outcomes-slot' });
+    const sheetBar = h('div.toolbar', {}, h('span.hint', {}, 'ملف نتائج لجهة لا تستخدم البرنامج:'), entitySel,
+      h('button.btn.small', { type: 'button', id: 'export-outcomes', onclick: async () => {
+        if (!entitySel.value) { toast('اختر الجهة أولًا', 'error'); return; }
+        try {
+          const f = await call('outcomes_export_xlsx', { entity_id: Number(entitySel.value) });
+          await saveFile(f.file_name, f.data_base64, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+        } catch (e) { toast(e.message, 'error'); }
+      } }, 'تصدير ملف الجهة'),
+      h('button.btn.small', { type: 'button', id: 'import-outcomes', onclick: () => outcomesSlot.replaceChildren(importPanel(forumId, () => outcomesSlot.replaceChildren(), load, 'outcomes')) }, 'استيراد النتائج'));
     trackFilter.addEventListener('change', () => { fillStates(); load(); });
     stateFilter.addEventListener('change', load);
     fillStates();
-    slot.replaceChildren(h('div.toolbar', {}, trackFilter, stateFilter, count), detailSlot,
+    slot.replaceChildren(h('div.toolbar', {}, trackFilter, stateFilter, count), sheetBar, outcomesSlot, detailSlot,
       h('div.table-wrap', {}, h('table.data', { id: 'referrals-table' },
         h('thead', {}, h('tr', {}, ['الشخص', 'الفرصة', 'الجهة', 'المسار', 'الحالة', 'تاريخ الإحالة'].map((t) => h('th', { scope: 'col' }, t)))), body)));
     await load();
