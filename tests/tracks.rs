@@ -251,11 +251,8 @@ fn cli_outcomes_sheet_goes_out_and_comes_back_with_bad_rows_on_stderr() {
     .unwrap();
     let mut sheet =
         multaqa::sheet::read_table("نتائج.xlsx", &std::fs::read(&out).unwrap()).unwrap();
-    let at = sheet
-        .rows
-        .iter()
-        .position(|row| row[0] == r["id"].to_string())
-        .unwrap();
+    let id = r["id"].to_string();
+    let at = sheet.rows.iter().position(|row| row[0] == id).unwrap();
     sheet.rows[at][8] = "قُبل للمقابلة".into();
     let mut ghost = vec![String::new(); sheet.headers.len()];
     ghost[0] = "777777".into();
