@@ -79,16 +79,20 @@ pub const DEMO_PEOPLE: usize = 240;
 pub const DEMO_REGISTERED: usize = DEMO_PEOPLE + exhibition::STAFF;
 const DEMO_ATTENDANCE: [u64; 2] = [68, 52];
 
+/// The demo forum's id, if it is loaded.
+fn loaded(conn: &Connection) -> Result<Option<i64>> {
+    Ok(rusqlite::OptionalExtension::optional(conn.query_row(
+        "SELECT id FROM forum WHERE uuid = ?1",
+        [DEMO_FORUM_UUID],
+        |r| r.get(0),
+    ))?)
+}
+
 /// [`load`] beside the desks: each part (people and check-ins, the exhibitions, the tracks) is
 /// its own short write, the writer free in between; if a part fails, the demo forum is removed
 /// whole.
 pub fn load_in_steps(store: &crate::store::Store) -> Result<i64> {
-    let existing: Option<i64> = rusqlite::OptionalExtension::optional(store.read()?.query_row(
-        "SELECT id FROM forum WHERE uuid = ?1",
-        [DEMO_FORUM_UUID],
-        |r| r.get(0),
-    ))?;
-    if let Some(id) = existing {
+    if let Some(id) = loaded(&*store.read()?)? {
         return Ok(id);
     }
     let forum = forum::create_with(&mut store.conn(), &demo_forum(), DEMO_FORUM_UUID, true)?;
@@ -115,12 +119,7 @@ pub fn load_in_steps(store: &crate::store::Store) -> Result<i64> {
 
 /// Loads the demo forum unless it is already there; returns its id.
 pub fn load(conn: &mut Connection) -> Result<i64> {
-    let existing: Option<i64> = rusqlite::OptionalExtension::optional(conn.query_row(
-        "SELECT id FROM forum WHERE uuid = ?1",
-        [DEMO_FORUM_UUID],
-        |r| r.get(0),
-    ))?;
-    if let Some(id) = existing {
+    if let Some(id) = loaded(conn)? {
         return Ok(id);
     }
     let forum = forum::create_with(conn, &demo_forum(), DEMO_FORUM_UUID, true)?;

@@ -471,6 +471,49 @@ fn check_entity(conn: &Connection, forum_id: i64, entity_id: i64) -> Result<()> 
     }
 }
 
+impl Valid {
+    /// The values of the columns from `entity_id` to `conditions`, in the table's order.
+    fn columns(&self) -> [&dyn rusqlite::ToSql; 23] {
+        [
+            &self.entity_id,
+            &self.track,
+            &self.title,
+            &self.status,
+            &self.capacity,
+            &self.eligibility,
+            &self.accreditor,
+            &self.hours,
+            &self.start_date,
+            &self.end_date,
+            &self.place,
+            &self.online,
+            &self.certificate,
+            &self.salary_min,
+            &self.salary_max,
+            &self.city,
+            &self.work_mode,
+            &self.disability_ok,
+            &self.requirements,
+            &self.support_kind,
+            &self.funder,
+            &self.ceiling,
+            &self.conditions,
+        ]
+    }
+}
+
+/// `first`, then the valid opportunity's columns, then `last`, as statement parameters.
+fn with_columns<'a>(
+    first: &'a dyn rusqlite::ToSql,
+    v: &'a Valid,
+    last: &'a dyn rusqlite::ToSql,
+) -> Vec<&'a dyn rusqlite::ToSql> {
+    let mut all = vec![first];
+    all.extend(v.columns());
+    all.push(last);
+    all
+}
+
 /// Adds an opportunity inside the caller's transaction (the form and the import share it).
 pub(crate) fn insert(conn: &Connection, forum_id: i64, input: &OpportunityInput) -> Result<i64> {
     let v = validate(input)?;
@@ -484,33 +527,7 @@ pub(crate) fn insert(conn: &Connection, forum_id: i64, input: &OpportunityInput)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
                  ?20, ?21, ?22, ?23, ?24, ?25, ?25)",
     )?
-    .execute(params![
-        forum_id,
-        v.entity_id,
-        v.track,
-        v.title,
-        v.status,
-        v.capacity,
-        v.eligibility,
-        v.accreditor,
-        v.hours,
-        v.start_date,
-        v.end_date,
-        v.place,
-        v.online,
-        v.certificate,
-        v.salary_min,
-        v.salary_max,
-        v.city,
-        v.work_mode,
-        v.disability_ok,
-        v.requirements,
-        v.support_kind,
-        v.funder,
-        v.ceiling,
-        v.conditions,
-        now
-    ])?;
+    .execute(rusqlite::params_from_iter(with_columns(&forum_id, &v, &now)))?;
     Ok(conn.last_insert_rowid())
 }
 
@@ -553,33 +570,7 @@ pub fn update(conn: &mut Connection, id: i64, input: &OpportunityInput) -> Resul
                 work_mode = ?18, disability_ok = ?19, requirements = ?20, support_kind = ?21, funder = ?22,
                 ceiling = ?23, conditions = ?24, updated_at = ?25
           WHERE id = ?1",
-        params![
-            id,
-            v.entity_id,
-            v.track,
-            v.title,
-            v.status,
-            v.capacity,
-            v.eligibility,
-            v.accreditor,
-            v.hours,
-            v.start_date,
-            v.end_date,
-            v.place,
-            v.online,
-            v.certificate,
-            v.salary_min,
-            v.salary_max,
-            v.city,
-            v.work_mode,
-            v.disability_ok,
-            v.requirements,
-            v.support_kind,
-            v.funder,
-            v.ceiling,
-            v.conditions,
-            crate::calendar::now_utc()
-        ],
+        rusqlite::params_from_iter(with_columns(&id, &v, &crate::calendar::now_utc())),
     )?;
     let o = get(&tx, id)?;
     tx.commit()?;

@@ -77,6 +77,8 @@ pub struct Referred {
     pub referral: Referral,
     /// False when the person was already referred there (the referral was updated instead).
     pub new: bool,
+    /// What happened, in Arabic.
+    pub message: String,
 }
 
 const SELECT: &str = "SELECT r.id, r.forum_id, r.person_id, p.full_name, r.opportunity_id, o.title,
@@ -289,9 +291,22 @@ pub(crate) fn refer_in(tx: &Connection, input: &ReferInput) -> Result<Vec<Referr
                 (id, true)
             }
         };
+        let referral = get(tx, id)?;
+        let message = if new {
+            format!(
+                "أُحيل {} إلى «{}»",
+                referral.person_name, referral.opportunity_title
+            )
+        } else {
+            format!(
+                "سبقت إحالة {} إلى «{}»؛ حُدّثت الإحالة نفسها",
+                referral.person_name, referral.opportunity_title
+            )
+        };
         out.push(Referred {
-            referral: get(tx, id)?,
+            referral,
             new,
+            message,
         });
     }
     Ok(out)

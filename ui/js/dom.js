@@ -66,6 +66,17 @@ export function categoryChip(person) {
   return h('span.chip', { style: `--chip:${person.category_color || person.color}` }, person.category_label || person.label);
 }
 
+const ARABIC_DIGITS = /[\u0660-\u0669\u06F0-\u06F9]/g;
+
+/** A scanned or typed badge code as the host compares it: Latin digits, no spaces, upper case. */
+export function normalizeCode(s) {
+  return s.replace(ARABIC_DIGITS, (d) => String((d.charCodeAt(0) & 0xf) % 10))
+    .replace(/[\s\-_]/g, '').toUpperCase();
+}
+
+/** Does it have the shape of a badge code (seven symbols)? */
+export const looksLikeCode = (s) => /^[A-Z0-9]{7}$/.test(s);
+
 /** Runs `fn` at most once per `ms` of quiet. */
 export function debounce(fn, ms) {
   let t = null;

@@ -4,11 +4,9 @@
 // updates the referral. Keys (with the scan field empty): ↑ ↓ move among the opportunities,
 // Space picks one, Enter refers. (Digits are not keys here: badge codes start with them.)
 import { call } from '../api.js';
-import { h, noForum, errorBox, categoryChip, debounce } from '../dom.js';
+import { h, noForum, errorBox, categoryChip, debounce, normalizeCode as normalize, looksLikeCode } from '../dom.js';
 import { currentForumId } from '../forum-context.js';
 
-const looksLikeCode = (s) => /^[A-Z2-9]{7}$/.test(s);
-const normalize = (s) => s.trim().toUpperCase().replace(/[\s-]/g, '');
 
 export async function render(view) {
   const forumId = currentForumId();

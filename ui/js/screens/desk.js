@@ -2,7 +2,7 @@
 // always has the focus: a USB scanner types the badge code and Enter; typing a name in the same
 // field searches instead. Results are big cards with colour *and* words.
 import { call } from '../api.js';
-import { h, noForum, categoryChip, debounce, dayName } from '../dom.js';
+import { h, noForum, categoryChip, debounce, dayName, normalizeCode, looksLikeCode } from '../dom.js';
 import { currentForumId } from '../forum-context.js';
 import { personForm } from './people.js';
 
@@ -19,12 +19,6 @@ function uuid4() {
   return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
 }
 
-const ARABIC_DIGITS = /[\u0660-\u0669\u06F0-\u06F9]/g;
-function normalizeCode(s) {
-  return s.replace(ARABIC_DIGITS, (d) => String((d.charCodeAt(0) & 0xf) % 10))
-    .replace(/[\s\-_]/g, '').toUpperCase();
-}
-const looksLikeCode = (s) => /^[A-Z0-9]{7}$/.test(s);
 
 export async function render(view) {
   const forumId = currentForumId();
