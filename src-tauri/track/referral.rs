@@ -651,4 +651,48 @@ mod tests {
         go(&fx, winner.id, "dropped_out", "no_show").unwrap();
         assert!(go(&fx, other.id, "enrolled", "").unwrap().placed);
     }
+
+    #[test]
+    fn two_booths_scanning_one_visitor_at_once_make_one_referral() {
+        let fx = fx();
+        let path = fx.store.path().to_path_buf();
+        let code = fx.people[2].badge_code.clone();
+        let (forum, job) = (fx.forum, fx.job);
+        let results: Vec<Vec<Referred>> = std::thread::scope(|s| {
+            (0..2)
+                .map(|_| {
+                    let (path, code) = (path.clone(), code.clone());
+                    s.spawn(move || {
+                        let mut conn = crate::store::open_connection(&path).unwrap();
+                        refer(
+                            &mut conn,
+                            &ReferInput {
+                                forum_id: forum,
+                                code: Some(code),
+                                opportunity_ids: vec![job],
+                                ..Default::default()
+                            },
+                        )
+                        .unwrap()
+                    })
+                })
+                .collect::<Vec<_>>()
+                .into_iter()
+                .map(|h| h.join().unwrap())
+                .collect()
+        });
+        let news: Vec<bool> = results.iter().map(|r| r[0].new).collect();
+        assert_eq!(news.iter().filter(|n| **n).count(), 1, "{news:?}");
+        assert_eq!(results[0][0].referral.id, results[1][0].referral.id);
+        let n: i64 = fx
+            .store
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM referral WHERE person_id = ?1 AND opportunity_id = ?2",
+                params![fx.people[2].id, job],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(n, 1);
+    }
 }
