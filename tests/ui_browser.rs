@@ -1027,6 +1027,22 @@ async fn chromium_booth_scans_refers_and_a_rescan_updates() {
     click(&c, "#tab-job").await;
     wait_text(&c, "#opportunities-table", offer["title"].as_str().unwrap()).await;
     screenshot(&c, "chromium-tracks-jobs.png").await;
+    // Follow-ups of the demo's placements, by office; recording one moves it off the list.
+    click(&c, "#tab-follow_up").await;
+    let before = wait_text(&c, "#follow-up-count", "متابعة").await;
+    click(
+        &c,
+        "table.follow-ups tbody tr button[data-result='not_reachable']",
+    )
+    .await;
+    wait_text(&c, "#toasts", "سُجلت المتابعة").await;
+    let deadline = Instant::now() + WAIT;
+    while wait_text(&c, "#follow-up-count", "متابعة").await == before && Instant::now() < deadline
+    {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_ne!(wait_text(&c, "#follow-up-count", "متابعة").await, before);
+    screenshot(&c, "chromium-tracks-follow-ups.png").await;
 
     // Registration asks for the file number and the consent sentence.
     c.goto(&format!("{url}/#/people")).await.unwrap();

@@ -45,6 +45,13 @@ struct ReferralListArgs {
 }
 
 #[derive(Deserialize)]
+struct DueArgs {
+    forum_id: i64,
+    #[serde(default)]
+    until: Option<String>,
+}
+
+#[derive(Deserialize)]
 struct EntityArgs {
     entity_id: i64,
 }
@@ -93,6 +100,7 @@ pub fn call(core: &Core, command: &str, a: Value) -> std::result::Result<Result<
             "eligibility": vocab(opportunity::ELIGIBILITY),
             "work_modes": vocab(opportunity::WORK_MODES),
             "support_kinds": vocab(opportunity::SUPPORT_KINDS),
+            "follow_up_results": vocab(track::follow_up::RESULTS),
         })),
         "opportunity_list" => args::<ListArgs>(a).and_then(|a| {
             out(opportunity::list(
@@ -180,6 +188,15 @@ pub fn call(core: &Core, command: &str, a: Value) -> std::result::Result<Result<
                 track::outcomes::import(&mut core.conn(), a.forum_id, table, &a.mapping, &a.by)
             })
         }),
+        "follow_up_list" => args::<DueArgs>(a).and_then(|a| {
+            out(track::follow_up::due(
+                &*core.read()?,
+                a.forum_id,
+                a.until.as_deref(),
+            )?)
+        }),
+        "follow_up_record" => args::<track::follow_up::RecordInput>(a)
+            .and_then(|a| out(track::follow_up::record(&mut core.conn(), &a)?)),
         "booth_visitor" => args::<VisitorArgs>(a).and_then(|a| {
             out(track::booth::visitor(
                 &*core.read()?,

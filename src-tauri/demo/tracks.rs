@@ -337,5 +337,19 @@ pub fn add(tx: &Connection, forum_id: i64, rng: &mut Rng) -> Result<()> {
         made += 1;
         walk(tx, rng, r.referral.id, &r.referral.track, day)?;
     }
+    // About half the calls have been made; the rest are overdue for the committee to make.
+    let calls: Vec<(i64, String)> = {
+        let mut stmt = tx.prepare("SELECT id, due FROM follow_up ORDER BY id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    for (id, due) in calls {
+        if rng.below(100) < 55 {
+            tx.execute(
+                "UPDATE follow_up SET done_at = ?2, result = 'continuing', by = 'اللجنة التنفيذية' WHERE id = ?1",
+                params![id, format!("{due}T09:00:00Z")],
+            )?;
+        }
+    }
     Ok(())
 }

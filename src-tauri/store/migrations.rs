@@ -437,6 +437,21 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE person ADD COLUMN consent_at TEXT;
     CREATE INDEX person_ss_file ON person(forum_id, ss_file) WHERE ss_file IS NOT NULL;
     "#,
+    // 13: follow-ups of a placement at +30, +90 and +180 days.
+    r#"
+    CREATE TABLE follow_up (
+        id          INTEGER PRIMARY KEY,
+        referral_id INTEGER NOT NULL REFERENCES referral(id) ON DELETE CASCADE,
+        days        INTEGER NOT NULL CHECK (days IN (30, 90, 180)),
+        due         TEXT NOT NULL CHECK (date(due) = due),
+        done_at     TEXT,
+        result      TEXT,
+        note        TEXT NOT NULL DEFAULT '',
+        by          TEXT,
+        UNIQUE (referral_id, days)
+    );
+    CREATE INDEX follow_up_open ON follow_up(due) WHERE done_at IS NULL;
+    "#,
 ];
 
 pub fn latest() -> i64 {

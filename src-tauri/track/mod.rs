@@ -7,6 +7,7 @@
 //! table alone, and the database refuses a placement past the opportunity's capacity.
 
 pub mod booth;
+pub mod follow_up;
 pub mod import;
 pub mod opportunity;
 pub mod outcomes;

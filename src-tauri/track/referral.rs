@@ -428,6 +428,10 @@ pub(crate) fn move_in(tx: &Connection, m: &MoveInput) -> Result<Referral> {
             other?;
         }
     }
+    // A first placement (enrolled, hired, funded) schedules its follow-up calls.
+    if placed && !r.placed {
+        super::follow_up::schedule(tx, r.id, &at)?;
+    }
     tx.execute(
         "INSERT INTO referral_event(referral_id, from_state, to_state, reason, reason_text, verified_by, at, by)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",

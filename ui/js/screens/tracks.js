@@ -11,6 +11,7 @@ const TABS = [
   ['job', 'الفرص الوظيفية'],
   ['support', 'الدعم الريادي'],
   ['referrals', 'الإحالات والنتائج'],
+  ['follow_up', 'المتابعة'],
 ];
 
 /** Riyals from halalas, for a form field or a table. */
@@ -50,6 +51,7 @@ export async function render(view) {
     slot.replaceChildren(h('p.hint', {}, 'جارٍ التحميل…'));
     try {
       if (tab === 'referrals') await paintReferrals();
+      else if (tab === 'follow_up') await paintFollowUps();
       else await paintOpportunities();
     } catch (e) { slot.replaceChildren(errorBox(e)); }
   }
@@ -238,6 +240,41 @@ export async function render(view) {
         h('button.btn', { type: 'button', onclick: () => detailSlot.replaceChildren() }, 'إغلاق')));
       detailSlot.scrollIntoView({ block: 'nearest' });
     }
+  }
+
+  /** Calls due after placements (+30, +90, +180 days), by social-security office. */
+  async function paintFollowUps() {
+    const list = await call('follow_up_list', { forum_id: forumId });
+    const byOffice = new Map();
+    for (const f of list) {
+      const k = f.office || 'دون مكتب';
+      if (!byOffice.has(k)) byOffice.set(k, []);
+      byOffice.get(k).push(f);
+    }
+    const results = vocab.follow_up_results;
+    const row = (f) => h('tr', { dataset: { id: f.id } },
+      h('td.name', {}, f.person_name),
+      h('td', { dir: 'ltr' }, f.mobile || '—'),
+      h('td', {}, `${f.opportunity_title} — ${f.entity_name}`),
+      h('td.num', {}, `+${f.days}`),
+      h('td', {}, f.due, f.overdue ? h('span.chip', { style: '--chip:#b3261e' }, ' متأخرة') : null),
+      h('td.row-actions', {}, results.filter((r) => r.code !== 'completed' || f.track === 'training').map((r) => h('button.btn.small', {
+        type: 'button', title: r.label, dataset: { result: r.code },
+        onclick: async () => {
+          try {
+            const moved = await call('follow_up_record', { id: f.id, result: r.code });
+            toast(`سُجلت المتابعة — الحالة الآن: ${moved.state_label}`);
+            paint();
+          } catch (e) { toast(e.message, 'error'); }
+        },
+      }, r.label.split(' (')[0]))));
+    slot.replaceChildren(h('p.hint', { id: 'follow-up-count' }, `${list.length} متابعة لم تُسجل نتيجتها، مرتبة حسب مكتب الضمان الاجتماعي`),
+      ...(list.length ? [...byOffice].map(([office, items]) => h('section.card', {},
+        h('h3', {}, `${office} (${items.length})`),
+        h('div.table-wrap', {}, h('table.data.follow-ups', {},
+          h('thead', {}, h('tr', {}, ['الشخص', 'الجوال', 'الفرصة', 'بعد', 'الموعد', 'النتيجة'].map((t) => h('th', { scope: 'col' }, t)))),
+          h('tbody', {}, items.slice(0, 200).map(row))))))
+        : [h('p.empty-row', {}, 'لا متابعات مستحقة. تُجدول المتابعة تلقائيًا عند الالتحاق أو التوظيف أو التمويل.')]));
   }
 
   async function exportXlsx() {
