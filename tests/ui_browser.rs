@@ -1044,6 +1044,16 @@ async fn chromium_booth_scans_refers_and_a_rescan_updates() {
     assert_ne!(wait_text(&c, "#follow-up-count", "متابعة").await, before);
     screenshot(&c, "chromium-tracks-follow-ups.png").await;
 
+    // The committee refers from the person's row too.
+    c.goto(&format!("{url}/#/people")).await.unwrap();
+    type_in(&c, "#people-search", "جود العبدلي").await;
+    click(&c, "tr[data-person-id] .refer-one").await;
+    let pick = wait_css(&c, "#refer-opportunity").await;
+    pick.select_by_index(2).await.unwrap();
+    click(&c, "#refer-go").await;
+    wait_text(&c, "#refer-status", "جود سالم العبدلي").await;
+    screenshot(&c, "chromium-people-refer.png").await;
+
     // Registration asks for the file number and the consent sentence.
     c.goto(&format!("{url}/#/people")).await.unwrap();
     click(&c, "#new-person").await;

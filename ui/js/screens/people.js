@@ -69,8 +69,38 @@ export async function render(view) {
       h('td.num.code', { dir: 'ltr' }, p.badge_code),
       h('td.row-actions', {},
         h('button.btn.small.badge-one', { type: 'button', onclick: () => printBadges({ ids: [p.id] }, 'a6') }, 'بطاقة'),
+        h('button.btn.small.refer-one', { type: 'button', onclick: () => openRefer(p) }, 'إحالة'),
         h('button.btn.small', { type: 'button', onclick: () => openForm(p) }, 'تعديل'),
         h('button.btn.small.danger-outline', { type: 'button', onclick: () => remove(p) }, 'حذف')));
+  }
+
+  // The committee refers a person to an open opportunity from here (the booths do it by scan).
+  async function openRefer(p) {
+    const [offers, referrals] = await Promise.all([
+      call('opportunity_list', { forum_id: forumId }),
+      call('referral_list', { forum_id: forumId, person_id: p.id }),
+    ]);
+    const pick = h('select', { id: 'refer-opportunity', 'aria-label': 'الفرصة' }, h('option', { value: '' }, '— اختر الفرصة —'),
+      offers.filter((o) => o.status === 'open').map((o) => h('option', { value: o.id }, `${o.track_label}: ${o.title} — ${o.entity_name}`)));
+    const note = h('input', { type: 'text', id: 'refer-note', placeholder: 'ملاحظة (اختياري)', 'aria-label': 'ملاحظة' });
+    const state = h('div', { id: 'refer-status', role: 'status' });
+    const form = h('form.card', { id: 'refer-form' },
+      h('h2', {}, `إحالة ${p.full_name}`),
+      referrals.length
+        ? h('ul.plain', {}, referrals.map((r) => h('li', {}, `${r.opportunity_title} — ${r.entity_name}: `, h('strong', {}, r.state_label))))
+        : h('p.hint', {}, 'لم يُحَل إلى أي فرصة بعد.'),
+      h('div.toolbar', {}, pick, note, h('button.btn.primary', { type: 'submit', id: 'refer-go' }, 'إحالة'),
+        h('button.btn', { type: 'button', onclick: () => formSlot.replaceChildren() }, 'إغلاق')),
+      state);
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      try {
+        const done = await call('referral_create', { forum_id: forumId, person_id: p.id, opportunity_ids: [Number(pick.value)].filter(Boolean), note: note.value, source: 'committee' });
+        state.replaceChildren(h('p.notice.ok', {}, done.map((d) => d.message).join('؛ ')));
+      } catch (e) { state.replaceChildren(errorBox(e)); }
+    });
+    formSlot.replaceChildren(form);
+    pick.focus();
   }
 
   // Badges: everyone or the chosen category, one A6 page each or four to an A4 sheet.
