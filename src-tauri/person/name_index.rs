@@ -406,8 +406,13 @@ impl NameIndex {
 /// Keeps the change log short: called after imports (a rebuild covers what is pruned).
 pub fn prune_changes(conn: &Connection) -> Result<()> {
     let last = last_seq(conn)?;
-    let count: i64 = conn.query_row("SELECT count(*) FROM person_change", [], |r| r.get(0))?;
-    if count > 2 * KEEP_CHANGES {
+    // The log's span by its keys (both ends are index look-ups, unlike a count).
+    let first: i64 = conn
+        .query_row("SELECT min(seq) FROM person_change", [], |r| {
+            r.get::<_, Option<i64>>(0)
+        })?
+        .unwrap_or(last);
+    if last - first > 2 * KEEP_CHANGES {
         conn.execute(
             "DELETE FROM person_change WHERE seq <= ?1",
             params![last - KEEP_CHANGES],
