@@ -131,6 +131,105 @@ pub fn booth_bench(db: &Path, people: usize, referrals: usize, scans: usize) -> 
     })
 }
 
+#[derive(Debug, Serialize)]
+pub struct ImpactBench {
+    pub people: usize,
+    pub referrals: i64,
+    pub events: i64,
+    pub families_empowered: usize,
+    pub seconds: Vec<f64>,
+}
+
+/// The families-empowered report over `people` people and about `referrals` referrals spread
+/// over every state of their tracks (each with its events), timed `runs` times.
+pub fn impact_bench(
+    db: &Path,
+    people: usize,
+    referrals: usize,
+    runs: usize,
+) -> Result<ImpactBench> {
+    let core = Core::open(db)?;
+    let forum_id = crate::demo::load(&mut core.conn())?;
+    let mut rng = Rng::new(6_136);
+    register_people(&core, forum_id, people, &mut rng)?;
+    let opps: Vec<(i64, String)> =
+        crate::track::opportunity::list(&*core.read()?, forum_id, None, None)?
+            .into_iter()
+            .map(|o| (o.id, o.track))
+            .collect();
+    let persons: Vec<i64> = {
+        let conn = core.read()?;
+        let mut stmt = conn.prepare("SELECT id FROM person WHERE forum_id = ?1")?;
+        let rows = stmt.query_map([forum_id], |r| r.get(0))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    {
+        let mut conn = core.conn();
+        let tx = conn.transaction()?;
+        // Families: about one file for every two people.
+        tx.execute(
+            "UPDATE person SET ss_file = CAST(50000000 + id / 2 AS TEXT) WHERE forum_id = ?1 AND ss_file IS NULL",
+            [forum_id],
+        )?;
+        let mut referral = tx.prepare(
+            "INSERT OR IGNORE INTO referral(forum_id, person_id, opportunity_id, state, placed, source, device, scanned_at, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, 0, 'booth_scan', 'قياس', '2019-11-10T09:00:00Z', '2019-11-10T09:00:00Z', '2019-11-10T09:00:00Z')",
+        )?;
+        let mut event = tx.prepare(
+            "INSERT INTO referral_event(referral_id, from_state, to_state, at, by) VALUES (?1, ?2, ?3, ?4, 'قياس')",
+        )?;
+        for _ in 0..referrals {
+            let person = persons[rng.below(persons.len() as u64) as usize];
+            let (opp, track) = &opps[rng.below(opps.len() as u64) as usize];
+            let Some(t) = crate::track::track(track) else {
+                continue;
+            };
+            // A path along the track's moves, stopped at random.
+            let mut path = vec!["referred"];
+            while rng.below(100) < 60 {
+                let next = t.next(path[path.len() - 1]);
+                if next.is_empty() {
+                    break;
+                }
+                path.push(next[rng.below(next.len() as u64) as usize].state);
+            }
+            let state = path[path.len() - 1];
+            if referral.execute(rusqlite::params![forum_id, person, opp, state])? == 0 {
+                continue;
+            }
+            let id = tx.last_insert_rowid();
+            let mut prev: Option<&str> = None;
+            for (k, s) in path.iter().enumerate() {
+                let at = format!(
+                    "2019-{:02}-{:02}T09:00:00Z",
+                    11 + k / 2 % 2,
+                    10 + k * 5 % 18
+                );
+                event.execute(rusqlite::params![id, prev, s, at])?;
+                prev = Some(s);
+            }
+        }
+        drop((referral, event));
+        tx.commit()?;
+    }
+    let conn = core.read()?;
+    let count = |sql: &str| -> Result<i64> { Ok(conn.query_row(sql, [], |r| r.get(0))?) };
+    let mut seconds = Vec::with_capacity(runs);
+    let mut families = 0;
+    for _ in 0..runs.max(1) {
+        let t = Instant::now();
+        families = crate::track::report::impact(&conn, forum_id, false)?.families_empowered;
+        seconds.push(t.elapsed().as_secs_f64());
+    }
+    Ok(ImpactBench {
+        people,
+        referrals: count("SELECT count(*) FROM referral")?,
+        events: count("SELECT count(*) FROM referral_event")?,
+        families_empowered: families,
+        seconds,
+    })
+}
+
 /// Registers `people` synthetic people in a new forum of the database at `db`, then times
 /// `queries` searches of the kinds a desk types: name fragments, full names, IDs, mobiles, codes.
 pub fn search_bench(db: &Path, people: usize, queries: usize) -> Result<SearchBench> {

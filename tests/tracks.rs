@@ -294,3 +294,63 @@ fn cli_outcomes_sheet_goes_out_and_comes_back_with_bad_rows_on_stderr() {
     );
     assert!(now.iter().any(|x| x["id"] == r["id"]));
 }
+
+#[test]
+fn cli_report_impact_prints_the_headline_and_writes_the_spreadsheet() {
+    let db = temp_db();
+    cli(&db, &["demo"]).unwrap();
+    let out = db.dir.path().join("تقرير.xlsx");
+    let r: Value = serde_json::from_str(
+        &cli(
+            &db,
+            &[
+                "report",
+                "impact",
+                "--forum",
+                "1",
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    for key in [
+        "families_empowered",
+        "people_empowered",
+        "by_track",
+        "by_office",
+        "reconciliation",
+        "definition",
+    ] {
+        assert!(!r[key].is_null(), "{key} missing");
+    }
+    let families = r["families_empowered"].as_u64().unwrap();
+    let people = r["people_empowered"].as_u64().unwrap();
+    assert!(families > 0 && families <= people);
+    assert_eq!(r["by_track"].as_array().unwrap().len(), 3);
+    let offices: u64 = r["by_office"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["people_empowered"].as_u64().unwrap())
+        .sum();
+    assert_eq!(offices, people);
+    let book = multaqa::sheet::read_table("تقرير.xlsx", &std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(book.rows[0][0], "الأسر الممكَّنة");
+    assert_eq!(book.rows[0][1], families.to_string());
+    let strict: Value = serde_json::from_str(
+        &cli(
+            &db,
+            &["report", "impact", "--forum", "1", "--require-90-days"],
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert!(strict["people_empowered"].as_u64().unwrap() <= people);
+    assert!(
+        cli(&db, &["report", "impact", "--forum", "1", "--out", "x.pdf"])
+            .unwrap_err()
+            .contains(".xlsx")
+    );
+}

@@ -143,6 +143,11 @@ pub enum Command {
         #[command(subcommand)]
         action: OutcomesAction,
     },
+    /// Reports: the families-empowered report.
+    Report {
+        #[command(subcommand)]
+        what: ReportWhat,
+    },
     /// Referrals: list.
     Referrals {
         #[command(subcommand)]
@@ -252,6 +257,21 @@ pub enum OutcomesAction {
 }
 
 #[derive(Subcommand, Debug)]
+pub enum ReportWhat {
+    /// The families-empowered report as JSON (`families_empowered`, `people_empowered`,
+    /// `by_track`, `by_office`, …); `--out F.xlsx` also writes it as a spreadsheet.
+    Impact {
+        #[arg(long)]
+        forum: i64,
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Count a hire or a funding only if still so at the 90-day follow-up.
+        #[arg(long)]
+        require_90_days: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
 pub enum ReferralsAction {
     /// Every referral of the forum as one JSON line, newest first.
     List {
@@ -314,6 +334,15 @@ pub enum FamiliesAction {
 
 #[derive(Subcommand, Debug)]
 pub enum BenchWhat {
+    /// The families-empowered report over 50,000 people and 100,000 referrals.
+    Impact {
+        #[arg(long, default_value_t = 50_000)]
+        people: usize,
+        #[arg(long, default_value_t = 100_000)]
+        referrals: usize,
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
     /// A booth scan on the host (the visitor's view, then the referral) over 50,000 people and
     /// 100,000 referrals.
     Booth {
@@ -564,6 +593,28 @@ fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
+        Some(Command::Report {
+            what:
+                ReportWhat::Impact {
+                    forum,
+                    out,
+                    require_90_days,
+                },
+        }) => {
+            let core = Core::open(&path)?;
+            let report = crate::track::report::impact(&*core.read()?, forum, require_90_days)?;
+            if let Some(out) = out {
+                let lower = out.to_string_lossy().to_lowercase();
+                if !lower.ends_with(".xlsx") {
+                    return Err(AppError::field(
+                        "out",
+                        "اكتب اسم ملف ينتهي بـ ‎.xlsx‎ (تقرير PDF لم يُضف بعد)",
+                    ));
+                }
+                std::fs::write(&out, crate::track::report::export_xlsx(&report)?)?;
+            }
+            print_json(&report)
+        }
         Some(Command::Outcomes { action }) => {
             let core = Core::open(&path)?;
             match action {
@@ -769,6 +820,13 @@ fn bench(db: Option<&std::path::Path>, what: &BenchWhat) -> Result<()> {
             print_json(&crate::bench::search_bench(&path, *people, *queries)?)
         }
         BenchWhat::Import { rows } => print_json(&crate::bench::import_bench(&path, *rows)?),
+        BenchWhat::Impact {
+            people,
+            referrals,
+            runs,
+        } => print_json(&crate::bench::impact_bench(
+            &path, *people, *referrals, *runs,
+        )?),
         BenchWhat::Booth {
             people,
             referrals,

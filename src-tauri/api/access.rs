@@ -222,6 +222,8 @@ pub const COMMANDS: &[Command] = &[
     Command::desk("booth_visitor"),
     Command::desk("outcomes_export_xlsx"),
     Command::desk("follow_up_list"),
+    Command::desk("impact_report"),
+    Command::desk("impact_report_xlsx"),
     Command::desk("follow_up_record").by("by"),
     Command::desk("outcomes_import_start").file().by("by"),
 ];

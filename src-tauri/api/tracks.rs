@@ -45,6 +45,13 @@ struct ReferralListArgs {
 }
 
 #[derive(Deserialize)]
+struct ImpactArgs {
+    forum_id: i64,
+    #[serde(default)]
+    require_90_days: bool,
+}
+
+#[derive(Deserialize)]
 struct DueArgs {
     forum_id: i64,
     #[serde(default)]
@@ -197,6 +204,21 @@ pub fn call(core: &Core, command: &str, a: Value) -> std::result::Result<Result<
         }),
         "follow_up_record" => args::<track::follow_up::RecordInput>(a)
             .and_then(|a| out(track::follow_up::record(&mut core.conn(), &a)?)),
+        "impact_report" => args::<ImpactArgs>(a).and_then(|a| {
+            out(track::report::impact(
+                &*core.read()?,
+                a.forum_id,
+                a.require_90_days,
+            )?)
+        }),
+        "impact_report_xlsx" => args::<ImpactArgs>(a).and_then(|a| {
+            let r = track::report::impact(&*core.read()?, a.forum_id, a.require_90_days)?;
+            out(json!({
+                "file_name": "تقرير-التمكين.xlsx",
+                "data_base64": base64::engine::general_purpose::STANDARD
+                    .encode(track::report::export_xlsx(&r)?),
+            }))
+        }),
         "booth_visitor" => args::<VisitorArgs>(a).and_then(|a| {
             out(track::booth::visitor(
                 &*core.read()?,

@@ -12,6 +12,7 @@ pub mod import;
 pub mod opportunity;
 pub mod outcomes;
 pub mod referral;
+pub mod report;
 
 /// One state of a track.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
