@@ -128,6 +128,9 @@ struct Row {
     day: String,
 }
 
+/// People referred, people empowered and families empowered, in one group.
+type Tally<'a> = (HashSet<i64>, HashSet<i64>, HashSet<&'a str>);
+
 fn median(mut v: Vec<f64>) -> Option<f64> {
     if v.is_empty() {
         return None;
@@ -312,7 +315,7 @@ pub fn impact(conn: &Connection, forum_id: i64, require_90_days: bool) -> Result
         .filter_map(|p| family_of.get(p).copied())
         .collect();
     let group = |key: &dyn Fn(&Row) -> String| -> Vec<Group> {
-        let mut g: BTreeMap<String, (HashSet<i64>, HashSet<i64>, HashSet<&str>)> = BTreeMap::new();
+        let mut g: BTreeMap<String, Tally> = BTreeMap::new();
         for r in &rows {
             let e = g.entry(key(r)).or_default();
             e.0.insert(r.person);
