@@ -1043,6 +1043,14 @@ async fn chromium_booth_scans_refers_and_a_rescan_updates() {
     }
     assert_ne!(wait_text(&c, "#follow-up-count", "متابعة").await, before);
     screenshot(&c, "chromium-tracks-follow-ups.png").await;
+    // The families-empowered report, under its definition.
+    click(&c, "#tab-impact").await;
+    wait_text(&c, "#impact-definition", "تُعدّ الأسرة ممكَّنة").await;
+    let families = wait_css(&c, "#impact-families").await.text().await.unwrap();
+    let report = api(&url, "impact_report", json!({ "forum_id": forum_id })).await;
+    assert_eq!(families, report["families_empowered"].to_string());
+    wait_text(&c, "#impact-reconciliation", "أشخاص في أكثر من مسار").await;
+    screenshot(&c, "chromium-impact-report.png").await;
 
     // The committee refers from the person's row too.
     c.goto(&format!("{url}/#/people")).await.unwrap();

@@ -12,6 +12,7 @@ const TABS = [
   ['support', 'الدعم الريادي'],
   ['referrals', 'الإحالات والنتائج'],
   ['follow_up', 'المتابعة'],
+  ['impact', 'تقرير التمكين'],
 ];
 
 /** Riyals from halalas, for a form field or a table. */
@@ -52,6 +53,7 @@ export async function render(view) {
     try {
       if (tab === 'referrals') await paintReferrals();
       else if (tab === 'follow_up') await paintFollowUps();
+      else if (tab === 'impact') await paintImpact();
       else await paintOpportunities();
     } catch (e) { slot.replaceChildren(errorBox(e)); }
   }
@@ -275,6 +277,54 @@ export async function render(view) {
           h('thead', {}, h('tr', {}, ['الشخص', 'الجوال', 'الفرصة', 'بعد', 'الموعد', 'النتيجة'].map((t) => h('th', { scope: 'col' }, t)))),
           h('tbody', {}, items.slice(0, 200).map(row))))))
         : [h('p.empty-row', {}, 'لا متابعات مستحقة. تُجدول المتابعة تلقائيًا عند الالتحاق أو التوظيف أو التمويل.')]));
+  }
+
+  /** The families-empowered report: the headline under its definition, each track's funnel as
+   *  bars, the reconciliation that explains the tracks' sum, and the figures by office. */
+  async function paintImpact() {
+    const strict = h('input', { type: 'checkbox', id: 'impact-strict', checked: sessionStorage.getItem('multaqa.impact.strict') === '1' });
+    const r = await call('impact_report', { forum_id: forumId, require_90_days: strict.checked });
+    strict.addEventListener('change', () => { sessionStorage.setItem('multaqa.impact.strict', strict.checked ? '1' : '0'); paint(); });
+    const pct = (x) => (x === null || x === undefined ? '' : `${Math.round(x * 100)}٪`);
+    const rec = r.reconciliation;
+    const trackCards = r.by_track.map((t) => {
+      const top = Math.max(1, ...t.funnel.map((s) => s.count));
+      return h('section.card.funnel', { dataset: { track: t.track } },
+        h('h3', {}, t.label),
+        h('p.hint', {}, `${t.referrals} إحالة لـ${t.people_referred} شخصًا؛ تمكّن ${t.people_empowered}`),
+        h('ul.funnel-bars', {}, t.funnel.map((s) => h('li', {},
+          h('span.stage', {}, s.label),
+          h('span.bar', { style: `--w:${(100 * s.count) / top}%` }, h('span', {})),
+          h('span.num', {}, String(s.count)),
+          h('span.hint', {}, [pct(s.conversion), s.median_days !== null && s.median_days !== undefined ? `${Math.round(s.median_days)} يومًا` : ''].filter(Boolean).join(' · '))))));
+    });
+    slot.replaceChildren(
+      h('section.card.impact-head', { id: 'impact-head' },
+        h('div.kpis', {},
+          h('div.kpi.accent', {}, h('span', {}, 'الأسر الممكَّنة'), h('strong', { id: 'impact-families' }, String(r.families_empowered))),
+          h('div.kpi', {}, h('span', {}, 'الأشخاص الممكَّنون'), h('strong', {}, String(r.people_empowered))),
+          h('div.kpi', {}, h('span', {}, 'الأشخاص المحالون'), h('strong', {}, String(r.people_referred)))),
+        h('p', { id: 'impact-definition' }, r.definition.text, h('span.hint', {}, ` (التعريف، الإصدار ${r.definition.version})`)),
+        h('label.check', {}, strict, 'احتساب التوظيف والتمويل فقط إن استمرا عند متابعة التسعين يومًا'),
+        h('div.actions.tight', {}, h('button.btn', { type: 'button', id: 'impact-xlsx', onclick: async () => {
+          try {
+            const f = await call('impact_report_xlsx', { forum_id: forumId, require_90_days: strict.checked });
+            await saveFile(f.file_name, f.data_base64, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+          } catch (e) { toast(e.message, 'error'); }
+        } }, 'تصدير Excel'))),
+      h('div.funnels', {}, trackCards),
+      h('section.card', { id: 'impact-reconciliation' }, h('h3', {}, 'المطابقة: لماذا يزيد مجموع المسارات على الإجمالي'),
+        h('table.data.compact', {}, h('tbody', {},
+          r.by_track.map((t) => h('tr', {}, h('td', {}, `الممكَّنون في ${t.label}`), h('td.num', {}, String(t.people_empowered)))),
+          h('tr', {}, h('td', {}, 'مجموع المسارات'), h('td.num', {}, String(rec.sum_of_tracks))),
+          h('tr', {}, h('td', {}, 'أشخاص في أكثر من مسار'), h('td.num', {}, String(rec.people_in_more_than_one_track))),
+          h('tr', {}, h('th', {}, 'الأشخاص دون تكرار'), h('td.num', {}, String(rec.unique_people))),
+          h('tr', {}, h('th', {}, 'الأسر دون تكرار (رقم ملف الضمان)'), h('td.num', {}, String(rec.unique_families)))))),
+      h('section.card', { id: 'impact-offices' }, h('h3', {}, 'حسب مكتب الضمان الاجتماعي'),
+        h('div.table-wrap', {}, h('table.data', {},
+          h('thead', {}, h('tr', {}, ['المكتب', 'المحالون', 'الممكَّنون', 'الأسر الممكَّنة'].map((t) => h('th', { scope: 'col' }, t)))),
+          h('tbody', {}, r.by_office.map((g) => h('tr', {}, h('td', {}, g.key), h('td.num', {}, String(g.people_referred)),
+            h('td.num', {}, String(g.people_empowered)), h('td.num', {}, String(g.families_empowered)))))))));
   }
 
   async function exportXlsx() {
