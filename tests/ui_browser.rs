@@ -1026,6 +1026,8 @@ async fn chromium_booth_scans_refers_and_a_rescan_updates() {
     screenshot(&c, "chromium-tracks-referral.png").await;
     click(&c, "#tab-job").await;
     wait_text(&c, "#opportunities-table", offer["title"].as_str().unwrap()).await;
+    click(&c, "#opportunities-table button.waitlist").await;
+    wait_text(&c, "#waitlist", "قائمة الانتظار").await;
     screenshot(&c, "chromium-tracks-jobs.png").await;
     // Follow-ups of the demo's placements, by office; recording one moves it off the list.
     click(&c, "#tab-follow_up").await;

@@ -210,6 +210,7 @@ pub const COMMANDS: &[Command] = &[
     Command::desk("track_vocab"),
     Command::desk("opportunity_list"),
     Command::desk("opportunity_get"),
+    Command::desk("opportunity_waitlist"),
     Command::desk("opportunity_create"),
     Command::desk("opportunity_update"),
     Command::host("opportunity_delete"),

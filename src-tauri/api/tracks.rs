@@ -120,6 +120,9 @@ pub fn call(core: &Core, command: &str, a: Value) -> std::result::Result<Result<
         "opportunity_get" => {
             args::<Id>(a).and_then(|a| out(opportunity::get(&*core.read()?, a.id)?))
         }
+        "opportunity_waitlist" => {
+            args::<Id>(a).and_then(|a| out(referral::waitlist(&*core.read()?, a.id)?))
+        }
         "opportunity_create" => args::<CreateArgs>(a).and_then(|a| {
             out(opportunity::create(
                 &mut core.conn(),

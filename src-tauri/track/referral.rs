@@ -167,6 +167,33 @@ pub fn list(conn: &Connection, forum_id: i64, f: &Filter) -> Result<Vec<Referral
     Ok(rows)
 }
 
+/// The opportunity's wait list: referrals on their way (accepted, interviewed, approved …) that
+/// hold no seat or vacancy yet, first come first: in the order they reached their step.
+pub fn waitlist(conn: &Connection, opportunity_id: i64) -> Result<Vec<Referral>> {
+    let o = super::opportunity::get(conn, opportunity_id)?;
+    let Some(t) = track(&o.track) else {
+        return Ok(Vec::new());
+    };
+    let waiting: Vec<&str> = t
+        .stages
+        .iter()
+        .filter(|s| s.funnel >= 2 && !s.holds_place)
+        .map(|s| s.state)
+        .collect();
+    let mut stmt = conn.prepare_cached(&format!(
+        "{SELECT} WHERE r.opportunity_id = ?1 AND r.placed = 0
+          ORDER BY (SELECT v.at FROM referral_event v WHERE v.referral_id = r.id ORDER BY v.id DESC LIMIT 1), r.id"
+    ))?;
+    let rows = stmt
+        .query_map([opportunity_id], row)?
+        .filter(|r| {
+            r.as_ref()
+                .map_or(true, |r| waiting.contains(&r.state.as_str()))
+        })
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
 pub fn events(conn: &Connection, referral_id: i64) -> Result<Vec<Event>> {
     let mut stmt = conn.prepare_cached(
         "SELECT from_state, to_state, reason, reason_text, verified_by, at, by FROM referral_event
@@ -646,14 +673,29 @@ mod tests {
         assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1);
         let refused = results.into_iter().find_map(|r| r.err()).unwrap();
         assert!(refused.to_string().contains("اكتملت"), "{refused}");
-        // A dropped-out student frees the seat.
+        // A dropped-out student frees the seat for the first who waits.
         let (winner, other) = if get(&fx.store.conn(), a.id).unwrap().placed {
             (a, b)
         } else {
             (b, a)
         };
+        // The one refused waits, first come first placed.
+        let third = scan(&fx, 2, &[fx.course]).remove(0).referral;
+        go(&fx, third.id, "accepted", "").unwrap();
+        let waiting: Vec<i64> = waitlist(&fx.store.conn(), fx.course)
+            .unwrap()
+            .iter()
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(waiting, [other.id, third.id]);
         go(&fx, winner.id, "dropped_out", "no_show").unwrap();
         assert!(go(&fx, other.id, "enrolled", "").unwrap().placed);
+        let left: Vec<i64> = waitlist(&fx.store.conn(), fx.course)
+            .unwrap()
+            .iter()
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(left, [third.id]);
     }
 
     #[test]

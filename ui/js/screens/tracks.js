@@ -76,8 +76,22 @@ export async function render(view) {
         h('td.num', {}, o.capacity ? `${o.placed} من ${o.capacity}` : String(o.placed)),
         h('td.num', {}, String(o.referred)),
         h('td', {}, h('span.chip', { style: `--chip:${o.status === 'open' ? '#0b6b4a' : '#6b6b6b'}` }, o.status_label)),
-        h('td.row-actions', {}, h('button.btn.small', { type: 'button', onclick: () => openForm(o) }, 'تعديل'))))
+        h('td.row-actions', {},
+          o.capacity ? h('button.btn.small', { type: 'button', class: 'waitlist', onclick: () => openWaitlist(o) }, 'قائمة الانتظار') : null,
+          h('button.btn.small', { type: 'button', onclick: () => openForm(o) }, 'تعديل'))))
         : [h('tr', {}, h('td.empty-row', { colspan: head.length }, 'لا توجد فرص في هذا المسار بعد. أضف فرصة أو استوردها من ملف Excel تملؤه الجهة.'))]))));
+  }
+
+  /** Who waits for a seat or vacancy of `o`, first come first. */
+  async function openWaitlist(o) {
+    const list = await call('opportunity_waitlist', { id: o.id });
+    formSlot.replaceChildren(h('section.card', { id: 'waitlist' },
+      h('h2', {}, `قائمة الانتظار: ${o.title}`),
+      h('p.hint', {}, o.capacity ? `شُغل ${o.placed} من ${o.capacity}. يُقدَّم الأسبق عند خلوّ مكان.` : ''),
+      list.length
+        ? h('ol', {}, list.map((r) => h('li', {}, `${r.person_name} — `, h('strong', {}, r.state_label))))
+        : h('p.hint', {}, 'لا أحد في الانتظار.'),
+      h('button.btn', { type: 'button', onclick: () => formSlot.replaceChildren() }, 'إغلاق')));
   }
 
   function openForm(o) {
