@@ -509,19 +509,8 @@ fn run(cli: Cli) -> Result<()> {
         }
         Some(Command::Opportunities { action }) => {
             let core = Core::open(&path)?;
-            let track_of = |t: &Option<String>| -> Result<Option<String>> {
-                match t.as_deref() {
-                    None => Ok(None),
-                    Some(c) if crate::track::track(c).is_some() => Ok(Some(c.to_string())),
-                    Some(c) => Err(AppError::field(
-                        "track",
-                        &format!("المسار «{c}» غير معروف؛ training أو job أو support"),
-                    )),
-                }
-            };
             match action {
                 OpportunitiesAction::List { forum, track } => {
-                    let track = track_of(&track)?;
                     let conn = core.read()?;
                     for o in crate::track::opportunity::list(&conn, forum, track.as_deref(), None)?
                     {
@@ -538,7 +527,6 @@ fn run(cli: Cli) -> Result<()> {
                     print_import(&report, rejects)
                 }
                 OpportunitiesAction::Export { forum, out, track } => {
-                    let track = track_of(&track)?;
                     let all = crate::track::opportunity::list(
                         &*core.read()?,
                         forum,

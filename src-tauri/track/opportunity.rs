@@ -446,6 +446,12 @@ pub fn list(
     track: Option<&str>,
     entity: Option<i64>,
 ) -> Result<Vec<Opportunity>> {
+    if let Some(t) = track.filter(|t| super::track(t).is_none()) {
+        return Err(AppError::field(
+            "track",
+            &format!("المسار «{t}» غير معروف؛ training أو job أو support"),
+        ));
+    }
     let mut stmt = conn.prepare_cached(&format!(
         "{SELECT} WHERE o.forum_id = ?1 AND (?2 IS NULL OR o.track = ?2) AND (?3 IS NULL OR o.entity_id = ?3)
           ORDER BY o.track, e.name_ar, o.title"
@@ -658,6 +664,11 @@ mod tests {
         assert_eq!(
             fields(&OpportunityInput::default()),
             ["entity_id", "track", "title"]
+        );
+        assert_eq!(
+            list(&conn, forum, Some("x"), None).unwrap_err().code(),
+            "validation",
+            "an unknown track is refused, not an empty list"
         );
     }
 }
