@@ -199,8 +199,6 @@ pub fn record(conn: &mut Connection, input: &RecordInput) -> Result<referral::Re
 
 #[cfg(test)]
 mod tests {
-    use super::super::opportunity::{self, OpportunityInput};
-    use super::super::referral::{refer, ReferInput};
     use super::*;
 
     #[test]
@@ -209,46 +207,12 @@ mod tests {
         let store = crate::store::Store::open(&dir.path().join("m.sqlite3")).unwrap();
         let mut conn = store.conn();
         let forum = crate::demo::load(&mut conn).unwrap();
-        let entity = crate::entity::list(&conn, forum).unwrap()[0].id;
-        let job = opportunity::create(
-            &mut conn,
-            forum,
-            &OpportunityInput {
-                entity_id: Some(entity),
-                track: "job".into(),
-                title: "أمين صندوق".into(),
-                capacity: "2".into(),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+        let job = super::super::testing::job(&mut conn, forum, "أمين صندوق", 2);
         let person = crate::person::list(&conn, forum, None, 0, 1)
             .unwrap()
             .people
             .remove(0);
-        let r = refer(
-            &mut conn,
-            &ReferInput {
-                forum_id: forum,
-                person_id: Some(person.id),
-                opportunity_ids: vec![job.id],
-                ..Default::default()
-            },
-        )
-        .unwrap()
-        .remove(0)
-        .referral;
-        for to in ["interview", "interviewed", "hired"] {
-            referral::move_to(
-                &mut conn,
-                &MoveInput {
-                    id: r.id,
-                    to: to.into(),
-                    ..Default::default()
-                },
-            )
-            .unwrap();
-        }
+        let r = super::super::testing::hire(&mut conn, forum, job, person.id);
         let mine: Vec<FollowUp> = due(&conn, forum, None)
             .unwrap()
             .into_iter()

@@ -168,6 +168,60 @@ impl Track {
     }
 }
 
+/// Shared by the tracks' tests: a job of the forum's first entity, and a person hired in it.
+#[cfg(test)]
+pub(crate) mod testing {
+    use rusqlite::Connection;
+
+    use super::opportunity::{self, OpportunityInput};
+    use super::referral::{self, MoveInput, ReferInput, Referral};
+
+    pub(crate) fn job(conn: &mut Connection, forum: i64, title: &str, vacancies: u32) -> i64 {
+        let entity = crate::entity::list(conn, forum).unwrap()[0].id;
+        opportunity::create(
+            conn,
+            forum,
+            &OpportunityInput {
+                entity_id: Some(entity),
+                track: "job".into(),
+                title: title.into(),
+                capacity: vacancies.to_string(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .id
+    }
+
+    /// Refers the person to the job and walks them to «hired».
+    pub(crate) fn hire(conn: &mut Connection, forum: i64, job: i64, person: i64) -> Referral {
+        let r = referral::refer(
+            conn,
+            &ReferInput {
+                forum_id: forum,
+                person_id: Some(person),
+                opportunity_ids: vec![job],
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .remove(0)
+        .referral;
+        for to in ["interview", "interviewed", "hired"] {
+            referral::move_to(
+                conn,
+                &MoveInput {
+                    id: r.id,
+                    to: to.into(),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        }
+        referral::get(conn, r.id).unwrap()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

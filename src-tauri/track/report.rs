@@ -467,8 +467,6 @@ pub fn export_xlsx(r: &Impact) -> Result<Vec<u8>> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::opportunity::{self, OpportunityInput};
-    use super::super::referral::{move_to, refer, MoveInput, ReferInput};
     use super::*;
 
     #[test]
@@ -503,19 +501,7 @@ mod tests {
             );
         }
         // Two new members of one family are hired: one more family, two more people.
-        let entity = crate::entity::list(&conn, forum).unwrap()[0].id;
-        let job = opportunity::create(
-            &mut conn,
-            forum,
-            &OpportunityInput {
-                entity_id: Some(entity),
-                track: "job".into(),
-                title: "موظف مبيعات".into(),
-                capacity: "5".into(),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+        let job = super::super::testing::job(&mut conn, forum, "موظف مبيعات", 5);
         for (name, mobile) in [
             ("أمل سعيد المالكي", "0550001111"),
             ("سعيد محمد المالكي", "0550001112"),
@@ -532,29 +518,7 @@ mod tests {
                 },
             )
             .unwrap();
-            let r = refer(
-                &mut conn,
-                &ReferInput {
-                    forum_id: forum,
-                    person_id: Some(p.id),
-                    opportunity_ids: vec![job.id],
-                    ..Default::default()
-                },
-            )
-            .unwrap()
-            .remove(0)
-            .referral;
-            for to in ["interview", "interviewed", "hired"] {
-                move_to(
-                    &mut conn,
-                    &MoveInput {
-                        id: r.id,
-                        to: to.into(),
-                        ..Default::default()
-                    },
-                )
-                .unwrap();
-            }
+            super::super::testing::hire(&mut conn, forum, job, p.id);
         }
         let after = impact(&conn, forum, false).unwrap();
         assert_eq!(after.people_empowered, base.people_empowered + 2);
