@@ -5,7 +5,7 @@
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::common::{cli, temp_db};
+use crate::common::{cli, no_space, temp_db, tool};
 use crate::http_api::{post, start};
 
 fn lines(out: &str) -> Vec<Value> {
@@ -296,7 +296,7 @@ fn cli_outcomes_sheet_goes_out_and_comes_back_with_bad_rows_on_stderr() {
 }
 
 #[test]
-fn cli_report_impact_prints_the_headline_and_writes_the_spreadsheet() {
+fn cli_report_impact_prints_the_headline_and_writes_the_spreadsheet_and_the_pdf() {
     let db = temp_db();
     cli(&db, &["demo"]).unwrap();
     let out = db.dir.path().join("تقرير.xlsx");
@@ -348,9 +348,61 @@ fn cli_report_impact_prints_the_headline_and_writes_the_spreadsheet() {
     )
     .unwrap();
     assert!(strict["people_empowered"].as_u64().unwrap() <= people);
+    // The PDF: the forum, both calendars, the headline and every section, charts as vectors.
+    let pdf = db.dir.path().join("تقرير.pdf");
+    cli(
+        &db,
+        &[
+            "report",
+            "impact",
+            "--forum",
+            "1",
+            "--out",
+            pdf.to_str().unwrap(),
+        ],
+    )
+    .unwrap();
+    let path = pdf.to_str().unwrap();
+    let text = no_space(&tool("pdftotext", &[path, "-"]));
+    for want in [
+        "ملتقى التمكين الاجتماعي بمنطقة جازان",
+        "تقرير التمكين",
+        "1441هـ",
+        "2019م",
+        "الأسر الممكَّنة",
+        "تعريف التمكين",
+        "المطابقة",
+        "حسب مكتب الضمان الاجتماعي",
+        "حسب الجهة الممكنة",
+        "حسب الجنس",
+        "حسب الإعاقة",
+        "حسب يوم الإحالة",
+        "مكتب الضمان الاجتماعي بجازان",
+    ] {
+        assert!(
+            text.contains(&no_space(want)),
+            "{want} missing from the PDF"
+        );
+    }
+    let first = tool("pdftotext", &["-f", "1", "-l", "1", path, "-"]);
     assert!(
-        cli(&db, &["report", "impact", "--forum", "1", "--out", "x.pdf"])
+        first
+            .lines()
+            .any(|l| l.trim_matches(|c: char| !c.is_ascii_digit()) == families.to_string()),
+        "the headline {families} on page 1"
+    );
+    let info = tool("pdfinfo", &[path]);
+    let pages: u32 = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap();
+    assert!(pages >= 3, "{pages} pages");
+    let images = tool("pdfimages", &["-list", path]);
+    assert_eq!(images.lines().count(), 2, "no raster images: {images}");
+    assert!(
+        cli(&db, &["report", "impact", "--forum", "1", "--out", "x.csv"])
             .unwrap_err()
-            .contains(".xlsx")
+            .contains(".pdf")
     );
 }

@@ -1052,7 +1052,35 @@ async fn chromium_booth_scans_refers_and_a_rescan_updates() {
     let report = api(&url, "impact_report", json!({ "forum_id": forum_id })).await;
     assert_eq!(families, report["families_empowered"].to_string());
     wait_text(&c, "#impact-reconciliation", "أشخاص في أكثر من مسار").await;
+    // Every breakdown is on the screen with its bars, in the report's order.
+    for (id, key) in [
+        ("#impact-offices", "by_office"),
+        ("#impact-entities", "by_entity"),
+        ("#impact-gender", "by_gender"),
+        ("#impact-disability", "by_disability"),
+        ("#impact-days", "by_day"),
+    ] {
+        let first = report[key][0]["key"].as_str().unwrap();
+        let text = wait_text(&c, id, first).await;
+        assert!(text.contains(first), "{id}");
+        let bars = c
+            .find_all(Locator::Css(&format!("{id} .bar-fill")))
+            .await
+            .unwrap();
+        assert_eq!(bars.len(), report[key].as_array().unwrap().len(), "{id}");
+    }
+    let days = wait_text(&c, "#impact-days", "اليوم 1").await;
+    assert!(days.find("اليوم 1") < days.find("اليوم 2"), "days in order");
+    let pdf = api(&url, "impact_report_pdf", json!({ "forum_id": forum_id })).await;
+    assert!(pdf["data_base64"].as_str().unwrap().starts_with("JVBER"));
     screenshot(&c, "chromium-impact-report.png").await;
+    c.execute(
+        "document.querySelector('#impact-offices').scrollIntoView()",
+        vec![],
+    )
+    .await
+    .unwrap();
+    screenshot(&c, "chromium-impact-breakdowns.png").await;
 
     // The committee refers from the person's row too.
     c.goto(&format!("{url}/#/people")).await.unwrap();

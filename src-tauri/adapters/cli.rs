@@ -259,7 +259,7 @@ pub enum OutcomesAction {
 #[derive(Subcommand, Debug)]
 pub enum ReportWhat {
     /// The families-empowered report as JSON (`families_empowered`, `people_empowered`,
-    /// `by_track`, `by_office`, …); `--out F.xlsx` also writes it as a spreadsheet.
+    /// `by_track`, `by_office`, …); `--out F.pdf` or `--out F.xlsx` also writes it to a file.
     Impact {
         #[arg(long)]
         forum: i64,
@@ -593,13 +593,17 @@ fn run(cli: Cli) -> Result<()> {
             let report = crate::track::report::impact(&*core.read()?, forum, require_90_days)?;
             if let Some(out) = out {
                 let lower = out.to_string_lossy().to_lowercase();
-                if !lower.ends_with(".xlsx") {
+                let bytes = if lower.ends_with(".xlsx") {
+                    crate::track::report::export_xlsx(&report)?
+                } else if lower.ends_with(".pdf") {
+                    crate::track::report::print::pdf(&*core.read()?, &report)?
+                } else {
                     return Err(AppError::field(
                         "out",
-                        "اكتب اسم ملف ينتهي بـ ‎.xlsx‎ (تقرير PDF لم يُضف بعد)",
+                        "اكتب اسم ملف ينتهي بـ ‎.pdf‎ أو ‎.xlsx‎",
                     ));
-                }
-                std::fs::write(&out, crate::track::report::export_xlsx(&report)?)?;
+                };
+                std::fs::write(&out, bytes)?;
             }
             print_json(&report)
         }

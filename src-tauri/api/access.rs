@@ -225,6 +225,7 @@ pub const COMMANDS: &[Command] = &[
     Command::desk("follow_up_list"),
     Command::desk("impact_report"),
     Command::desk("impact_report_xlsx"),
+    Command::desk("impact_report_pdf"),
     Command::desk("follow_up_record").by("by"),
     Command::desk("outcomes_import_start").file().by("by"),
 ];

@@ -222,6 +222,15 @@ pub fn call(core: &Core, command: &str, a: Value) -> std::result::Result<Result<
                     .encode(track::report::export_xlsx(&r)?),
             }))
         }),
+        "impact_report_pdf" => args::<ImpactArgs>(a).and_then(|a| {
+            let conn = core.read()?;
+            let r = track::report::impact(&conn, a.forum_id, a.require_90_days)?;
+            out(json!({
+                "file_name": "تقرير-التمكين.pdf",
+                "data_base64": base64::engine::general_purpose::STANDARD
+                    .encode(track::report::print::pdf(&conn, &r)?),
+            }))
+        }),
         "booth_visitor" => args::<VisitorArgs>(a).and_then(|a| {
             out(track::booth::visitor(
                 &*core.read()?,

@@ -10,6 +10,7 @@
 //! - [`svg`]: a page as SVG for live previews, from the same operations;
 //! - [`output`]: the document into bytes (stamps as form XObjects, parallel compression).
 
+pub mod flow;
 pub mod fonts;
 pub mod layout;
 pub mod output;

@@ -294,7 +294,8 @@ export async function render(view) {
   }
 
   /** The families-empowered report: the headline under its definition, each track's funnel as
-   *  bars, the reconciliation that explains the tracks' sum, and the figures by office. */
+   *  bars, the reconciliation that explains the tracks' sum, and the figures by office, entity,
+   *  gender, disability and day, each with its bars; .xlsx and PDF of the same figures. */
   async function paintImpact() {
     const strict = h('input', { type: 'checkbox', id: 'impact-strict', checked: sessionStorage.getItem('multaqa.impact.strict') === '1' });
     const r = await call('impact_report', { forum_id: forumId, require_90_days: strict.checked });
@@ -325,7 +326,15 @@ export async function render(view) {
             const f = await call('impact_report_xlsx', { forum_id: forumId, require_90_days: strict.checked });
             await saveFile(f.file_name, f.data_base64, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
           } catch (e) { toast(e.message, 'error'); }
-        } }, 'تصدير Excel'))),
+        } }, 'تصدير Excel'),
+        h('button.btn', { type: 'button', id: 'impact-pdf', onclick: async (ev) => {
+          const b = ev.currentTarget;
+          b.disabled = true;
+          try {
+            const f = await call('impact_report_pdf', { forum_id: forumId, require_90_days: strict.checked });
+            await saveFile(f.file_name, f.data_base64, 'application/pdf');
+          } catch (e) { toast(e.message, 'error'); } finally { b.disabled = false; }
+        } }, 'تقرير PDF'))),
       h('div.funnels', {}, trackCards),
       h('section.card', { id: 'impact-reconciliation' }, h('h3', {}, 'المطابقة: لماذا يزيد مجموع المسارات على الإجمالي'),
         h('table.data.compact', {}, h('tbody', {},
@@ -334,11 +343,26 @@ export async function render(view) {
           h('tr', {}, h('td', {}, 'أشخاص في أكثر من مسار'), h('td.num', {}, String(rec.people_in_more_than_one_track))),
           h('tr', {}, h('th', {}, 'الأشخاص دون تكرار'), h('td.num', {}, String(rec.unique_people))),
           h('tr', {}, h('th', {}, 'الأسر دون تكرار (رقم ملف الضمان)'), h('td.num', {}, String(rec.unique_families)))))),
-      h('section.card', { id: 'impact-offices' }, h('h3', {}, 'حسب مكتب الضمان الاجتماعي'),
-        h('div.table-wrap', {}, h('table.data', {},
-          h('thead', {}, h('tr', {}, ['المكتب', 'المحالون', 'الممكَّنون', 'الأسر الممكَّنة'].map((t) => h('th', { scope: 'col' }, t)))),
-          h('tbody', {}, r.by_office.map((g) => h('tr', {}, h('td', {}, g.key), h('td.num', {}, String(g.people_referred)),
-            h('td.num', {}, String(g.people_empowered)), h('td.num', {}, String(g.families_empowered)))))))));
+      h('div.breakdowns', {}, [
+        ['offices', 'حسب مكتب الضمان الاجتماعي', 'المكتب', r.by_office],
+        ['entities', 'حسب الجهة الممكنة', 'الجهة', r.by_entity],
+        ['gender', 'حسب الجنس', 'الجنس', r.by_gender],
+        ['disability', 'حسب الإعاقة', 'الفئة', r.by_disability],
+        ['days', 'حسب يوم الإحالة', 'اليوم', r.by_day],
+      ].map(([id, title, head, groups]) => breakdown(id, title, head, groups))));
+  }
+
+  /** One breakdown of the report: a row per group, its figures, and a bar of its families. */
+  function breakdown(id, title, head, groups) {
+    const top = Math.max(1, ...groups.map((g) => g.families_empowered));
+    return h('section.card.breakdown', { id: `impact-${id}` }, h('h3', {}, title),
+      groups.length ? h('div.table-wrap', {}, h('table.data.compact', {},
+        h('thead', {}, h('tr', {}, [head, 'المحالون', 'الممكَّنون', 'الأسر الممكَّنة', ''].map((t) => h('th', { scope: 'col' }, t)))),
+        h('tbody', {}, groups.map((g) => h('tr', {}, h('td', {}, g.key), h('td.num', {}, String(g.people_referred)),
+          h('td.num', {}, String(g.people_empowered)), h('td.num', {}, String(g.families_empowered)),
+          h('td.chart-cell', { 'aria-hidden': 'true' }, h('span.bar-track', {},
+            h('span.bar-fill', { style: `width:${(100 * g.families_empowered) / top}%;background:var(--green)` }))))))))
+        : h('p.empty-row', {}, 'لا إحالات بعد'));
   }
 
   async function exportXlsx() {

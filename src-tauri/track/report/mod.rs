@@ -5,6 +5,8 @@
 //! Invariant: "empowered" is decided in one place ([`empowering`]) from the track table's
 //! states; a family is its social-security file number, or the person alone without one.
 
+pub mod print;
+
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rusqlite::Connection;
@@ -341,6 +343,14 @@ pub fn impact(conn: &Connection, forum_id: i64, require_90_days: bool) -> Result
         out
     };
     let people_referred = rows.iter().map(|r| r.person).collect::<HashSet<_>>().len();
+    // Days in their order (the day outside the forum's days last), not by size.
+    let mut by_day = group(&|r| r.day.clone());
+    by_day.sort_by_key(|g| {
+        g.key
+            .strip_prefix("اليوم ")
+            .and_then(|n| n.parse::<u32>().ok())
+            .unwrap_or(u32::MAX)
+    });
     Ok(Impact {
         forum_id,
         families_empowered: families.len(),
@@ -368,7 +378,7 @@ pub fn impact(conn: &Connection, forum_id: i64, require_90_days: bool) -> Result
             }
             .to_string()
         }),
-        by_day: group(&|r| r.day.clone()),
+        by_day,
         definition,
     })
 }
