@@ -262,6 +262,32 @@ mod tests {
         assert!(bytes.starts_with(b"%PDF"));
         let doc = lopdf::Document::load_mem(&bytes).unwrap();
         assert!(doc.get_pages().len() >= 3, "{}", doc.get_pages().len());
+        let images = |pdf: &[u8]| {
+            let doc = lopdf::Document::load_mem(pdf).unwrap();
+            doc.objects
+                .values()
+                .filter(|o| {
+                    o.as_stream().is_ok_and(|s| {
+                        s.dict
+                            .get(b"Subtype")
+                            .is_ok_and(|t| t.as_name().is_ok_and(|n| n == b"Image"))
+                    })
+                })
+                .count()
+        };
+        assert_eq!(images(&bytes), 0, "the charts are vectors");
+
+        // The forum's logo is drawn in the title band (an image and its transparency mask).
+        use base64::Engine;
+        let png = base64::engine::general_purpose::STANDARD
+            .decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
+            .unwrap();
+        conn.execute(
+            "INSERT INTO forum_logo (forum_id, mime, bytes) VALUES (?1, 'image/png', ?2)",
+            rusqlite::params![forum, png],
+        )
+        .unwrap();
+        assert!(images(&pdf(&conn, &r).unwrap()) >= 1);
 
         let empty = crate::forum::test_forum(&mut conn);
         let r = super::super::impact(&conn, empty, false).unwrap();
