@@ -446,8 +446,13 @@ pub fn certificates_bench(db: &Path, count: usize, out: &Path) -> Result<Certifi
             })
         })
         .collect::<Result<_>>()?;
-    let batch =
-        crate::certificate::render::Batch::load(&core.conn(), forum_id, "attendance", sheets)?;
+    let batch = crate::certificate::render::Batch::load(
+        &core.conn(),
+        forum_id,
+        "attendance",
+        None,
+        sheets,
+    )?;
     let t = Instant::now();
     let pdf = crate::certificate::render::render(&batch)?;
     let seconds = t.elapsed().as_secs_f64();

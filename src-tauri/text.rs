@@ -120,6 +120,41 @@ pub fn char_len(s: &str) -> usize {
     s.chars().count()
 }
 
+/// How a counted noun is written in Arabic: the phrase for one and for two, and the noun after
+/// 3–10 (plural) and after 11 and up (singular). `counted(20, &HOURS)` → «20 ساعة تدريبية».
+pub struct Counted {
+    pub one: &'static str,
+    pub two: &'static str,
+    pub few: &'static str,
+    pub many: &'static str,
+}
+
+/// Training hours (after a preposition: «بواقع ساعتين تدريبيتين»).
+pub const HOURS: Counted = Counted {
+    one: "ساعة تدريبية واحدة",
+    two: "ساعتين تدريبيتين",
+    few: "ساعات تدريبية",
+    many: "ساعة تدريبية",
+};
+
+/// `n` with its noun in the agreement Arabic asks for: 1 and 2 are words, 3–10 take the plural,
+/// 11–99 the singular; past 100 the last two digits decide (100, 101, 102 take the singular).
+pub fn counted(n: u64, c: &Counted) -> String {
+    match n {
+        1 => c.one.to_string(),
+        2 => c.two.to_string(),
+        _ => {
+            let tail = n % 100;
+            let noun = if (3..=10).contains(&tail) {
+                c.few
+            } else {
+                c.many
+            };
+            format!("{n} {noun}")
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,5 +209,19 @@ mod tests {
         assert_eq!(latin_digits("١٤٤١"), "1441");
         assert_eq!(latin_digits("۰۱۲۳۴۵۶۷۸۹"), "0123456789");
         assert_eq!(latin_digits("يوم ٢ من 3"), "يوم 2 من 3");
+    }
+
+    #[test]
+    fn counted_nouns_agree_with_their_number() {
+        assert_eq!(counted(1, &HOURS), "ساعة تدريبية واحدة");
+        assert_eq!(counted(2, &HOURS), "ساعتين تدريبيتين");
+        assert_eq!(counted(3, &HOURS), "3 ساعات تدريبية");
+        assert_eq!(counted(10, &HOURS), "10 ساعات تدريبية");
+        assert_eq!(counted(11, &HOURS), "11 ساعة تدريبية");
+        assert_eq!(counted(40, &HOURS), "40 ساعة تدريبية");
+        assert_eq!(counted(100, &HOURS), "100 ساعة تدريبية");
+        assert_eq!(counted(105, &HOURS), "105 ساعات تدريبية");
+        assert_eq!(counted(120, &HOURS), "120 ساعة تدريبية");
+        assert_eq!(counted(0, &HOURS), "0 ساعة تدريبية");
     }
 }

@@ -406,3 +406,70 @@ fn cli_report_impact_prints_the_headline_and_writes_the_spreadsheet_and_the_pdf(
             .contains(".pdf")
     );
 }
+
+#[test]
+fn cli_course_certificates_are_issued_per_course_to_those_who_completed_it() {
+    let db = temp_db();
+    cli(&db, &["demo"]).unwrap();
+    let out = db.dir.path().join("course.pdf");
+    let out_s = out.to_str().unwrap();
+    let e = cli(
+        &db,
+        &[
+            "certificates",
+            "--forum",
+            "1",
+            "--kind",
+            "course",
+            "--out",
+            out_s,
+        ],
+    )
+    .unwrap_err();
+    assert!(e.contains("اختر الدورة"), "{e}");
+    // The course with the most completions in the demo.
+    let completed: Vec<Value> = cli(
+        &db,
+        &["referrals", "list", "--forum", "1", "--state", "completed"],
+    )
+    .unwrap()
+    .lines()
+    .map(|l| serde_json::from_str(l).unwrap())
+    .collect();
+    assert!(!completed.is_empty());
+    let mut by_course: std::collections::BTreeMap<i64, Vec<&Value>> = Default::default();
+    for r in &completed {
+        by_course
+            .entry(r["opportunity_id"].as_i64().unwrap())
+            .or_default()
+            .push(r);
+    }
+    let (course, done) = by_course.iter().max_by_key(|(_, v)| v.len()).unwrap();
+    let course_s = course.to_string();
+    let args = [
+        "certificates",
+        "--forum",
+        "1",
+        "--kind",
+        "course",
+        "--course",
+        &course_s,
+        "--out",
+        out_s,
+    ];
+    let first: Value = serde_json::from_str(&cli(&db, &args).unwrap()).unwrap();
+    assert_eq!(first["count"].as_u64().unwrap() as usize, done.len());
+    assert_eq!(first["new"].as_u64().unwrap() as usize, done.len());
+    let text = no_space(&tool("pdftotext", &[out_s, "-"]));
+    let title = done[0]["opportunity_title"].as_str().unwrap();
+    let entity = done[0]["entity_name"].as_str().unwrap();
+    for want in [title, entity, "شهادة إتمام دورة", "ساعة", "1441هـ"] {
+        assert!(text.contains(&no_space(want)), "{want} missing");
+    }
+    for r in done {
+        let name = r["person_name"].as_str().unwrap();
+        assert!(text.contains(&no_space(name)), "{name} missing");
+    }
+    let again: Value = serde_json::from_str(&cli(&db, &args).unwrap()).unwrap();
+    assert_eq!(again["new"], 0, "printing again keeps the serials");
+}

@@ -1082,6 +1082,35 @@ async fn chromium_booth_scans_refers_and_a_rescan_updates() {
     .unwrap();
     screenshot(&c, "chromium-impact-breakdowns.png").await;
 
+    // Course completion certificates: one batch per course, for those who completed it.
+    let courses = api(&url, "certificate_courses", json!({ "forum_id": forum_id })).await;
+    let best = courses
+        .as_array()
+        .unwrap()
+        .iter()
+        .max_by_key(|c| c["completed"].as_u64().unwrap())
+        .unwrap()
+        .clone();
+    let completed = best["completed"].as_u64().unwrap();
+    assert!(completed > 0);
+    c.goto(&format!("{url}/#/certificates")).await.unwrap();
+    wait_css(&c, "#cert-table").await;
+    click(&c, "#cert-kind option[value=\"course\"]").await;
+    click(
+        &c,
+        &format!("#cert-course option[value=\"{}\"]", best["id"]),
+    )
+    .await;
+    wait_text(&c, "#cert-count", &format!("({completed} مستحق)")).await;
+    click(&c, "#cert-issue").await;
+    wait_text(
+        &c,
+        "#cert-done",
+        &format!("طُبعت {completed} شهادة ({completed} جديدة)"),
+    )
+    .await;
+    screenshot(&c, "chromium-certificates-course.png").await;
+
     // The committee refers from the person's row too.
     c.goto(&format!("{url}/#/people")).await.unwrap();
     type_in(&c, "#people-search", "جود العبدلي").await;

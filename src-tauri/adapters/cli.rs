@@ -67,9 +67,12 @@ pub enum Command {
     Certificates {
         #[arg(long)]
         forum: i64,
-        /// attendance, appreciation_volunteer, appreciation_entity
+        /// attendance, appreciation_volunteer, appreciation_entity, appreciation_sponsor, course
         #[arg(long, default_value = "attendance")]
         kind: String,
+        /// For `--kind course`: the course (its opportunity ID); everyone who completed it.
+        #[arg(long)]
+        course: Option<i64>,
         #[arg(long, required_unless_present = "out_dir", conflicts_with = "out_dir")]
         out: Option<PathBuf>,
         #[arg(long)]
@@ -435,12 +438,14 @@ fn run(cli: Cli) -> Result<()> {
         Some(Command::Certificates {
             forum,
             kind,
+            course,
             out,
             out_dir,
         }) => {
             use crate::certificate::render;
             let core = Core::open(&path)?;
-            let (issued, batch) = render::prepare(core.store(), forum, &kind, None, "سطر الأوامر")?;
+            let (issued, batch) =
+                render::prepare(core.store(), forum, &kind, course, None, "سطر الأوامر")?;
             let new = issued.iter().filter(|i| i.new).count();
             if let Some(dir) = out_dir {
                 std::fs::create_dir_all(&dir)?;

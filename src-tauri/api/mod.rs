@@ -176,12 +176,18 @@ struct NameArgs {
 struct KindArgs {
     forum_id: i64,
     kind: String,
+    /// Course certificates: the course.
+    #[serde(default)]
+    course_id: Option<i64>,
 }
 
 #[derive(Deserialize)]
 struct IssueArgs {
     forum_id: i64,
     kind: String,
+    /// Course certificates: the course (each course is its own batch).
+    #[serde(default)]
+    course_id: Option<i64>,
     /// Only these people (re-printing one certificate); everyone eligible when absent.
     #[serde(default)]
     person_ids: Option<Vec<i64>>,
@@ -435,8 +441,13 @@ pub fn call_as(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<
                 &*core.read()?,
                 a.forum_id,
                 &a.kind,
+                a.course_id,
             )?)
         }
+        "certificate_courses" => out(crate::certificate::courses(
+            &*core.read()?,
+            args::<ForumId>(a)?.forum_id,
+        )?),
         "certificate_issue_start" => {
             let a: IssueArgs = args(a)?;
             // Issue now (quick, and errors are answered at once); draw the pages in the job.
@@ -444,6 +455,7 @@ pub fn call_as(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<
                 core.store(),
                 a.forum_id,
                 &a.kind,
+                a.course_id,
                 a.person_ids.as_deref(),
                 &a.by,
             )?;

@@ -14,8 +14,8 @@ use crate::error::{AppError, FieldError, Result};
 use crate::{calendar, store, text};
 
 /// The kinds of certificate. Entities and sponsors (entities marked as sponsors) are thanked as
-/// organisations; course completion waits for the courses of the tracks module, and until then
-/// says so when asked who qualifies.
+/// organisations; course completion is issued per course (see [`Course`]) to everyone whose
+/// referral to it reached «أتم الدورة».
 pub const KINDS: &[(&str, &str)] = &[
     ("attendance", "شهادة حضور"),
     ("appreciation_volunteer", "شهادة شكر وتقدير — متطوع"),
@@ -47,7 +47,7 @@ pub struct Template {
     pub kind: String,
     pub title: String,
     /// Text with placeholders: {الاسم} {الملتقى} {التاريخ_الهجري} {التاريخ_الميلادي} {الدورة}
-    /// {الساعات} {الجهة}. A line that is only {الاسم} prints the name large, fitted to the width.
+    /// {الساعات} {الجهة} (see [`render::fill`]). A line that is only {الاسم} prints the name large, fitted to the width.
     /// `{حضر/حضرت}` is worded for the recipient: the first form for a man (or when unknown),
     /// the second for a woman.
     pub body: String,
@@ -84,7 +84,7 @@ pub fn default_template(kind: &str) -> Template {
         ),
         _ => (
             "شهادة إتمام دورة",
-            "تشهد اللجنة المنظمة لـ{الملتقى} بأن\n{الاسم}\nقد {أتم/أتمت} دورة «{الدورة}» بواقع {الساعات} ساعات تدريبية.",
+            "تشهد {الجهة} بأن\n{الاسم}\nقد {أتم/أتمت} البرنامج التدريبي «{الدورة}» بواقع {الساعات}، ضمن برامج التمكين في {الملتقى}، بتاريخ {التاريخ_الهجري} الموافق {التاريخ_الميلادي}.",
         ),
     };
     Template {
@@ -235,56 +235,149 @@ pub struct Recipient {
     pub female: bool,
     pub serial: Option<String>,
     pub revoked: bool,
+    /// Course certificates: the referral that completed the course.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub referral_id: Option<i64>,
+}
+
+/// The course a batch of course certificates is for: what `{الدورة}`, `{الساعات}` and
+/// `{الجهة}` say, and the date printed (the course's end, else the forum's last day).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Course {
+    pub id: i64,
+    pub title: String,
+    pub hours: Option<i64>,
+    pub entity: String,
+    pub end_date: Option<String>,
+    /// Referrals that completed it, and certificates issued for it.
+    pub completed: usize,
+    pub issued: usize,
+}
+
+const COURSE_SQL: &str = "SELECT o.id, o.title, o.hours, e.name_ar, o.end_date,
+        (SELECT count(*) FROM referral r WHERE r.opportunity_id = o.id AND r.state = 'completed'),
+        (SELECT count(*) FROM certificate c JOIN referral r ON r.id = c.referral_id
+          WHERE r.opportunity_id = o.id AND c.revoked_at IS NULL)
+   FROM opportunity o JOIN entity e ON e.id = o.entity_id
+  WHERE o.forum_id = ?1 AND o.track = 'training' AND o.certificate = 1";
+
+fn course_row(r: &rusqlite::Row) -> rusqlite::Result<Course> {
+    Ok(Course {
+        id: r.get(0)?,
+        title: r.get(1)?,
+        hours: r.get(2)?,
+        entity: r.get(3)?,
+        end_date: r.get(4)?,
+        completed: r.get(5)?,
+        issued: r.get(6)?,
+    })
+}
+
+/// The forum's courses that give a certificate, with how many completed each.
+pub fn courses(conn: &Connection, forum_id: i64) -> Result<Vec<Course>> {
+    let mut stmt = conn.prepare(&format!("{COURSE_SQL} ORDER BY o.title, o.id"))?;
+    let rows = stmt.query_map([forum_id], course_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The course of a batch: none for the other kinds; for course certificates the course must be
+/// chosen, be a course of this forum, and give a certificate.
+pub fn course_of(
+    conn: &Connection,
+    forum_id: i64,
+    kind: &str,
+    course: Option<i64>,
+) -> Result<Option<Course>> {
+    if kind != "course" {
+        return Ok(None);
+    }
+    let id = course
+        .ok_or_else(|| AppError::field("course_id", "اختر الدورة التي تُصدر شهادات إتمامها"))?;
+    if let Some(c) = conn
+        .query_row(
+            &format!("{COURSE_SQL} AND o.id = ?2"),
+            params![forum_id, id],
+            course_row,
+        )
+        .optional()?
+    {
+        return Ok(Some(c));
+    }
+    let title: Option<String> = conn
+        .query_row(
+            "SELECT title FROM opportunity WHERE id = ?1 AND forum_id = ?2 AND track = 'training'",
+            params![id, forum_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Err(match title {
+        Some(t) => AppError::field(
+            "course_id",
+            &format!("الدورة «{t}» لا تمنح شهادة؛ فعّل «تمنح شهادة» في بيانات الدورة أولًا"),
+        ),
+        None => AppError::field("course_id", "لا توجد دورة بهذا الرقم في هذا الملتقى"),
+    })
 }
 
 /// Who qualifies, by the kind's rule: attendance = checked in on at least `min_days` days;
-/// volunteers' appreciation = every volunteer.
-pub fn eligible(conn: &Connection, forum_id: i64, kind: &str) -> Result<Vec<Recipient>> {
+/// volunteers' appreciation = every volunteer; a course = everyone whose referral to `course`
+/// reached «أتم الدورة».
+pub fn eligible(
+    conn: &Connection,
+    forum_id: i64,
+    kind: &str,
+    course: Option<i64>,
+) -> Result<Vec<Recipient>> {
     check_kind(kind)?;
     let t = template(conn, forum_id, kind)?;
+    let course = course_of(conn, forum_id, kind, course)?.map_or(0, |c| c.id);
     let sql = match kind {
         "attendance" => {
             "SELECT p.id, p.full_name, c.serial, c.revoked_at IS NOT NULL, p.gender = 'f' FROM person p
                LEFT JOIN certificate c ON c.person_id = p.id AND c.kind = ?2 AND c.forum_id = ?1
               WHERE p.forum_id = ?1
                 AND (SELECT count(DISTINCT k.day) FROM checkin k WHERE k.person_id = p.id AND k.undone_at IS NULL) >= ?3
+                AND ?4 >= 0
               ORDER BY p.full_name"
         }
         "appreciation_volunteer" => {
             "SELECT p.id, p.full_name, c.serial, c.revoked_at IS NOT NULL, p.gender = 'f' FROM person p
                LEFT JOIN certificate c ON c.person_id = p.id AND c.kind = ?2 AND c.forum_id = ?1
-              WHERE p.forum_id = ?1 AND p.category = 'volunteer' AND ?3 >= 0
+              WHERE p.forum_id = ?1 AND p.category = 'volunteer' AND ?3 >= 0 AND ?4 >= 0
               ORDER BY p.full_name"
         }
         // Every entity that took part (confirmed or arrived); the wording is feminine («الجهة»).
         "appreciation_entity" => {
             "SELECT e.id, e.name_ar, c.serial, c.revoked_at IS NOT NULL, 1 FROM entity e
                LEFT JOIN certificate c ON c.entity_id = e.id AND c.kind = ?2 AND c.forum_id = ?1
-              WHERE e.forum_id = ?1 AND e.status IN ('confirmed', 'arrived') AND ?3 >= 0
+              WHERE e.forum_id = ?1 AND e.status IN ('confirmed', 'arrived') AND ?3 >= 0 AND ?4 >= 0
               ORDER BY e.name_ar"
         }
         "appreciation_sponsor" => {
             "SELECT e.id, e.name_ar, c.serial, c.revoked_at IS NOT NULL, 1 FROM entity e
                LEFT JOIN certificate c ON c.entity_id = e.id AND c.kind = ?2 AND c.forum_id = ?1
-              WHERE e.forum_id = ?1 AND e.is_sponsor = 1 AND e.status IN ('confirmed', 'arrived') AND ?3 >= 0
+              WHERE e.forum_id = ?1 AND e.is_sponsor = 1 AND e.status IN ('confirmed', 'arrived') AND ?3 >= 0 AND ?4 >= 0
               ORDER BY e.name_ar"
         }
         _ => {
-            return Err(AppError::field(
-                "kind",
-                "مستحقو هذا النوع (الدورات) لم تُضف وحدتهم بعد",
-            ))
+            "SELECT p.id, p.full_name, c.serial, c.revoked_at IS NOT NULL, p.gender = 'f', r.id
+               FROM referral r JOIN person p ON p.id = r.person_id
+               LEFT JOIN certificate c ON c.referral_id = r.id
+              WHERE r.forum_id = ?1 AND r.opportunity_id = ?4 AND r.state = 'completed'
+                AND ?2 = 'course' AND ?3 >= 0
+              ORDER BY p.full_name"
         }
     };
     let mut stmt = conn.prepare(sql)?;
     let rows = stmt
-        .query_map(params![forum_id, kind, t.min_days], |r| {
+        .query_map(params![forum_id, kind, t.min_days, course], |r| {
             Ok(Recipient {
                 person_id: r.get(0)?,
                 name: r.get(1)?,
                 serial: r.get(2)?,
                 revoked: r.get::<_, Option<bool>>(3)?.unwrap_or(false),
                 female: r.get::<_, Option<bool>>(4)?.unwrap_or(false),
+                referral_id: if kind == "course" { r.get(5)? } else { None },
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -354,11 +447,12 @@ pub fn issue(
     conn: &mut Connection,
     forum_id: i64,
     kind: &str,
+    course: Option<i64>,
     only: Option<&[i64]>,
     by: &str,
 ) -> Result<Vec<Issued>> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let who = chosen(eligible(&tx, forum_id, kind)?, only);
+    let who = chosen(eligible(&tx, forum_id, kind, course)?, only);
     let out = issue_to(&tx, forum_id, kind, &who, by)?;
     tx.commit()?;
     Ok(out)
@@ -374,10 +468,11 @@ pub fn issue_in_chunks(
     store: &crate::store::Store,
     forum_id: i64,
     kind: &str,
+    course: Option<i64>,
     only: Option<&[i64]>,
     by: &str,
 ) -> Result<Vec<Issued>> {
-    let who = chosen(eligible(&*store.read()?, forum_id, kind)?, only);
+    let who = chosen(eligible(&*store.read()?, forum_id, kind, course)?, only);
     let mut out: Vec<Issued> = Vec::with_capacity(who.len());
     for chunk in who.chunks(ISSUE_CHUNK) {
         let done = (|| {
@@ -436,9 +531,11 @@ fn issue_to(
         .optional()?
         .unwrap_or(0);
     let entities = for_entities(kind);
+    // A course certificate is its referral's; the others are the person's or the entity's.
     let mut existing = tx.prepare_cached(
         "SELECT serial, revoked_at IS NOT NULL FROM certificate
-          WHERE forum_id = ?1 AND kind = ?2 AND (person_id = ?3 OR entity_id = ?4)",
+          WHERE forum_id = ?1 AND kind = ?2
+            AND CASE WHEN ?5 IS NULL THEN person_id = ?3 OR entity_id = ?4 ELSE referral_id = ?5 END",
     )?;
     let mut out = Vec::with_capacity(who.len());
     let now = calendar::now_utc();
@@ -449,9 +546,10 @@ fn issue_to(
             (Some(r.person_id), None)
         };
         let found: Option<(String, bool)> = existing
-            .query_row(params![forum_id, kind, person, entity], |x| {
-                Ok((x.get(0)?, x.get(1)?))
-            })
+            .query_row(
+                params![forum_id, kind, person, entity, r.referral_id],
+                |x| Ok((x.get(0)?, x.get(1)?)),
+            )
             .optional()?;
         let (serial, new) = match found {
             Some((_, true)) => continue, // revoked meanwhile
@@ -460,9 +558,9 @@ fn issue_to(
                 last += 1;
                 let s = serial_for(year, forum_id, last);
                 tx.execute(
-                    "INSERT INTO certificate(serial, forum_id, kind, person_id, entity_id, recipient_name, issued_at, issued_by)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                    params![s, forum_id, kind, person, entity, r.name, now, text::clean(by)],
+                    "INSERT INTO certificate(serial, forum_id, kind, person_id, entity_id, recipient_name, issued_at, issued_by, referral_id)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    params![s, forum_id, kind, person, entity, r.name, now, text::clean(by), r.referral_id],
                 )?;
                 (s, true)
             }
@@ -629,15 +727,15 @@ mod tests {
     fn issuing_gives_serials_once_and_reprinting_keeps_them() {
         let (_d, store, forum) = setup();
         let mut conn = store.conn();
-        let who = eligible(&conn, forum, "attendance").unwrap();
+        let who = eligible(&conn, forum, "attendance", None).unwrap();
         assert!(who.len() > 100 && who.iter().all(|r| r.serial.is_none()));
-        let first = issue(&mut conn, forum, "attendance", None, "سعد").unwrap();
+        let first = issue(&mut conn, forum, "attendance", None, None, "سعد").unwrap();
         assert_eq!(first.len(), who.len());
         assert!(first
             .iter()
             .all(|i| i.new && i.serial.starts_with(&format!("SEF-1441-{forum:02}-"))));
         assert_eq!(first[0].serial, serial_for(1441, forum, 1));
-        let again = issue(&mut conn, forum, "attendance", None, "سعد").unwrap();
+        let again = issue(&mut conn, forum, "attendance", None, None, "سعد").unwrap();
         assert_eq!(
             again.iter().map(|i| &i.serial).collect::<Vec<_>>(),
             first.iter().map(|i| &i.serial).collect::<Vec<_>>()
@@ -647,7 +745,7 @@ mod tests {
         let mut t = template(&conn, forum, "attendance").unwrap();
         t.min_days = 2;
         save_template(&conn, forum, &t).unwrap();
-        assert!(eligible(&conn, forum, "attendance").unwrap().len() < first.len());
+        assert!(eligible(&conn, forum, "attendance", None).unwrap().len() < first.len());
     }
 
     #[test]
@@ -662,7 +760,7 @@ mod tests {
                 std::thread::spawn(move || {
                     let store = Store::open(&path).unwrap();
                     let mut conn = store.conn();
-                    issue(&mut conn, forum, kind, None, "").unwrap()
+                    issue(&mut conn, forum, kind, None, None, "").unwrap()
                 })
             })
             .collect();
@@ -687,7 +785,7 @@ mod tests {
     fn verify_tells_genuine_revoked_forged_and_unknown() {
         let (_d, store, forum) = setup();
         let mut conn = store.conn();
-        let issued = issue(&mut conn, forum, "attendance", None, "").unwrap();
+        let issued = issue(&mut conn, forum, "attendance", None, None, "").unwrap();
         let one = &issued[0];
         assert_eq!(verify(&conn, &one.qr).unwrap().status, "genuine");
         assert_eq!(
@@ -752,8 +850,8 @@ mod tests {
             },
         )
         .unwrap();
-        let a = issue(&mut conn, demo, "attendance", None, "").unwrap();
-        let b = issue(&mut conn, other, "attendance", None, "").unwrap();
+        let a = issue(&mut conn, demo, "attendance", None, None, "").unwrap();
+        let b = issue(&mut conn, other, "attendance", None, None, "").unwrap();
         assert_eq!(b.len(), 1);
         assert!(a.iter().all(|x| x.serial != b[0].serial));
         assert_eq!(b[0].serial, serial_for(1441, other, 1));
@@ -767,7 +865,7 @@ mod tests {
     fn a_bare_serial_tells_its_state_but_never_the_name() {
         let (_d, store, forum) = setup();
         let mut conn = store.conn();
-        let issued = issue(&mut conn, forum, "attendance", None, "").unwrap();
+        let issued = issue(&mut conn, forum, "attendance", None, None, "").unwrap();
         let one = &issued[0];
         let bare = verify(&conn, &one.serial).unwrap();
         assert_eq!(bare.status, "genuine");
@@ -801,5 +899,88 @@ mod tests {
         let fields: Vec<&str> = e.fields().iter().map(|f| f.field.as_str()).collect();
         assert_eq!(fields, ["title", "signatories"]);
         assert!(template(&conn, forum, "nope").is_err());
+    }
+
+    #[test]
+    fn course_certificates_go_to_those_who_completed_each_course_once_per_course() {
+        use crate::track::testing::{complete, course};
+        let (_d, store, forum) = setup();
+        let mut conn = store.conn();
+        let e = eligible(&conn, forum, "course", None).unwrap_err();
+        assert_eq!(e.fields()[0].field, "course_id");
+        let job = crate::track::testing::job(&mut conn, forum, "محاسب", 2);
+        assert!(
+            eligible(&conn, forum, "course", Some(job)).is_err(),
+            "a job is not a course"
+        );
+        let plain = course(&mut conn, forum, "دورة بلا شهادة", 6, false);
+        let e = eligible(&conn, forum, "course", Some(plain)).unwrap_err();
+        assert!(e.to_string().contains("لا تمنح شهادة"), "{e}");
+
+        let a = course(&mut conn, forum, "مهارات التسويق الرقمي", 20, true);
+        let b = course(&mut conn, forum, "إدارة المشاريع الصغيرة", 2, true);
+        let people: Vec<i64> = crate::person::list(&conn, forum, None, 0, 3)
+            .unwrap()
+            .people
+            .iter()
+            .map(|p| p.id)
+            .collect();
+        for p in &people {
+            complete(&mut conn, forum, a, *p);
+        }
+        complete(&mut conn, forum, b, people[0]);
+        let listed = courses(&conn, forum).unwrap();
+        let ca = listed.iter().find(|c| c.id == a).unwrap();
+        assert_eq!((ca.completed, ca.issued, ca.hours), (3, 0, Some(20)));
+        assert!(listed.iter().all(|c| c.id != plain && c.id != job));
+
+        let who = eligible(&conn, forum, "course", Some(a)).unwrap();
+        assert_eq!(who.len(), 3);
+        assert!(who.iter().all(|r| r.referral_id.is_some()));
+        let first = issue(&mut conn, forum, "course", Some(a), None, "").unwrap();
+        assert_eq!(first.len(), 3);
+        let again = issue(&mut conn, forum, "course", Some(a), None, "").unwrap();
+        assert!(again.iter().all(|i| !i.new));
+        // The same person's second course is a second certificate with its own serial.
+        let second = issue(&mut conn, forum, "course", Some(b), None, "").unwrap();
+        assert_eq!(second.len(), 1);
+        assert!(second[0].new);
+        assert!(first.iter().all(|i| i.serial != second[0].serial));
+        let theirs: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM certificate WHERE kind = 'course' AND person_id = ?1",
+                [people[0]],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(theirs, 2);
+        assert_eq!(
+            courses(&conn, forum)
+                .unwrap()
+                .iter()
+                .find(|c| c.id == a)
+                .unwrap()
+                .issued,
+            3
+        );
+
+        // The course fills the wording: its title, its hours counted, its entity.
+        let f = crate::forum::get(&conn, forum).unwrap();
+        let cb = course_of(&conn, forum, "course", Some(b)).unwrap();
+        let body = render::fill(
+            &template(&conn, forum, "course").unwrap().body,
+            &f,
+            "course",
+            cb.as_ref(),
+        );
+        assert!(body.contains("«إدارة المشاريع الصغيرة»"), "{body}");
+        assert!(body.contains("بواقع ساعتين تدريبيتين"), "{body}");
+        assert!(body.contains(&cb.unwrap().entity), "{body}");
+        assert!(!body.contains('{') || body.contains("{الاسم}"));
+        // The design's live preview works for courses too.
+        let draft = template(&conn, forum, "course").unwrap();
+        assert!(render::preview_draft(&conn, forum, &draft)
+            .unwrap()
+            .starts_with("<svg"));
     }
 }

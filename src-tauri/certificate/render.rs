@@ -35,26 +35,40 @@ impl From<&Issued> for Sheet {
 }
 
 /// Fills the placeholders that are the same for every recipient. For entity kinds `{الجهة}` is
-/// the recipient (so a line of only `{الجهة}` prints the entity's name large, like `{الاسم}`).
-pub fn fill(text: &str, forum: &Forum, kind: &str) -> String {
+/// the recipient (so a line of only `{الجهة}` prints the entity's name large, like `{الاسم}`);
+/// for a course it is the entity that gave it, `{الدورة}` its title, `{الساعات}` its hours
+/// counted in words that agree («20 ساعة تدريبية»), and the dates its last day (the forum's
+/// last day when the course has no end date).
+pub fn fill(text: &str, forum: &Forum, kind: &str, course: Option<&super::Course>) -> String {
     let entity = if super::for_entities(kind) {
         "{الاسم}"
     } else {
-        ""
+        course.map_or("", |c| c.entity.as_str())
     };
-    let last = forum.days.last();
+    let last = forum.days.last().map(|d| d.label.clone());
+    let date = course
+        .and_then(|c| c.end_date.as_deref())
+        .and_then(crate::calendar::parse_iso)
+        .map(crate::calendar::label)
+        .or(last);
+    let hours = course
+        .and_then(|c| c.hours)
+        .map(|h| crate::text::counted(h.max(0) as u64, &crate::text::HOURS))
+        .unwrap_or_default();
     text.replace("{الملتقى}", &forum.name_ar)
         .replace(
             "{التاريخ_الهجري}",
-            last.map(|d| d.label.hijri.as_str()).unwrap_or_default(),
+            date.as_ref().map(|d| d.hijri.as_str()).unwrap_or_default(),
         )
         .replace(
             "{التاريخ_الميلادي}",
-            last.map(|d| d.label.gregorian.as_str()).unwrap_or_default(),
+            date.as_ref()
+                .map(|d| d.gregorian.as_str())
+                .unwrap_or_default(),
         )
         .replace("{الجهة}", entity)
-        .replace("{الدورة}", "")
-        .replace("{الساعات}", "")
+        .replace("{الدورة}", course.map_or("", |c| c.title.as_str()))
+        .replace("{الساعات}", &hours)
 }
 
 /// `{حضر/حضرت}` → `حضر` for a man (or unknown), `حضرت` for a woman.
@@ -99,16 +113,25 @@ pub struct Batch {
     pub template: Template,
     /// The forum's logo (PNG, JPEG or WebP), if it has one.
     pub logo: Option<Vec<u8>>,
+    /// Course certificates: the course every sheet of the batch completed.
+    pub course: Option<super::Course>,
     pub sheets: Vec<Sheet>,
 }
 
 impl Batch {
-    /// A batch of `sheets` in the forum's current design for `kind`.
-    pub fn load(conn: &Connection, forum_id: i64, kind: &str, sheets: Vec<Sheet>) -> Result<Batch> {
+    /// A batch of `sheets` in the forum's current design for `kind` (and `course`).
+    pub fn load(
+        conn: &Connection,
+        forum_id: i64,
+        kind: &str,
+        course: Option<i64>,
+        sheets: Vec<Sheet>,
+    ) -> Result<Batch> {
         Ok(Batch {
             forum: crate::forum::get(conn, forum_id)?,
             template: super::template(conn, forum_id, kind)?,
             logo: crate::forum::logo_bytes(conn, forum_id)?,
+            course: super::course_of(conn, forum_id, kind, course)?,
             sheets,
         })
     }
@@ -139,18 +162,7 @@ pub fn render_each(
 
 /// `SEF-1441-000123 — اسم المستفيد.pdf`, without characters file systems refuse.
 pub fn file_name(sheet: &Sheet) -> String {
-    let name: String = sheet
-        .name
-        .chars()
-        .map(|c| {
-            if "/\\:*?\"<>|".contains(c) || c.is_control() {
-                '_'
-            } else {
-                c
-            }
-        })
-        .collect();
-    format!("{} — {}.pdf", sheet.serial, name.trim())
+    format!("{} — {}.pdf", sheet.serial, safe_name(&sheet.name))
 }
 
 /// The merged PDF of `sheets`, calling `progress(done, total)` as pages are made.
@@ -173,7 +185,31 @@ pub fn render_with_progress(
 /// The live preview of the template editor: one page of the unsaved `draft`, as SVG, for the
 /// first person eligible (or a sample name). A draft without a background keeps the stored one.
 pub fn preview_draft(conn: &Connection, forum_id: i64, draft: &Template) -> Result<String> {
-    let mut batch = Batch::load(conn, forum_id, &draft.kind, Vec::new())?;
+    // A course's design is previewed with the first course that gives a certificate (or a
+    // sample course when there is none yet).
+    let course = if draft.kind == "course" {
+        let first = super::courses(conn, forum_id)?
+            .into_iter()
+            .max_by_key(|c| c.completed);
+        Some(first.unwrap_or(super::Course {
+            id: 0,
+            title: "مهارات إدارة المشاريع الصغيرة".into(),
+            hours: Some(20),
+            entity: "بنك التنمية الاجتماعية".into(),
+            end_date: None,
+            completed: 0,
+            issued: 0,
+        }))
+    } else {
+        None
+    };
+    let mut batch = Batch {
+        forum: crate::forum::get(conn, forum_id)?,
+        template: super::template(conn, forum_id, &draft.kind)?,
+        logo: crate::forum::logo_bytes(conn, forum_id)?,
+        course: course.clone(),
+        sheets: Vec::new(),
+    };
     let background = draft
         .background
         .clone()
@@ -182,7 +218,12 @@ pub fn preview_draft(conn: &Connection, forum_id: i64, draft: &Template) -> Resu
         background,
         ..draft.clone()
     };
-    let (name, female) = super::eligible(conn, forum_id, &draft.kind)?
+    let who = match &course {
+        Some(c) if c.id > 0 => super::eligible(conn, forum_id, &draft.kind, Some(c.id))?,
+        Some(_) => Vec::new(),
+        None => super::eligible(conn, forum_id, &draft.kind, None)?,
+    };
+    let (name, female) = who
         .first()
         .map(|r| (r.name.clone(), r.female))
         .unwrap_or_else(|| {
@@ -202,7 +243,12 @@ pub fn output(
     per_person: bool,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<(String, Vec<u8>)> {
-    let label = super::kind_label(&batch.template.kind).unwrap_or("شهادات");
+    let kind = super::kind_label(&batch.template.kind).unwrap_or("شهادات");
+    let label = match &batch.course {
+        Some(c) => format!("{kind} — {}", safe_name(&c.title)),
+        None => kind.to_string(),
+    };
+    let label = label.as_str();
     if per_person {
         let files = render_each(batch, progress)?;
         Ok((
@@ -213,6 +259,21 @@ pub fn output(
         let pdf = render_with_progress(batch, &batch.sheets, progress)?;
         Ok((format!("{label}.pdf"), pdf))
     }
+}
+
+/// A name fit for a file: characters no file system takes become `_`.
+fn safe_name(name: &str) -> String {
+    let name: String = name
+        .chars()
+        .map(|c| {
+            if "/\\:*?\"<>|".contains(c) || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    name.trim().to_string()
 }
 
 /// One page with `name` in the batch's template, as SVG (the serial and QR are samples).
@@ -294,7 +355,7 @@ fn compose(
     for p in template
         .body
         .split('\n')
-        .map(|p| fill(p.trim(), forum, &template.kind))
+        .map(|p| fill(p.trim(), forum, &template.kind, batch.course.as_ref()))
         .filter(|p| !p.is_empty())
     {
         blocks.push(if p == "{الاسم}" {
@@ -387,12 +448,13 @@ pub fn prepare(
     store: &crate::store::Store,
     forum_id: i64,
     kind: &str,
+    course: Option<i64>,
     only: Option<&[i64]>,
     by: &str,
 ) -> Result<(Vec<super::Issued>, Batch)> {
-    let issued = super::issue_in_chunks(store, forum_id, kind, only, by)?;
+    let issued = super::issue_in_chunks(store, forum_id, kind, course, only, by)?;
     let sheets = issued.iter().map(Sheet::from).collect();
-    let batch = Batch::load(&*store.read()?, forum_id, kind, sheets)?;
+    let batch = Batch::load(&*store.read()?, forum_id, kind, course, sheets)?;
     Ok((issued, batch))
 }
 

@@ -452,6 +452,15 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX follow_up_open ON follow_up(due) WHERE done_at IS NULL;
     "#,
+    // 14: course completion certificates: one per course referral (a person may complete
+    // several courses), so the one-per-person rule is for the other kinds.
+    r#"
+    ALTER TABLE certificate ADD COLUMN referral_id INTEGER REFERENCES referral(id) ON DELETE SET NULL;
+    DROP INDEX certificate_once;
+    CREATE UNIQUE INDEX certificate_once ON certificate(forum_id, kind, person_id)
+        WHERE person_id IS NOT NULL AND kind <> 'course';
+    CREATE UNIQUE INDEX certificate_once_referral ON certificate(referral_id) WHERE referral_id IS NOT NULL;
+    "#,
 ];
 
 pub fn latest() -> i64 {

@@ -193,26 +193,85 @@ pub(crate) mod testing {
         .id
     }
 
+    /// A course of `hours` hours that gives a certificate or not.
+    pub(crate) fn course(
+        conn: &mut Connection,
+        forum: i64,
+        title: &str,
+        hours: u32,
+        certificate: bool,
+    ) -> i64 {
+        let entity = crate::entity::list(conn, forum).unwrap()[0].id;
+        opportunity::create(
+            conn,
+            forum,
+            &OpportunityInput {
+                entity_id: Some(entity),
+                track: "training".into(),
+                title: title.into(),
+                accreditor: "المؤسسة العامة للتدريب التقني والمهني".into(),
+                hours: hours.to_string(),
+                capacity: "30".into(),
+                certificate,
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .id
+    }
+
     /// Refers the person to the job and walks them to «hired».
     pub(crate) fn hire(conn: &mut Connection, forum: i64, job: i64, person: i64) -> Referral {
+        walk(
+            conn,
+            forum,
+            job,
+            person,
+            &["interview", "interviewed", "hired"],
+        )
+    }
+
+    /// Refers the person to the course and walks them to «completed».
+    pub(crate) fn complete(
+        conn: &mut Connection,
+        forum: i64,
+        course: i64,
+        person: i64,
+    ) -> Referral {
+        walk(
+            conn,
+            forum,
+            course,
+            person,
+            &["accepted", "enrolled", "completed"],
+        )
+    }
+
+    fn walk(
+        conn: &mut Connection,
+        forum: i64,
+        opportunity: i64,
+        person: i64,
+        states: &[&str],
+    ) -> Referral {
         let r = referral::refer(
             conn,
             &ReferInput {
                 forum_id: forum,
                 person_id: Some(person),
-                opportunity_ids: vec![job],
+                opportunity_ids: vec![opportunity],
                 ..Default::default()
             },
         )
         .unwrap()
         .remove(0)
         .referral;
-        for to in ["interview", "interviewed", "hired"] {
+        for to in states {
             referral::move_to(
                 conn,
                 &MoveInput {
                     id: r.id,
-                    to: to.into(),
+                    to: (*to).into(),
                     ..Default::default()
                 },
             )

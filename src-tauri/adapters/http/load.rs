@@ -295,6 +295,7 @@ pub fn checkin_load(
                     forum_id,
                     "attendance",
                     None,
+                    None,
                     "قياس الأداء",
                 )?;
                 // Drawing the pages runs as the app's PDF jobs do.

@@ -12,9 +12,21 @@ export async function render(view) {
     view.append(noForum());
     return;
   }
-  // Course completion waits for the courses of the tracks module.
-  const kinds = (await call('certificate_kinds')).filter((k) => k.kind !== 'course');
+  const kinds = await call('certificate_kinds');
   const kind = h('select', { id: 'cert-kind', 'aria-label': 'نوع الشهادة' }, kinds.map((k) => h('option', { value: k.kind }, k.label)));
+  // Course completion: one batch per course (its title, hours and entity fill the wording).
+  const course = h('select', { id: 'cert-course', 'aria-label': 'الدورة', hidden: true });
+  const scope = () => (kind.value === 'course'
+    ? { kind: 'course', course_id: course.value ? Number(course.value) : null }
+    : { kind: kind.value });
+  async function loadCourses() {
+    const list = await call('certificate_courses', { forum_id: forumId });
+    const keep = course.value;
+    course.replaceChildren(...(list.length
+      ? list.map((c) => h('option', { value: c.id }, `${c.title} — ${c.entity} (أتمها ${c.completed}، صدرت ${c.issued})`))
+      : [h('option', { value: '' }, 'لا توجد دورات تمنح شهادة بعد')]));
+    if (keep && list.some((c) => String(c.id) === keep)) course.value = keep;
+  }
   const count = h('span.count', { id: 'cert-count' });
   const body = h('tbody');
   const status = h('div', { id: 'cert-status', role: 'status' });
@@ -27,7 +39,7 @@ export async function render(view) {
 
   view.append(
     h('header.page-head', {}, h('h1', {}, 'الشهادات ', count),
-      h('div.actions.tight', {}, kind, design,
+      h('div.actions.tight', {}, kind, course, design,
         h('label.check', { title: 'ملف مضغوط فيه مجلد بملف PDF لكل شخص' }, perPerson, ' ملف لكل مستحق'), issue)),
     designSlot,
     status,
@@ -41,7 +53,9 @@ export async function render(view) {
 
   async function load() {
     try {
-      const list = await call('certificate_eligible', { forum_id: forumId, kind: kind.value });
+      course.hidden = kind.value !== 'course';
+      if (kind.value === 'course') await loadCourses();
+      const list = await call('certificate_eligible', { forum_id: forumId, ...scope() });
       count.textContent = `(${list.length} مستحق)`;
       body.replaceChildren(...(list.length ? list.map(row)
         : [h('tr', {}, h('td.empty-row', { colspan: 3 }, 'لا يوجد مستحقون لهذا النوع بعد.'))]));
@@ -86,7 +100,7 @@ export async function render(view) {
 
   async function printOne(r) {
     try {
-      const { job_id } = await call('certificate_issue_start', { forum_id: forumId, kind: kind.value, person_ids: [r.person_id] });
+      const { job_id } = await call('certificate_issue_start', { forum_id: forumId, ...scope(), person_ids: [r.person_id] });
       const res = await followJob(job_id, () => {});
       await saveFile(res.file_name.replace('.pdf', ` — ${r.name}.pdf`), res.data_base64, 'application/pdf');
       load();
@@ -113,7 +127,7 @@ export async function render(view) {
     const label = h('span', {}, 'جارٍ الإصدار والطباعة…');
     status.replaceChildren(h('div.progress-row', {}, bar, label));
     try {
-      const { job_id } = await call('certificate_issue_start', { forum_id: forumId, kind: kind.value, per_person: perPerson.checked });
+      const { job_id } = await call('certificate_issue_start', { forum_id: forumId, ...scope(), per_person: perPerson.checked });
       const r = await followJob(job_id, (done, total) => {
         bar.value = Math.round((100 * done) / total);
         label.textContent = `${done} من ${total}`;
@@ -144,5 +158,6 @@ export async function render(view) {
   });
 
   kind.addEventListener('change', () => { designSlot.replaceChildren(); load(); });
+  course.addEventListener('change', () => load());
   await load();
 }
