@@ -39,6 +39,11 @@ pub struct Desk {
     pub paired_at: Option<String>,
     /// The network address the desk paired from.
     pub paired_from: Option<String>,
+    /// A booth device: the enabling entity whose booth it is (its booth screen opens on it).
+    pub entity_id: Option<i64>,
+    pub entity_name: Option<String>,
+    /// The forum of that entity.
+    pub forum_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -46,6 +51,9 @@ pub struct Pairing {
     pub desk_id: i64,
     pub desk_name: String,
     pub token: String,
+    /// A booth device's entity and forum (see [`Desk::entity_id`]).
+    pub entity_id: Option<i64>,
+    pub forum_id: Option<i64>,
 }
 
 fn random_bytes<const N: usize>() -> [u8; N] {
@@ -85,11 +93,17 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Desk> {
         last_seen_at: r.get(6)?,
         paired_at,
         paired_from: r.get(7)?,
+        entity_id: r.get(8)?,
+        entity_name: r.get(9)?,
+        forum_id: r.get(10)?,
     })
 }
 
 const SELECT: &str =
-    "SELECT id, name, pairing_code, pairing_expires, paired_at, revoked_at, last_seen_at, paired_from FROM desk";
+    "SELECT id, name, pairing_code, pairing_expires, paired_at, revoked_at, last_seen_at, paired_from, entity_id,
+            (SELECT e.name_ar FROM entity e WHERE e.id = desk.entity_id),
+            (SELECT e.forum_id FROM entity e WHERE e.id = desk.entity_id)
+       FROM desk";
 
 pub fn list(conn: &Connection) -> Result<Vec<Desk>> {
     let mut stmt = conn.prepare(&format!("{SELECT} ORDER BY revoked_at IS NOT NULL, id"))?;
@@ -100,8 +114,26 @@ pub fn list(conn: &Connection) -> Result<Vec<Desk>> {
 }
 
 /// Adds a desk and gives it a pairing code. Names are unique among the desks in use, so what a
-/// desk records names one desk.
-pub fn create(conn: &Connection, name: &str) -> Result<Desk> {
+/// desk records names one desk. With `entity`, the device is that enabling entity's booth: it
+/// opens the booth screen of that entity (which must exist and not have withdrawn).
+pub fn create(conn: &Connection, name: &str, entity: Option<i64>) -> Result<Desk> {
+    if let Some(id) = entity {
+        let status: Option<String> = conn
+            .query_row("SELECT status FROM entity WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        match status.as_deref() {
+            None => return Err(AppError::field("entity_id", "لا توجد جهة بهذا الرقم")),
+            Some("withdrew") => {
+                return Err(AppError::field(
+                    "entity_id",
+                    "اعتذرت هذه الجهة عن المشاركة؛ لا يُجهَّز لها ركن",
+                ))
+            }
+            Some(_) => {}
+        }
+    }
     let name = text::clean(name);
     if name.is_empty() {
         return Err(AppError::field("name", "اكتب اسم المنصة، مثل «منصة 2»"));
@@ -123,8 +155,8 @@ pub fn create(conn: &Connection, name: &str) -> Result<Desk> {
         ));
     }
     conn.execute(
-        "INSERT INTO desk(name, created_at) VALUES (?1, ?2)",
-        params![name, crate::calendar::now_utc()],
+        "INSERT INTO desk(name, created_at, entity_id) VALUES (?1, ?2, ?3)",
+        params![name, crate::calendar::now_utc(), entity],
     )?;
     new_pairing_code(conn, conn.last_insert_rowid())
 }
@@ -182,14 +214,22 @@ pub fn pair(conn: &Connection, code: &str, from: Option<IpAddr>) -> Result<Pairi
     if code.len() != CODE_DIGITS {
         return Err(wrong_code());
     }
-    let found: Option<(i64, String, String)> = conn
+    let found: Option<Desk> = conn
         .query_row(
-            "SELECT id, name, pairing_expires FROM desk WHERE pairing_code = ?1 AND revoked_at IS NULL",
+            &format!("{SELECT} WHERE pairing_code = ?1 AND revoked_at IS NULL"),
             [&code],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            row,
         )
         .optional()?;
-    let Some((id, name, expires)) = found else {
+    let Some(Desk {
+        id,
+        name,
+        pairing_expires: Some(expires),
+        entity_id,
+        forum_id,
+        ..
+    }) = found
+    else {
         return Err(wrong_code());
     };
     if expires < crate::calendar::now_utc() {
@@ -207,6 +247,8 @@ pub fn pair(conn: &Connection, code: &str, from: Option<IpAddr>) -> Result<Pairi
         desk_id: id,
         desk_name: name,
         token,
+        entity_id,
+        forum_id,
     })
 }
 

@@ -159,3 +159,70 @@ fn lan_mode_accepts_ip_hosts_but_never_names() {
         "loopback mode: own address only"
     );
 }
+
+/// A booth device is paired as one entity's booth: the pairing and `desk_me` tell it which, so
+/// it opens that entity's booth screen; the host sees the entity beside the desk.
+#[test]
+fn a_booth_device_is_paired_to_its_entity() {
+    let s = start_with(true);
+    let r = remote();
+    let (_, demo) = post(&s, "demo_load", json!({}));
+    let forum = demo["forum_id"].clone();
+    let (_, list) = post(&s, "entity_list", json!({ "forum_id": forum }));
+    let entity = list["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["status"] != "withdrew")
+        .unwrap()
+        .clone();
+    let withdrew = list["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["status"] == "withdrew")
+        .cloned();
+    let (st, e) = post(
+        &s,
+        "desk_create",
+        json!({ "name": "ركن خاطئ", "entity_id": 999_999 }),
+    );
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    if let Some(w) = withdrew {
+        let (st, e) = post(
+            &s,
+            "desk_create",
+            json!({ "name": "ركن جهة معتذرة", "entity_id": w["id"] }),
+        );
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    }
+    let (st, desk) = post(
+        &s,
+        "desk_create",
+        json!({ "name": "ركن 1", "entity_id": entity["id"] }),
+    );
+    assert_eq!(st, StatusCode::OK, "{desk}");
+    assert_eq!(desk["entity_id"], entity["id"]);
+    assert_eq!(desk["entity_name"], entity["name_ar"]);
+    let (st, pairing) = call_as(
+        &r,
+        &s,
+        None,
+        "desk_pair",
+        json!({ "code": desk["pairing_code"] }),
+    );
+    assert_eq!(st, StatusCode::OK, "{pairing}");
+    assert_eq!(pairing["entity_id"], entity["id"]);
+    assert_eq!(pairing["forum_id"], forum);
+    let token = pairing["token"].as_str().unwrap();
+    let (st, me) = call_as(&r, &s, Some(token), "desk_me", json!({}));
+    assert_eq!(st, StatusCode::OK, "{me}");
+    assert_eq!(me["host"], false);
+    assert_eq!(me["desk"]["name"], "ركن 1");
+    assert_eq!(me["desk"]["entity_id"], entity["id"]);
+    // A registration desk has no entity; the host is the host.
+    let (_, plain) = post(&s, "desk_create", json!({ "name": "منصة 1" }));
+    assert!(plain["entity_id"].is_null());
+    let (_, me) = post(&s, "desk_me", json!({}));
+    assert_eq!(me["host"], true);
+}

@@ -1015,6 +1015,86 @@ async fn chromium_booth_scans_refers_and_a_rescan_updates() {
     assert_eq!(referrals.as_array().unwrap().len(), 1, "{referrals}");
     assert_eq!(referrals[0]["source"], "booth_scan");
 
+    // The host out of reach: a badge is referred to the offers last seen, queued with its scan
+    // time, and sent when the host answers again.
+    let second = api(
+        &url,
+        "person_create",
+        json!({ "forum_id": forum_id, "person": {
+            "full_name": "ليان حسن المدخلي", "mobile": "0553332299", "category": "beneficiary" } }),
+    )
+    .await;
+    c.execute(
+        "window.__offline = true; const f = window.fetch; \
+         window.fetch = (u, o) => window.__offline && String(u).includes('/api/') \
+           ? Promise.reject(new TypeError('Failed to fetch')) : f(u, o);",
+        vec![],
+    )
+    .await
+    .unwrap();
+    type_in(
+        &c,
+        "#booth-scan",
+        &format!("{}\u{E007}", second["badge_code"].as_str().unwrap()),
+    )
+    .await;
+    wait_text(&c, "#booth-offline", "لا يوجد اتصال بالجهاز الرئيس").await;
+    click(
+        &c,
+        &format!("#booth-offers .offer[data-id='{}']", offer["id"]),
+    )
+    .await;
+    click(&c, "#booth-refer").await;
+    wait_text(&c, "#booth-queued", "حُفظت الإحالة وستُرسل تلقائيًا").await;
+    wait_text(&c, "#booth-pending", "بانتظار الإرسال: 1").await;
+    screenshot(&c, "chromium-booth-queued.png").await;
+    let queued: Value = c
+        .execute(
+            &format!(
+                "return JSON.parse(localStorage.getItem('multaqa.booth.queue.{forum_id}'))[0].scanned_at"
+            ),
+            vec![],
+        )
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    c.execute("window.__offline = false;", vec![])
+        .await
+        .unwrap();
+    let deadline = Instant::now() + WAIT;
+    let sent = loop {
+        let r = api(
+            &url,
+            "referral_list",
+            json!({ "forum_id": forum_id, "person_id": second["id"] }),
+        )
+        .await;
+        if !r.as_array().unwrap().is_empty() || Instant::now() > deadline {
+            break r;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(sent.as_array().unwrap().len(), 1, "{sent}");
+    assert_eq!(sent[0]["opportunity_id"], offer["id"]);
+    let at = |v: &Value| {
+        chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap())
+            .unwrap()
+            .timestamp()
+    };
+    assert_eq!(
+        at(&sent[0]["scanned_at"]),
+        at(&queued),
+        "the time it was scanned, not when it arrived"
+    );
+    let pending_shown: Value = c
+        .execute(
+            "return getComputedStyle(document.getElementById('booth-pending')).display",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(pending_shown, json!("none"));
+
     // The committee sees it on the tracks screen and moves it on.
     c.goto(&format!("{url}/#/tracks")).await.unwrap();
     click(&c, "#tab-referrals").await;
@@ -1114,7 +1194,12 @@ async fn chromium_booth_scans_refers_and_a_rescan_updates() {
     // The committee refers from the person's row too.
     c.goto(&format!("{url}/#/people")).await.unwrap();
     type_in(&c, "#people-search", "جود العبدلي").await;
-    click(&c, "tr[data-person-id] .refer-one").await;
+    wait_text(&c, "#people-count", "نتيجة").await;
+    click(
+        &c,
+        &format!("tr[data-person-id='{}'] .refer-one", visitor["id"]),
+    )
+    .await;
     let pick = wait_css(&c, "#refer-opportunity").await;
     pick.select_by_index(2).await.unwrap();
     click(&c, "#refer-go").await;

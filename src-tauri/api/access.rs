@@ -153,6 +153,7 @@ pub const COMMANDS: &[Command] = &[
     Command::host("category_save"),
     Command::host("desk_list"),
     Command::host("desk_create"),
+    Command::desk("desk_me"),
     Command::host("desk_new_code"),
     Command::host("desk_revoke"),
     Command::host("desk_pairing_log"),

@@ -50,6 +50,14 @@ struct DaysArgs {
 }
 
 #[derive(Deserialize)]
+struct DeskCreateArgs {
+    name: String,
+    /// A booth device: the entity whose booth it is.
+    #[serde(default)]
+    entity_id: Option<i64>,
+}
+
+#[derive(Deserialize)]
 struct ForumId {
     forum_id: i64,
 }
@@ -407,10 +415,18 @@ pub fn call_as(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<
         }
         "desk_list" => out(desk::list(&*core.read()?)?),
         "desk_create" => {
-            let desk = desk::create(&core.conn(), &args::<NameArgs>(a)?.name)?;
+            let a: DeskCreateArgs = args(a)?;
+            let desk = desk::create(&core.conn(), &a.name, a.entity_id)?;
             core.pairing().new_code_made();
             out(desk)
         }
+        // The device asking: a desk sees itself (a booth device, its entity); the host, nothing.
+        "desk_me" => out(match caller {
+            Caller::Desk { desk, .. } => {
+                json!({ "host": false, "desk": desk::get(&*core.read()?, desk.id)? })
+            }
+            _ => json!({ "host": true, "desk": null }),
+        }),
         "desk_revoke" => out(desk::revoke(&core.conn(), args::<Id>(a)?.id)?),
         "desk_new_code" => {
             let desk = desk::new_pairing_code(&core.conn(), args::<Id>(a)?.id)?;

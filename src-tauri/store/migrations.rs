@@ -461,6 +461,10 @@ pub const MIGRATIONS: &[&str] = &[
         WHERE person_id IS NOT NULL AND kind <> 'course';
     CREATE UNIQUE INDEX certificate_once_referral ON certificate(referral_id) WHERE referral_id IS NOT NULL;
     "#,
+    // 15: a booth device is paired as the booth of one enabling entity.
+    r#"
+    ALTER TABLE desk ADD COLUMN entity_id INTEGER REFERENCES entity(id) ON DELETE SET NULL;
+    "#,
 ];
 
 pub fn latest() -> i64 {

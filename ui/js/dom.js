@@ -171,3 +171,13 @@ export function readAsDataUrl(file) {
 export function sar(halalas) {
   return (halalas / 100).toLocaleString('en-US', { minimumFractionDigits: 0, maximumFractionDigits: 2 });
 }
+
+/** A moment as the venue's clock shows it (Saudi Arabia, UTC+3), whatever this machine's zone:
+ *  `venueTime(iso)` → «12:05 م»; with `{ date: true }` the Gregorian date before it. */
+export function venueTime(iso, { date = false } = {}) {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const opts = { hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Riyadh' };
+  if (date) Object.assign(opts, { year: 'numeric', month: '2-digit', day: '2-digit' });
+  return d.toLocaleString('ar-SA-u-nu-latn-ca-gregory', opts);
+}

@@ -19,7 +19,9 @@ export function renderPairing(view, prefilled = '') {
       const p = await call('desk_pair', { code: code.value });
       localStorage.setItem(TOKEN_KEY, p.token);
       localStorage.setItem('multaqa.desk', p.desk_name);
-      location.replace(`${location.pathname}#/desk`);
+      // A booth device opens its entity's booth screen, in that entity's forum.
+      if (p.entity_id) localStorage.setItem('multaqa.forum', String(p.forum_id));
+      location.replace(`${location.pathname}#/${p.entity_id ? 'booth' : 'desk'}`);
       location.reload();
     } catch (e) {
       error.replaceChildren(errorBox(e));

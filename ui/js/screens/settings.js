@@ -2,6 +2,7 @@
 import { call, transport, onHost } from '../api.js';
 import { h, toast, confirmDialog } from '../dom.js';
 import { formatCode, pairedFrom } from '../pairing-watch.js';
+import { currentForumId } from '../forum-context.js';
 
 export async function render(view) {
   const [info, demo] = await Promise.all([call('app_info'), call('demo_status')]);
@@ -106,6 +107,17 @@ export async function render(view) {
     const list = h('tbody');
     const name = h('input', { type: 'text', id: 'desk-new-name', placeholder: 'منصة 2', 'aria-label': 'اسم المنصة' });
     const add = h('button.btn.primary', { type: 'button', id: 'desk-add' }, 'إضافة منصة');
+    // A booth device: paired as the booth of one entity of the current forum.
+    const entity = h('select', { id: 'desk-new-entity', 'aria-label': 'نوع الجهاز' },
+      h('option', { value: '' }, 'منصة تسجيل'));
+    const forumId = currentForumId();
+    if (forumId) {
+      try {
+        const { entities } = await call('entity_list', { forum_id: forumId });
+        entity.append(...entities.filter((e) => e.status !== 'withdrew')
+          .map((e) => h('option', { value: e.id }, `ركن: ${e.name_ar}`)));
+      } catch { /* registration desks only */ }
+    }
     const paint = async () => {
       const desks = await call('desk_list');
       const urls = await lanUrls();
@@ -114,7 +126,7 @@ export async function render(view) {
         qrs.set(d.id, await pairingQr(urls[0], d.pairing_code));
       }
       list.replaceChildren(...(desks.length ? desks.map((d) => h('tr', {},
-        h('td.name', {}, d.name),
+        h('td.name', {}, d.name, d.entity_name ? h('span.hint', {}, ` — ركن ${d.entity_name}`) : null),
         h('td', {}, d.revoked ? h('span.chip', { style: '--chip:#b3261e' }, 'أُلغي اقترانها')
           : d.paired ? h('div', {}, h('span.chip', { style: '--chip:#0b6b4a' }, 'مقترنة'),
             d.paired_from ? h('span.hint', {}, ` ${pairedFrom(d)}`) : null)
@@ -128,8 +140,9 @@ export async function render(view) {
     };
     add.addEventListener('click', async () => {
       try {
-        await call('desk_create', { name: name.value });
+        await call('desk_create', { name: name.value, entity_id: entity.value ? Number(entity.value) : null });
         name.value = '';
+        entity.value = '';
         paint();
       } catch (e) { toast(e.message, 'error'); }
     });
@@ -145,7 +158,7 @@ export async function render(view) {
     } catch { /* shown on the next visit */ }
     return h('section.card', { id: 'desks-section' },
       h('h2', {}, 'منصات التسجيل'),
-      h('div.toolbar', {}, name, add),
+      h('div.toolbar', {}, name, entity, add),
       attempts,
       h('table.data', { id: 'desk-table' }, h('tbody', {}), list));
   }
