@@ -486,7 +486,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("m.sqlite3")).unwrap();
         let conn = store.conn();
-        let d = create(&conn, " منصة  2 ").unwrap();
+        let d = create(&conn, " منصة  2 ", None).unwrap();
         assert_eq!(d.name, "منصة 2");
         let code = d.pairing_code.clone().unwrap();
         assert_eq!(code.len(), CODE_DIGITS);
@@ -514,7 +514,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("m.sqlite3")).unwrap();
         let conn = store.conn();
-        let d = create(&conn, "منصة 3").unwrap();
+        let d = create(&conn, "منصة 3", None).unwrap();
         let code = d.pairing_code.unwrap();
         let arabic: String = code
             .chars()
@@ -534,9 +534,9 @@ mod tests {
             .map(|c| char::from_u32(0x0660 + c.to_digit(10).unwrap()).unwrap())
             .collect();
         assert!(pair(&conn, &arabic, None).is_ok());
-        assert!(create(&conn, "  ").is_err());
+        assert!(create(&conn, "  ", None).is_err());
         assert!(
-            create(&conn, "منصه 3").is_err(),
+            create(&conn, "منصه 3", None).is_err(),
             "two desks in use never share a name"
         );
     }

@@ -243,7 +243,7 @@ pub enum Caller {
     /// This machine: the window, the CLI, a browser on loopback.
     Host,
     /// A paired desk, known by its token.
-    Desk { desk: Desk, addr: IpAddr },
+    Desk { desk: Box<Desk>, addr: IpAddr },
     /// Another machine without a valid desk token: it may only pair.
     Stranger { addr: IpAddr },
 }
@@ -291,7 +291,7 @@ mod tests {
 
     fn desk() -> Caller {
         Caller::Desk {
-            desk: Desk {
+            desk: Box::new(Desk {
                 id: 1,
                 name: "منصة 2".into(),
                 pairing_code: None,
@@ -301,7 +301,10 @@ mod tests {
                 last_seen_at: None,
                 paired_at: None,
                 paired_from: None,
-            },
+                entity_id: None,
+                entity_name: None,
+                forum_id: None,
+            }),
             addr: "10.0.0.7".parse().unwrap(),
         }
     }

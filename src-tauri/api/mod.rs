@@ -175,12 +175,6 @@ struct CategoryArgs {
 }
 
 #[derive(Deserialize)]
-struct NameArgs {
-    #[serde(default)]
-    name: String,
-}
-
-#[derive(Deserialize)]
 struct KindArgs {
     forum_id: i64,
     kind: String,

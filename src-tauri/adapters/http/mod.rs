@@ -152,7 +152,10 @@ async fn guard(State(st): State<AppState>, req: Request, next: Next) -> Response
                     tokio::task::spawn_blocking(move || crate::desk::verify(&core.conn(), &token))
                         .await;
                 match found {
-                    Ok(Ok(Some(desk))) => Caller::Desk { desk, addr: p.ip() },
+                    Ok(Ok(Some(desk))) => Caller::Desk {
+                        desk: Box::new(desk),
+                        addr: p.ip(),
+                    },
                     Ok(Ok(None)) => Caller::Stranger { addr: p.ip() },
                     Ok(Err(e)) => return error_response(e),
                     Err(e) => return error_response(AppError::Internal(e.to_string())),
