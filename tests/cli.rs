@@ -4,7 +4,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::common::{spawn_serve, temp_db, APP};
+use crate::common::{cli, spawn_serve, temp_db, APP};
 
 fn run(args: &[&str]) -> (bool, String, String) {
     let out = Command::new(APP)
@@ -90,4 +90,98 @@ fn serve_answers_health_and_loads_demo_on_first_start() {
         .json()
         .unwrap();
     assert_eq!(list[0]["is_demo"], true);
+}
+
+#[test]
+fn people_export_writes_everyone_a_day_and_the_absent() {
+    let db = temp_db();
+    cli(&db, &["demo"]).unwrap();
+    let dir = db.dir.path();
+    let all = dir.join("all.xlsx");
+    let r: Value = serde_json::from_str(
+        &cli(
+            &db,
+            &[
+                "people",
+                "export",
+                "--forum",
+                "1",
+                "--out",
+                all.to_str().unwrap(),
+            ],
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let registered = r["sheets"]["المسجلون"].as_u64().unwrap();
+    let day1 = r["sheets"]["حضور اليوم 1"].as_u64().unwrap();
+    let never = r["sheets"]["لم يحضروا"].as_u64().unwrap();
+    assert!(registered > 200 && day1 > 0 && never > 0 && day1 < registered);
+    let book = multaqa::sheet::read_table("all.xlsx", &std::fs::read(&all).unwrap()).unwrap();
+    assert_eq!(book.rows.len() as u64, registered);
+    assert_eq!(book.headers[0], "الاسم");
+    assert!(book.headers.iter().any(|h| h == "تاريخ التسجيل (هجري)"));
+    let days_col = book
+        .headers
+        .iter()
+        .position(|h| h == "أيام الحضور")
+        .unwrap();
+    let zero = book.rows.iter().filter(|r| r[days_col] == "0").count() as u64;
+    assert_eq!(zero, never, "the absent are those with no day");
+
+    let one = dir.join("day1.xlsx");
+    let r: Value = serde_json::from_str(
+        &cli(
+            &db,
+            &[
+                "people",
+                "export",
+                "--forum",
+                "1",
+                "--out",
+                one.to_str().unwrap(),
+                "--day",
+                "1",
+            ],
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(r["sheets"]["حضور اليوم 1"].as_u64().unwrap(), day1);
+    let sheet = multaqa::sheet::read_table("d.xlsx", &std::fs::read(&one).unwrap()).unwrap();
+    for h in ["وقت الحضور", "المنصة", "التاريخ الهجري", "التاريخ الميلادي"]
+    {
+        assert!(sheet.headers.iter().any(|x| x == h), "{h}");
+    }
+    let absent1 = dir.join("absent1.xlsx");
+    let r: Value = serde_json::from_str(
+        &cli(
+            &db,
+            &[
+                "people",
+                "export",
+                "--forum",
+                "1",
+                "--out",
+                absent1.to_str().unwrap(),
+                "--day",
+                "1",
+                "--absent",
+            ],
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        r["sheets"]["لم يحضروا اليوم 1"].as_u64().unwrap() + day1,
+        registered
+    );
+    let e = cli(
+        &db,
+        &[
+            "people", "export", "--forum", "1", "--out", "x.xlsx", "--day", "5",
+        ],
+    )
+    .unwrap_err();
+    assert!(e.contains("أيام"), "{e}");
 }

@@ -804,6 +804,110 @@ async fn chromium_assigns_entities_to_booths_on_the_plan() {
     c.close().await.unwrap();
 }
 
+/// The people list in Chromium: everyone in pages of 100, filters (attendance by day, needs,
+/// office) that agree with the API, sorting by name, and the export that follows the filter.
+#[tokio::test(flavor = "multi_thread")]
+async fn chromium_people_pages_filters_and_exports() {
+    let db = temp_db();
+    let (_server, url) = spawn_serve(&db);
+    let forum_id = api(&url, "forum_list", json!({})).await[0]["id"].clone();
+    let total = api(
+        &url,
+        "person_list",
+        json!({ "forum_id": forum_id, "limit": 1 }),
+    )
+    .await["total"]
+        .as_i64()
+        .unwrap();
+    assert!(total > 200);
+    let (_driver, port) = start_chromedriver();
+    let profile = tempfile::tempdir().unwrap();
+    let c = chromium_session(&profile, port).await;
+    c.goto(&format!("{url}/#/people")).await.unwrap();
+    wait_text(&c, "#people-range", &format!("1–100 من {total}")).await;
+    let rows = c
+        .find_all(Locator::Css("#people-table tbody tr"))
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 100);
+    // Page to the end: the last page holds the rest.
+    let mut seen = 100;
+    while seen < total {
+        click(&c, "#people-next").await;
+        let upto = (seen + 100).min(total);
+        wait_text(
+            &c,
+            "#people-range",
+            &format!("{}–{upto} من {total}", seen + 1),
+        )
+        .await;
+        seen = upto;
+    }
+    let rows = c
+        .find_all(Locator::Css("#people-table tbody tr"))
+        .await
+        .unwrap();
+    assert_eq!(rows.len() as i64, total - (total - 1) / 100 * 100);
+    screenshot(&c, "chromium-people-last-page.png").await;
+
+    // Not yet checked in on day 2: the count is the API's, and the export follows.
+    let absent = api(
+        &url,
+        "person_list",
+        json!({ "forum_id": forum_id, "day": 2, "attended": false, "limit": 1 }),
+    )
+    .await["total"]
+        .as_i64()
+        .unwrap();
+    click(&c, "#people-attendance option[value='n2']").await;
+    wait_text(&c, "#people-count", &format!("({absent})")).await;
+    wait_text(&c, "#people-export", "من لم يحضر اليوم 2").await;
+    let days: Vec<String> = {
+        let mut out = Vec::new();
+        for td in c
+            .find_all(Locator::Css("#people-table td.days"))
+            .await
+            .unwrap()
+        {
+            out.push(td.text().await.unwrap());
+        }
+        out
+    };
+    assert!(days.iter().all(|d| !d.contains('2')), "{days:?}");
+    // Needs and name order combine with it.
+    click(&c, "#people-needs option[value='any']").await;
+    click(&c, "#people-sort option[value='name']").await;
+    let want = api(
+        &url,
+        "person_list",
+        json!({ "forum_id": forum_id, "day": 2, "attended": false, "needs": "any", "sort": "name", "limit": 100 }),
+    )
+    .await;
+    let first = want["people"][0]["full_name"].as_str().unwrap().to_string();
+    wait_text(&c, "#people-count", &format!("({})", want["total"])).await;
+    wait_text(&c, "#people-table tbody tr:first-child td.name", &first).await;
+    let label = wait_css(&c, "#people-table tbody tr:first-child .badge-one")
+        .await
+        .attr("aria-label")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        label,
+        format!("بطاقة {first}"),
+        "row buttons name their person"
+    );
+    screenshot(&c, "chromium-people-filtered.png").await;
+    let f = api(
+        &url,
+        "people_export_xlsx",
+        json!({ "forum_id": forum_id, "day": 2, "absent": true }),
+    )
+    .await;
+    assert_eq!(f["file_name"], "لم-يحضروا-اليوم-2.xlsx");
+    c.close().await.unwrap();
+}
+
 /// The families exhibition in Chromium: a rejection needs its reason; an approved family's
 /// withdrawal offers the place to the first on the waiting list; a day's sales typed in
 /// Arabic-Indic digits are saved; the dashboard shows the exhibition's sales.

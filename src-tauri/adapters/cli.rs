@@ -117,6 +117,11 @@ pub enum Command {
         #[command(subcommand)]
         action: BoothsAction,
     },
+    /// People (الزوار): the attendee lists as .xlsx.
+    People {
+        #[command(subcommand)]
+        action: PeopleAction,
+    },
     /// Productive families (الأسر المنتجة): list, import applications, export sales.
     Families {
         #[command(subcommand)]
@@ -171,6 +176,23 @@ pub enum Command {
         /// When it was scanned (RFC 3339), for a scan sent late; kept within the forum day.
         #[arg(long)]
         scanned_at: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PeopleAction {
+    /// Everyone registered (categories, needs, days attended), each day's attendance and who did
+    /// not come, as one .xlsx; `--day N`: only that day's attendance; `--absent`: only who did
+    /// not come (at all, or on `--day N`). Prints a JSON summary of the rows per sheet.
+    Export {
+        #[arg(long)]
+        forum: i64,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        day: Option<u32>,
+        #[arg(long)]
+        absent: bool,
     },
 }
 
@@ -611,6 +633,29 @@ fn run(cli: Cli) -> Result<()> {
                 std::fs::write(&out, bytes)?;
             }
             print_json(&report)
+        }
+        Some(Command::People {
+            action:
+                PeopleAction::Export {
+                    forum,
+                    out,
+                    day,
+                    absent,
+                },
+        }) => {
+            let core = Core::open(&path)?;
+            let e = crate::person::export::export_xlsx(
+                &*core.read()?,
+                forum,
+                crate::person::export::Which { day, absent },
+            )?;
+            std::fs::write(&out, &e.bytes)?;
+            let sheets: serde_json::Map<String, serde_json::Value> = e
+                .rows
+                .iter()
+                .map(|(name, n)| (name.clone(), serde_json::json!(n)))
+                .collect();
+            print_json(&serde_json::json!({ "out": out, "sheets": sheets }))
         }
         Some(Command::Outcomes { action }) => {
             let core = Core::open(&path)?;

@@ -137,6 +137,7 @@ pub const COMMANDS: &[Command] = &[
     Command::desk("consent_text"),
     Command::desk("offices"),
     Command::desk("person_list"),
+    Command::desk("people_export_xlsx"),
     Command::desk("person_get"),
     Command::desk("person_create"),
     Command::desk("person_update"),

@@ -50,6 +50,15 @@ struct DaysArgs {
 }
 
 #[derive(Deserialize)]
+struct PeopleExportArgs {
+    forum_id: i64,
+    #[serde(default)]
+    day: Option<u32>,
+    #[serde(default)]
+    absent: bool,
+}
+
+#[derive(Deserialize)]
 struct DeskCreateArgs {
     name: String,
     /// A booth device: the entity whose booth it is.
@@ -77,16 +86,8 @@ struct PersonUpdateArgs {
 #[derive(Deserialize)]
 struct PersonListArgs {
     forum_id: i64,
-    #[serde(default)]
-    category: Option<String>,
-    #[serde(default)]
-    offset: i64,
-    #[serde(default = "default_page")]
-    limit: i64,
-}
-
-fn default_page() -> i64 {
-    100
+    #[serde(flatten)]
+    filter: person::Filter,
 }
 
 #[derive(Deserialize)]
@@ -318,13 +319,23 @@ pub fn call_as(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<
         )?),
         "person_list" => {
             let a: PersonListArgs = args(a)?;
-            out(person::list(
+            out(person::list(&*core.read()?, a.forum_id, &a.filter)?)
+        }
+        "people_export_xlsx" => {
+            let a: PeopleExportArgs = args(a)?;
+            let e = person::export::export_xlsx(
                 &*core.read()?,
                 a.forum_id,
-                a.category.as_deref(),
-                a.offset,
-                a.limit,
-            )?)
+                person::export::Which {
+                    day: a.day,
+                    absent: a.absent,
+                },
+            )?;
+            use base64::Engine;
+            out(json!({
+                "file_name": e.file_name,
+                "data_base64": base64::engine::general_purpose::STANDARD.encode(e.bytes),
+            }))
         }
         "person_get" => out(person::get(&*core.read()?, args::<Id>(a)?.id)?),
         "person_create" => {

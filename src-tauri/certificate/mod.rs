@@ -919,11 +919,11 @@ mod tests {
 
         let a = course(&mut conn, forum, "مهارات التسويق الرقمي", 20, true);
         let b = course(&mut conn, forum, "إدارة المشاريع الصغيرة", 2, true);
-        let people: Vec<i64> = crate::person::list(&conn, forum, None, 0, 3)
+        let people: Vec<i64> = crate::person::list(&conn, forum, &crate::person::Filter::first(3))
             .unwrap()
             .people
             .iter()
-            .map(|p| p.id)
+            .map(|p| p.person.id)
             .collect();
         for p in &people {
             complete(&mut conn, forum, a, *p);

@@ -200,7 +200,9 @@ mod tests {
         assert!(f.is_demo);
         assert_eq!(f.days.len(), 2);
         assert_eq!(f.executive_committee.len(), 5);
-        let people = person::list(&conn, a, None, 0, 1).unwrap().total;
+        let people = person::list(&conn, a, &person::Filter::first(1))
+            .unwrap()
+            .total;
         assert_eq!(
             people,
             DEMO_PEOPLE as i64 + 56,
@@ -244,7 +246,11 @@ mod tests {
         );
         assert_eq!(person::offices(&conn, a).unwrap().len(), 15);
         // Demo people are in the name index: a family name finds them mid-name.
-        let some = person::list(&conn, a, None, 0, 1).unwrap().people.remove(0);
+        let some = person::list(&conn, a, &person::Filter::first(1))
+            .unwrap()
+            .people
+            .remove(0)
+            .person;
         let family = some.full_name.rsplit(' ').next().unwrap().to_string();
         let names = person::name_index::NameIndex::default();
         let found = person::search::search(&conn, &names, a, &family, 200).unwrap();

@@ -1,7 +1,9 @@
 //! People (الزوار والمستفيدون): registration, validation, duplicates, badge codes and search.
 
 pub mod badge_code;
+pub mod export;
 pub mod import;
+pub mod listing;
 pub mod name_index;
 pub mod rules;
 pub mod search;
@@ -13,6 +15,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, FieldError, Result};
 use crate::text;
+
+pub use listing::{list, Filter};
 
 /// What a registration form, a walk-in desk or an import row sends.
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -538,35 +542,6 @@ pub fn delete(conn: &Connection, id: i64) -> Result<()> {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Page {
-    pub total: i64,
-    pub people: Vec<Person>,
-}
-
-/// People of a forum, newest first, optionally of one category.
-pub fn list(
-    conn: &Connection,
-    forum_id: i64,
-    category: Option<&str>,
-    offset: i64,
-    limit: i64,
-) -> Result<Page> {
-    let limit = limit.clamp(1, 500);
-    let total = conn.query_row(
-        "SELECT count(*) FROM person WHERE forum_id = ?1 AND (?2 IS NULL OR category = ?2)",
-        params![forum_id, category],
-        |r| r.get(0),
-    )?;
-    let mut stmt = conn.prepare_cached(&format!(
-        "{PERSON_SELECT} WHERE p.forum_id = ?1 AND (?2 IS NULL OR p.category = ?2) ORDER BY p.id DESC LIMIT ?3 OFFSET ?4"
-    ))?;
-    let people = stmt
-        .query_map(params![forum_id, category, limit, offset.max(0)], from_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(Page { total, people })
-}
-
-#[derive(Debug, Clone, Serialize)]
 pub struct Category {
     pub code: String,
     pub label_ar: String,
@@ -792,7 +767,7 @@ mod tests {
         assert_eq!(e.code(), "duplicate");
         // Same mobile, another family member: fine.
         create(&mut conn, forum, &input("سارة أحمد علي", "", "0551234567")).unwrap();
-        assert_eq!(list(&conn, forum, None, 0, 50).unwrap().total, 2);
+        assert_eq!(list(&conn, forum, &Filter::first(50)).unwrap().total, 2);
     }
 
     #[test]
@@ -810,7 +785,7 @@ mod tests {
         );
         let e = create(&mut conn, forum, &input("محمد علي", "", "")).unwrap_err();
         assert_eq!(e.fields()[0].message, "أدخل رقم الهوية أو رقم الجوال");
-        assert_eq!(list(&conn, forum, None, 0, 50).unwrap().total, 0);
+        assert_eq!(list(&conn, forum, &Filter::first(50)).unwrap().total, 0);
     }
 
     #[test]

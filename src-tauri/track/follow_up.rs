@@ -208,10 +208,11 @@ mod tests {
         let mut conn = store.conn();
         let forum = crate::demo::load(&mut conn).unwrap();
         let job = super::super::testing::job(&mut conn, forum, "أمين صندوق", 2);
-        let person = crate::person::list(&conn, forum, None, 0, 1)
+        let person = crate::person::list(&conn, forum, &crate::person::Filter::first(1))
             .unwrap()
             .people
-            .remove(0);
+            .remove(0)
+            .person;
         let r = super::super::testing::hire(&mut conn, forum, job, person.id);
         let mine: Vec<FollowUp> = due(&conn, forum, None)
             .unwrap()

@@ -523,7 +523,12 @@ mod tests {
             )
             .unwrap()
             .id;
-            let people = person::list(&conn, forum, None, 0, 3).unwrap().people;
+            let people: Vec<_> = person::list(&conn, forum, &person::Filter::first(3))
+                .unwrap()
+                .people
+                .into_iter()
+                .map(|l| l.person)
+                .collect();
             (forum, people, course, job)
         };
         Fx {

@@ -1,5 +1,7 @@
 // Attendees (الزوار والمستفيدون): one search box (name in any spelling, ID, mobile, badge code),
-// the list, and the registration form.
+// the list in pages under filters (category, office, attendance by day, needs) and an order,
+// the attendee exports (.xlsx: everyone, a day's attendance, who did not come), and the
+// registration form.
 import { call, ApiError } from '../api.js';
 import { h, toast, confirmDialog, noForum, categoryChip, debounce, errorBox, followJob, saveFile } from '../dom.js';
 import { currentForumId } from '../forum-context.js';
@@ -11,7 +13,11 @@ export async function render(view) {
     view.append(noForum());
     return;
   }
-  const categories = await call('categories');
+  const [categories, offices, forum] = await Promise.all([
+    call('categories'), call('offices', { forum_id: forumId }), call('forum_get', { id: forumId })]);
+  const days = forum.days.map((d) => d.number);
+  const PAGE = 100;
+  let offset = 0;
   const countEl = h('span.count', { id: 'people-count' });
   const search = h('input.search', {
     type: 'search', id: 'people-search', placeholder: 'ابحث بالاسم أو رقم الهوية أو الجوال أو رمز البطاقة',
@@ -20,11 +26,51 @@ export async function render(view) {
   const filter = h('select', { id: 'people-category', 'aria-label': 'الفئة' },
     h('option', { value: '' }, 'كل الفئات'),
     categories.map((c) => h('option', { value: c.code }, c.label_ar)));
+  const office = h('select', { id: 'people-office', 'aria-label': 'مكتب الضمان الاجتماعي' },
+    h('option', { value: '' }, 'كل المكاتب'), offices.map((o) => h('option', { value: o }, o)));
+  const attendance = h('select', { id: 'people-attendance', 'aria-label': 'الحضور' },
+    h('option', { value: '' }, 'الحضور: الكل'),
+    h('option', { value: 'any' }, 'حضر (أي يوم)'),
+    h('option', { value: 'never' }, 'لم يحضر أبدًا'),
+    days.flatMap((d) => [h('option', { value: `d${d}` }, `حضر اليوم ${d}`), h('option', { value: `n${d}` }, `لم يحضر اليوم ${d} بعد`)]));
+  const needs = h('select', { id: 'people-needs', 'aria-label': 'الاحتياجات' },
+    [['', 'الاحتياجات: الكل'], ['any', 'له احتياج'], ['none', 'بلا احتياجات'], ['wheelchair', 'كرسي متحرك'],
+      ['sign_language', 'مترجم لغة إشارة'], ['companion', 'مرافق'], ['other', 'احتياج آخر']].map(([v, l]) => h('option', { value: v }, l)));
+  const sort = h('select', { id: 'people-sort', 'aria-label': 'الترتيب' },
+    [['newest', 'الأحدث تسجيلًا'], ['oldest', 'الأقدم تسجيلًا'], ['name', 'بالاسم']].map(([v, l]) => h('option', { value: v }, l)));
+  const pager = h('nav.pager', { id: 'people-pager', 'aria-label': 'الصفحات' });
+  const exportBtn = h('button.btn', { type: 'button', id: 'people-export', onclick: exportXlsx });
   const body = h('tbody');
   const table = h('table.data', { id: 'people-table' },
     h('thead', {}, h('tr', {},
-      ['الاسم', 'الفئة', 'رقم الهوية', 'الجوال', 'الاحتياجات', 'رمز البطاقة', ''].map((t) => h('th', { scope: 'col' }, t)))),
+      ['الاسم', 'الفئة', 'رقم الهوية', 'الجوال', 'الاحتياجات', 'الحضور', 'رمز البطاقة', ''].map((t) => h('th', { scope: 'col' }, t)))),
     body);
+
+  /** The filter of the selects, as `person_list` takes it. */
+  function filterArgs() {
+    const a = { category: filter.value || null, office: office.value || null, needs: needs.value || null, sort: sort.value };
+    const v = attendance.value;
+    if (v === 'any') a.attended = true;
+    else if (v === 'never') a.attended = false;
+    else if (v) { a.day = Number(v.slice(1)); a.attended = v[0] === 'd'; }
+    return a;
+  }
+  /** What the export writes: it follows the attendance filter. */
+  function exportWhat() {
+    const v = attendance.value;
+    if (v.startsWith('d')) return { day: Number(v.slice(1)), label: `تصدير حضور اليوم ${v.slice(1)} (Excel)` };
+    if (v.startsWith('n')) return { day: Number(v.slice(1)), absent: true, label: `تصدير من لم يحضر اليوم ${v.slice(1)} (Excel)` };
+    if (v === 'never') return { absent: true, label: 'تصدير من لم يحضروا (Excel)' };
+    return { label: 'تصدير كشف الزوار (Excel)' };
+  }
+  async function exportXlsx() {
+    exportBtn.disabled = true;
+    try {
+      const { label, ...what } = exportWhat();
+      const f = await call('people_export_xlsx', { forum_id: forumId, ...what });
+      await saveFile(f.file_name, f.data_base64, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    } catch (e) { toast(e.message, 'error'); } finally { exportBtn.disabled = false; }
+  }
   const formSlot = h('div', { id: 'person-form-slot' });
 
   view.append(
@@ -35,28 +81,52 @@ export async function render(view) {
         h('button.btn', { type: 'button', id: 'import-people', onclick: openImport }, 'استيراد من ملف'),
         h('button.btn.primary', { type: 'button', id: 'new-person', onclick: () => openForm(null) }, '+ تسجيل شخص'))),
     formSlot,
-    h('div.toolbar', {}, search, filter),
-    h('div.table-wrap', {}, table));
+    h('div.toolbar', {}, search, filter, office, attendance, needs, sort, exportBtn),
+    h('div.table-wrap', {}, table),
+    pager);
 
+  // Answers that come back out of order (typing fast) never overwrite a newer one.
+  let asked = 0;
   async function load() {
     const q = search.value.trim();
+    const mine = ++asked;
+    exportBtn.textContent = exportWhat().label;
     try {
       let people;
+      let page = null;
       if (q) {
         const found = await call('person_search', { forum_id: forumId, q, limit: 100 });
+        if (mine !== asked) return;
         people = found.people;
         countEl.textContent = found.more ? `(أول ${people.length} نتيجة؛ توجد نتائج أخرى، أكمل الاسم)` : `(${people.length} نتيجة)`;
       } else {
-        const page = await call('person_list', { forum_id: forumId, category: filter.value || null, limit: 200 });
+        page = await call('person_list', { forum_id: forumId, ...filterArgs(), offset, limit: PAGE });
+        if (mine !== asked) return;
         people = page.people;
         countEl.textContent = `(${page.total})`;
       }
       if (filter.value && q) people = people.filter((p) => p.category === filter.value);
-      body.replaceChildren(...(people.length ? people.map(row) : [h('tr', {}, h('td.empty-row', { colspan: 7 },
-        q ? 'لا توجد نتائج؛ جرّب جزءًا آخر من الاسم أو رقم الهوية' : 'لم يُسجَّل أحد بعد. ابدأ بزر «تسجيل شخص».'))]));
+      const filtered = Object.values(filterArgs()).some((v) => v !== null && v !== 'newest');
+      body.replaceChildren(...(people.length ? people.map(row) : [h('tr', {}, h('td.empty-row', { colspan: 8 },
+        q ? 'لا توجد نتائج؛ جرّب جزءًا آخر من الاسم أو رقم الهوية'
+          : filtered ? 'لا أحد يطابق هذه التصفية.' : 'لم يُسجَّل أحد بعد. ابدأ بزر «تسجيل شخص».'))]));
+      paintPager(page);
     } catch (e) {
-      body.replaceChildren(h('tr', {}, h('td', { colspan: 7 }, errorBox(e))));
+      if (mine === asked) body.replaceChildren(h('tr', {}, h('td', { colspan: 8 }, errorBox(e))));
     }
+  }
+
+  function paintPager(page) {
+    if (!page || page.total <= PAGE) {
+      pager.replaceChildren();
+      return;
+    }
+    const last = Math.floor((page.total - 1) / PAGE) * PAGE;
+    const go = (to) => { offset = Math.max(0, Math.min(to, last)); load(); table.scrollIntoView({ block: 'start' }); };
+    pager.replaceChildren(
+      h('button.btn.small', { type: 'button', id: 'people-prev', disabled: offset === 0, onclick: () => go(offset - PAGE) }, 'السابق'),
+      h('span', { id: 'people-range' }, `${offset + 1}–${Math.min(offset + PAGE, page.total)} من ${page.total}`),
+      h('button.btn.small', { type: 'button', id: 'people-next', disabled: offset >= last, onclick: () => go(offset + PAGE) }, 'التالي'));
   }
 
   function row(p) {
@@ -66,12 +136,13 @@ export async function render(view) {
       h('td.num', { dir: 'ltr' }, p.national_id || '—'),
       h('td.num', { dir: 'ltr' }, p.mobile || '—'),
       h('td', {}, p.needs_label || '—'),
+      h('td.days', {}, p.days ? (p.days.length ? `اليوم ${p.days.join('، ')}` : 'لم يحضر') : '—'),
       h('td.num.code', { dir: 'ltr' }, p.badge_code),
       h('td.row-actions', {},
-        h('button.btn.small.badge-one', { type: 'button', onclick: () => printBadges({ ids: [p.id] }, 'a6') }, 'بطاقة'),
-        h('button.btn.small.refer-one', { type: 'button', onclick: () => openRefer(p) }, 'إحالة'),
-        h('button.btn.small', { type: 'button', onclick: () => openForm(p) }, 'تعديل'),
-        h('button.btn.small.danger-outline', { type: 'button', onclick: () => remove(p) }, 'حذف')));
+        h('button.btn.small.badge-one', { type: 'button', 'aria-label': `بطاقة ${p.full_name}`, onclick: () => printBadges({ ids: [p.id] }, 'a6') }, 'بطاقة'),
+        h('button.btn.small.refer-one', { type: 'button', 'aria-label': `إحالة ${p.full_name}`, onclick: () => openRefer(p) }, 'إحالة'),
+        h('button.btn.small', { type: 'button', 'aria-label': `تعديل ${p.full_name}`, onclick: () => openForm(p) }, 'تعديل'),
+        h('button.btn.small.danger-outline', { type: 'button', 'aria-label': `حذف ${p.full_name}`, onclick: () => remove(p) }, 'حذف')));
   }
 
   // The committee refers a person to an open opportunity from here (the booths do it by scan).
@@ -163,7 +234,8 @@ export async function render(view) {
   }
 
   search.addEventListener('input', debounce(load, 120));
-  filter.addEventListener('change', load);
+  const refilter = () => { offset = 0; load(); };
+  for (const s of [filter, office, attendance, needs, sort]) s.addEventListener('change', refilter);
   await load();
   search.focus();
 }
