@@ -20,6 +20,7 @@ pub mod error;
 pub mod family;
 pub mod floor;
 pub mod forum;
+pub mod forum_report;
 pub mod import;
 pub mod name_generator;
 pub mod pdf;

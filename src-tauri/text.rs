@@ -137,6 +137,27 @@ pub const HOURS: Counted = Counted {
     many: "ساعة تدريبية",
 };
 
+pub const REQUESTS: Counted = Counted {
+    one: "طلب واحد",
+    two: "طلبان",
+    few: "طلبات",
+    many: "طلبًا",
+};
+
+pub const BOOTHS: Counted = Counted {
+    one: "ركن واحد",
+    two: "ركنان",
+    few: "أركان",
+    many: "ركنًا",
+};
+
+pub const ENTITIES: Counted = Counted {
+    one: "جهة واحدة",
+    two: "جهتان",
+    few: "جهات",
+    many: "جهة",
+};
+
 /// `n` with its noun in the agreement Arabic asks for: 1 and 2 are words, 3–10 take the plural,
 /// 11–99 the singular; past 100 the last two digits decide (100, 101, 102 take the singular).
 pub fn counted(n: u64, c: &Counted) -> String {

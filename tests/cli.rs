@@ -4,7 +4,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::common::{cli, spawn_serve, temp_db, APP};
+use crate::common::{cli, no_space, spawn_serve, temp_db, tool, APP};
 
 fn run(args: &[&str]) -> (bool, String, String) {
     let out = Command::new(APP)
@@ -184,4 +184,71 @@ fn people_export_writes_everyone_a_day_and_the_absent() {
     )
     .unwrap_err();
     assert!(e.contains("أيام"), "{e}");
+}
+
+#[test]
+fn report_forum_writes_the_final_report_as_pdf_and_xlsx() {
+    let db = temp_db();
+    cli(&db, &["demo"]).unwrap();
+    let pdf = db.dir.path().join("final.pdf");
+    let r: Value = serde_json::from_str(
+        &cli(
+            &db,
+            &[
+                "report",
+                "forum",
+                "--forum",
+                "1",
+                "--out",
+                pdf.to_str().unwrap(),
+            ],
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let registered = r["attendance"]["registered"].as_i64().unwrap();
+    assert!(registered > 200);
+    assert!(r["empowerment"]["families_empowered"].as_u64().unwrap() > 0);
+    let text = no_space(&tool("pdftotext", &[pdf.to_str().unwrap(), "-"]));
+    for want in [
+        "التقرير الختامي",
+        "ملتقى التمكين الاجتماعي بمنطقة جازان",
+        "1441هـ",
+        "2019م",
+        "صاحب السمو الملكي أمير منطقة جازان",
+        "اللجنة المنظمة",
+        "اللجنة التنفيذية",
+        "الحضور حسب اليوم",
+        "حسب مكتب الضمان الاجتماعي",
+        "ذوو الإعاقة واحتياجاتهم",
+        "الجهات الممكنة والأركان",
+        "معرض الأسر المنتجة",
+        "الشهادات الصادرة",
+        "التمكين",
+    ] {
+        assert!(text.contains(&no_space(want)), "{want} missing");
+    }
+    assert!(text.contains(&registered.to_string()));
+    let images = tool("pdfimages", &["-list", pdf.to_str().unwrap()]);
+    assert_eq!(images.lines().count(), 2, "charts are vectors: {images}");
+    let xlsx = db.dir.path().join("final.xlsx");
+    cli(
+        &db,
+        &[
+            "report",
+            "forum",
+            "--forum",
+            "1",
+            "--out",
+            xlsx.to_str().unwrap(),
+        ],
+    )
+    .unwrap();
+    let sheet = multaqa::sheet::read_table("f.xlsx", &std::fs::read(&xlsx).unwrap()).unwrap();
+    assert_eq!(sheet.rows[0][1], "ملتقى التمكين الاجتماعي بمنطقة جازان");
+    assert!(
+        cli(&db, &["report", "forum", "--forum", "1", "--out", "x.doc"])
+            .unwrap_err()
+            .contains(".pdf")
+    );
 }

@@ -59,6 +59,57 @@ async fn type_in(c: &Client, css: &str, text: &str) {
     wait_css(c, css).await.send_keys(text).await.unwrap();
 }
 
+/// From now on, files the page saves are caught instead of downloaded: [`downloaded`] reads them.
+async fn catch_downloads(c: &Client) {
+    c.execute(
+        "window.__downloads = [];
+         const blobs = {};
+         const make = URL.createObjectURL;
+         URL.createObjectURL = (b) => { const u = make(b); blobs[u] = b; return u; };
+         HTMLAnchorElement.prototype.click = function () {
+           const b = blobs[this.href];
+           if (!this.download || !b) return;
+           const d = { name: this.download, size: null, head: null };
+           window.__downloads.push(d);
+           b.slice(0, 4).text().then((head) => { d.head = head; d.size = b.size; });
+         };",
+        vec![],
+    )
+    .await
+    .unwrap();
+}
+
+/// The file called `name` the page saved (its size and first four bytes), waiting for it.
+async fn downloaded(c: &Client, name: &str) -> (u64, String) {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let found: Value = c
+            .execute(
+                "return (window.__downloads || []).find((d) => d.name === arguments[0] && d.size !== null) || null",
+                vec![json!(name)],
+            )
+            .await
+            .unwrap();
+        if !found.is_null() {
+            return (
+                found["size"].as_u64().unwrap(),
+                found["head"].as_str().unwrap().to_string(),
+            );
+        }
+        if Instant::now() > deadline {
+            let seen: Value = c
+                .execute(
+                    "return [window.__downloads, document.querySelector('#toasts')?.innerText]",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            panic!("{name} was never saved: {seen}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 async fn screenshot(c: &Client, name: &str) {
     // Let fonts load and two frames paint: WebKit otherwise hands back the previous frame.
     c.execute_async(
@@ -898,13 +949,10 @@ async fn chromium_people_pages_filters_and_exports() {
         "row buttons name their person"
     );
     screenshot(&c, "chromium-people-filtered.png").await;
-    let f = api(
-        &url,
-        "people_export_xlsx",
-        json!({ "forum_id": forum_id, "day": 2, "absent": true }),
-    )
-    .await;
-    assert_eq!(f["file_name"], "لم-يحضروا-اليوم-2.xlsx");
+    catch_downloads(&c).await;
+    click(&c, "#people-export").await;
+    let (_, head) = downloaded(&c, "لم-يحضروا-اليوم-2.xlsx").await;
+    assert!(head.starts_with("PK"));
     c.close().await.unwrap();
 }
 
@@ -1035,6 +1083,14 @@ async fn chromium_reviews_families_and_records_sales() {
     wait_text(&c, "#dash-exhibition", "إجمالي المبيعات").await;
     wait_css(&c, "#sales-by-category li").await;
     screenshot(&c, "chromium-dashboard-exhibition.png").await;
+    // The final report, from the dashboard.
+    catch_downloads(&c).await;
+    click(&c, "#final-report-pdf").await;
+    let (size, head) = downloaded(&c, "التقرير-الختامي.pdf").await;
+    assert!(size > 10_000 && head == "%PDF", "{size} {head}");
+    click(&c, "#final-report-xlsx").await;
+    let (_, head) = downloaded(&c, "التقرير-الختامي.xlsx").await;
+    assert!(head.starts_with("PK"), "an .xlsx is a zip");
     c.close().await.unwrap();
 }
 
@@ -1255,8 +1311,10 @@ async fn chromium_booth_scans_refers_and_a_rescan_updates() {
     }
     let days = wait_text(&c, "#impact-days", "اليوم 1").await;
     assert!(days.find("اليوم 1") < days.find("اليوم 2"), "days in order");
-    let pdf = api(&url, "impact_report_pdf", json!({ "forum_id": forum_id })).await;
-    assert!(pdf["data_base64"].as_str().unwrap().starts_with("JVBER"));
+    catch_downloads(&c).await;
+    click(&c, "#impact-pdf").await;
+    let (size, head) = downloaded(&c, "تقرير-التمكين.pdf").await;
+    assert!(size > 10_000 && head == "%PDF", "{size} {head}");
     screenshot(&c, "chromium-impact-report.png").await;
     c.execute(
         "document.querySelector('#impact-offices').scrollIntoView()",

@@ -283,6 +283,14 @@ pub enum OutcomesAction {
 
 #[derive(Subcommand, Debug)]
 pub enum ReportWhat {
+    /// The forum's final report (التقرير الختامي) as JSON; `--out F.pdf` or `--out F.xlsx` also
+    /// writes it to a file.
+    Forum {
+        #[arg(long)]
+        forum: i64,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// The families-empowered report as JSON (`families_empowered`, `people_empowered`,
     /// `by_track`, `by_office`, …); `--out F.pdf` or `--out F.xlsx` also writes it to a file.
     Impact {
@@ -607,6 +615,28 @@ fn run(cli: Cli) -> Result<()> {
                 }))?;
             }
             Ok(())
+        }
+        Some(Command::Report {
+            what: ReportWhat::Forum { forum, out },
+        }) => {
+            let core = Core::open(&path)?;
+            let conn = core.read()?;
+            let report = crate::forum_report::figures(&conn, forum)?;
+            if let Some(out) = out {
+                let lower = out.to_string_lossy().to_lowercase();
+                let bytes = if lower.ends_with(".xlsx") {
+                    crate::forum_report::export_xlsx(&report)?
+                } else if lower.ends_with(".pdf") {
+                    crate::forum_report::print::pdf(&conn, &report)?
+                } else {
+                    return Err(AppError::field(
+                        "out",
+                        "اكتب اسم ملف ينتهي بـ ‎.pdf‎ أو ‎.xlsx‎",
+                    ));
+                };
+                std::fs::write(&out, bytes)?;
+            }
+            print_json(&report)
         }
         Some(Command::Report {
             what:

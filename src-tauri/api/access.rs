@@ -229,6 +229,8 @@ pub const COMMANDS: &[Command] = &[
     Command::desk("impact_report"),
     Command::desk("impact_report_xlsx"),
     Command::desk("impact_report_pdf"),
+    Command::desk("forum_report"),
+    Command::desk("forum_report_file"),
     Command::desk("follow_up_record").by("by"),
     Command::desk("outcomes_import_start").file().by("by"),
 ];

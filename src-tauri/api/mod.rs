@@ -50,6 +50,13 @@ struct DaysArgs {
 }
 
 #[derive(Deserialize)]
+struct ReportFileArgs {
+    forum_id: i64,
+    /// `pdf` or `xlsx`.
+    format: String,
+}
+
+#[derive(Deserialize)]
 struct PeopleExportArgs {
     forum_id: i64,
     #[serde(default)]
@@ -320,6 +327,36 @@ pub fn call_as(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<
         "person_list" => {
             let a: PersonListArgs = args(a)?;
             out(person::list(&*core.read()?, a.forum_id, &a.filter)?)
+        }
+        "forum_report" => out(crate::forum_report::figures(
+            &*core.read()?,
+            args::<ForumId>(a)?.forum_id,
+        )?),
+        "forum_report_file" => {
+            let a: ReportFileArgs = args(a)?;
+            let conn = core.read()?;
+            let r = crate::forum_report::figures(&conn, a.forum_id)?;
+            let (name, bytes) = match a.format.as_str() {
+                "pdf" => (
+                    "التقرير-الختامي.pdf",
+                    crate::forum_report::print::pdf(&conn, &r)?,
+                ),
+                "xlsx" => (
+                    "التقرير-الختامي.xlsx",
+                    crate::forum_report::export_xlsx(&r)?,
+                ),
+                other => {
+                    return Err(AppError::field(
+                        "format",
+                        &format!("الصيغة «{other}» غير معروفة (pdf أو xlsx)"),
+                    ))
+                }
+            };
+            use base64::Engine;
+            out(json!({
+                "file_name": name,
+                "data_base64": base64::engine::general_purpose::STANDARD.encode(bytes),
+            }))
         }
         "people_export_xlsx" => {
             let a: PeopleExportArgs = args(a)?;

@@ -236,10 +236,10 @@ impl Flow {
     }
 
     /// A section heading with a gold rule under it; never left alone at the foot of a page
-    /// (`keep` points of what follows must fit with it).
-    pub fn heading(&mut self, text: &str, keep: f32) -> Result<()> {
+    /// (`keep_mm` millimetres of what follows must fit with it).
+    pub fn heading(&mut self, text: &str, keep_mm: f32) -> Result<()> {
         let size = 14.0;
-        self.ensure(size * 2.2 + keep)?;
+        self.ensure(size * 2.2 + keep_mm * MM)?;
         self.y -= 3.0 * MM;
         let (left, width) = (self.left(), self.width());
         let mut l = fit_line(text, Style::new(Face::NaskhBold, size), width)?;
@@ -370,7 +370,8 @@ impl Flow {
             flow.y -= head_h;
             Ok(())
         };
-        self.ensure(head_h + 8.0 * MM)?;
+        // The header goes with its first rows: a short table stays whole, a long one keeps six.
+        self.ensure(head_h + rows.len().clamp(1, 6) as f32 * 7.0 * MM)?;
         header(self)?;
         for (i, row) in rows.iter().enumerate() {
             // Lay the row out first to know its height.

@@ -1,8 +1,8 @@
 // Dashboard (لوحة المتابعة): registered people and today's check-ins, by category and by hour,
 // refreshed every few seconds while desks work; the productive-families exhibition's sales per
-// day and per category.
+// day and per category; the forum's final report as PDF and .xlsx.
 import { call } from '../api.js';
-import { h, noForum, dayName, sar } from '../dom.js';
+import { h, noForum, dayName, sar, saveFile, toast } from '../dom.js';
 import { currentForumId } from '../forum-context.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -44,8 +44,23 @@ export async function render(view) {
   const daySelect = h('select', { id: 'dash-day', 'aria-label': 'اليوم' },
     ctx.forum.days.map((d) => h('option', { value: d.number, selected: d.number === day }, `${dayName(d.number)} — ${d.full}`)));
   const body = h('div', { id: 'dashboard-body' });
+  // The forum's final report (التقرير الختامي), as the patron and the ministry receive it.
+  const reportButton = (format, label, mime) => h('button.btn', {
+    type: 'button', id: `final-report-${format}`,
+    onclick: async (ev) => {
+      const b = ev.currentTarget;
+      b.disabled = true;
+      try {
+        const f = await call('forum_report_file', { forum_id: forumId, format });
+        await saveFile(f.file_name, f.data_base64, mime);
+      } catch (e) { toast(e.message, 'error'); } finally { b.disabled = false; }
+    },
+  }, label);
   view.append(
-    h('header.page-head', {}, h('h1', {}, 'لوحة المتابعة'), daySelect),
+    h('header.page-head', {}, h('h1', {}, 'لوحة المتابعة'),
+      h('div.actions.tight', {}, daySelect,
+        reportButton('pdf', 'التقرير الختامي (PDF)', 'application/pdf'),
+        reportButton('xlsx', 'التقرير الختامي (Excel)', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'))),
     h('p.meta', {}, ctx.forum.name_ar, ctx.today_day ? '' : ` — اليوم (${ctx.today.full}) ليس من أيام الملتقى`),
     body);
 
