@@ -439,6 +439,7 @@ pub fn certificates_bench(db: &Path, count: usize, out: &Path) -> Result<Certifi
             let serial = format!("SEF-1441-{:06}", i + 1);
             let name = name_generator::full_name(&mut rng, female);
             Ok(crate::certificate::render::Sheet {
+                dates: None,
                 qr: crate::certificate::qr_text(&core.conn(), &serial, &name)?,
                 name,
                 female,

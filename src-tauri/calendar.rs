@@ -192,6 +192,68 @@ pub fn label(date: NaiveDate) -> DateLabel {
     }
 }
 
+/// The days someone attended, in words for one line of print (Hijri, Gregorian): one day; a
+/// run of days as a range (see [`range_ar`]); scattered days listed with «و» — «13 و15 ربيع
+/// الأول 1441هـ».
+pub fn days_ar(dates: &[NaiveDate]) -> (String, String) {
+    let mut d: Vec<NaiveDate> = dates.to_vec();
+    d.sort();
+    d.dedup();
+    match d.as_slice() {
+        [] => (String::new(), String::new()),
+        [one] => (
+            to_hijri(*one).map(hijri_ar).unwrap_or_default(),
+            gregorian_ar(*one),
+        ),
+        [first, .., last] if (*last - *first).num_days() as usize == d.len() - 1 => {
+            range_ar(*first, *last)
+        }
+        _ => {
+            let hijri: Vec<HijriDate> = d.iter().filter_map(|x| to_hijri(*x)).collect();
+            let same_h = hijri
+                .windows(2)
+                .all(|w| (w[0].year, w[0].month) == (w[1].year, w[1].month));
+            let h = match (same_h, hijri.last()) {
+                (true, Some(last)) => format!(
+                    "{} {} {}هـ",
+                    hijri
+                        .iter()
+                        .map(|x| x.day.to_string())
+                        .collect::<Vec<_>>()
+                        .join(" و"),
+                    last.month_name(),
+                    last.year
+                ),
+                _ => hijri
+                    .iter()
+                    .map(|x| hijri_ar(*x))
+                    .collect::<Vec<_>>()
+                    .join(" و"),
+            };
+            let same_g = d
+                .windows(2)
+                .all(|w| (w[0].year(), w[0].month()) == (w[1].year(), w[1].month()));
+            let g = match (same_g, d.last()) {
+                (true, Some(last)) => format!(
+                    "{} {} {}م",
+                    d.iter()
+                        .map(|x| x.day().to_string())
+                        .collect::<Vec<_>>()
+                        .join(" و"),
+                    GREGORIAN_MONTHS[last.month0() as usize],
+                    last.year()
+                ),
+                _ => d
+                    .iter()
+                    .map(|x| gregorian_ar(*x))
+                    .collect::<Vec<_>>()
+                    .join(" و"),
+            };
+            (h, g)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -262,5 +324,29 @@ mod tests {
         assert_eq!(parse_iso("2019-02-30"), None);
         assert_eq!(parse_iso("10/11/2019"), None);
         assert_eq!(parse_iso(""), None);
+    }
+
+    #[test]
+    fn attended_days_read_as_one_day_a_range_or_a_list() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(
+            days_ar(&[d("2019-11-10")]),
+            ("13 ربيع الأول 1441هـ".into(), "10 نوفمبر 2019م".into())
+        );
+        assert_eq!(
+            days_ar(&[d("2019-11-11"), d("2019-11-10")]),
+            (
+                "من 13 إلى 14 ربيع الأول 1441هـ".into(),
+                "من 10 إلى 11 نوفمبر 2019م".into()
+            )
+        );
+        assert_eq!(
+            days_ar(&[d("2019-11-10"), d("2019-11-12")]),
+            (
+                "13 و15 ربيع الأول 1441هـ".into(),
+                "10 و12 نوفمبر 2019م".into()
+            )
+        );
+        assert_eq!(days_ar(&[]), (String::new(), String::new()));
     }
 }

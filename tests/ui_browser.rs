@@ -640,6 +640,18 @@ async fn chromium_issues_certificates_and_verifies_one() {
     input.send_keys("SEF-1441-01-000001\u{E007}").await.unwrap();
     wait_text(&c, "#verify-result", "ملغاة").await;
     screenshot(&c, "chromium-certificate-revoked.png").await;
+    // The revoked one is replaced from its row: a new serial that points back to it.
+    catch_downloads(&c).await;
+    click(&c, "#cert-table button.replace").await;
+    wait_text(&c, "#cert-table", "بديل عن SEF-1441-01-000001").await;
+    let replaced = wait_text(
+        &c,
+        "#cert-table",
+        &format!("SEF-1441-01-{:06}", eligible + 1),
+    )
+    .await;
+    assert!(!replaced.is_empty());
+    screenshot(&c, "chromium-certificate-replaced.png").await;
 
     // The design editor: the live preview redraws as the title changes; saving keeps it.
     click(&c, "#cert-design").await;
@@ -683,6 +695,25 @@ async fn chromium_issues_certificates_and_verifies_one() {
     }
     assert_ne!(after, before, "the preview follows the edit");
     screenshot(&c, "chromium-certificate-design.png").await;
+    // An unknown placeholder: refused once, with the valid ones.
+    type_in(&c, "#tpl-body", " {اسم_خطأ}").await;
+    let err = wait_text(&c, "#tpl-errors", "{اسم_خطأ}").await;
+    assert!(err.contains("{الساعات}"), "{err}");
+    let shown = c
+        .find_all(Locator::Css("#tpl-errors li"))
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(shown, 1, "the error is shown once");
+    screenshot(&c, "chromium-certificate-placeholder.png").await;
+    for _ in 0..10 {
+        type_in(&c, "#tpl-body", "\u{E003}").await;
+    }
+    let deadline = Instant::now() + WAIT;
+    while !wait_css(&c, "#tpl-errors").await.text().await.unwrap().is_empty() {
+        assert!(Instant::now() < deadline, "the error goes with the placeholder");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     click(&c, "#tpl-save").await;
     let mut saved = Value::Null;
     for _ in 0..50 {

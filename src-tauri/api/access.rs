@@ -163,6 +163,7 @@ pub const COMMANDS: &[Command] = &[
     Command::desk("certificate_kinds"),
     Command::desk("certificate_eligible"),
     Command::desk("certificate_courses"),
+    Command::desk("certificate_placeholders"),
     Command::desk("certificate_issue_start").by("by"),
     Command::desk("certificate_verify"),
     Command::desk("certificate_template"),

@@ -502,6 +502,7 @@ pub fn call_as(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<
                 a.course_id,
             )?)
         }
+        "certificate_placeholders" => out(crate::certificate::PLACEHOLDERS),
         "certificate_courses" => out(crate::certificate::courses(
             &*core.read()?,
             args::<ForumId>(a)?.forum_id,

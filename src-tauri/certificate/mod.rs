@@ -137,6 +137,43 @@ pub fn template(conn: &Connection, forum_id: i64, kind: &str) -> Result<Template
     })
 }
 
+/// What a template's text may contain in braces, besides the worded pair `{حضر/حضرت}`.
+pub const PLACEHOLDERS: &[&str] = &[
+    "{الاسم}",
+    "{الملتقى}",
+    "{التاريخ_الهجري}",
+    "{التاريخ_الميلادي}",
+    "{الجهة}",
+    "{الدورة}",
+    "{الساعات}",
+];
+
+/// Every `{…}` of a text is a known placeholder or a `{مذكر/مؤنث}` pair; otherwise the message
+/// names it and lists the valid ones.
+pub fn check_placeholders(text: &str) -> std::result::Result<(), String> {
+    let valid = PLACEHOLDERS.join(" ");
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let Some(len) = rest[open..].find('}') else {
+            return Err(format!(
+                "قوس «{{» بلا إغلاق في نص الشهادة؛ المتاح: {valid} و{{حضر/حضرت}}"
+            ));
+        };
+        let whole = &rest[open..=open + len];
+        let inner = &rest[open + 1..open + len];
+        let pair_ok = inner
+            .split_once('/')
+            .is_some_and(|(m, f)| !m.trim().is_empty() && !f.trim().is_empty() && !f.contains('/'));
+        if !pair_ok && !PLACEHOLDERS.contains(&whole) {
+            return Err(format!(
+                "العنصر «{whole}» غير معروف؛ المتاح: {valid}، وللتذكير والتأنيث {{حضر/حضرت}}"
+            ));
+        }
+        rest = &rest[open + len + 1..];
+    }
+    Ok(())
+}
+
 pub fn save_template(conn: &Connection, forum_id: i64, t: &Template) -> Result<Template> {
     check_kind(&t.kind)?;
     let mut errors = Vec::new();
@@ -158,6 +195,8 @@ pub fn save_template(conn: &Connection, forum_id: i64, t: &Template) -> Result<T
             "body",
             "نص الشهادة مطلوب، بحد أقصى 1200 حرف",
         ));
+    } else if let Err(m) = check_placeholders(&body) {
+        errors.push(FieldError::new("body", &m));
     }
     let signatories: Vec<Signatory> = t
         .signatories
@@ -238,6 +277,8 @@ pub struct Recipient {
     /// Course certificates: the referral that completed the course.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub referral_id: Option<i64>,
+    /// The revoked certificate this one replaces.
+    pub replaces: Option<String>,
 }
 
 /// The course a batch of course certificates is for: what `{الدورة}`, `{الساعات}` and
@@ -331,53 +372,63 @@ pub fn eligible(
     check_kind(kind)?;
     let t = template(conn, forum_id, kind)?;
     let course = course_of(conn, forum_id, kind, course)?.map_or(0, |c| c.id);
+    // Each recipient's certificate in force, else their latest revoked one.
+    let current = |whose: &str| {
+        format!(
+            "LEFT JOIN certificate c ON c.serial = (SELECT x.serial FROM certificate x
+                WHERE x.forum_id = ?1 AND x.kind = ?2 AND {whose}
+                ORDER BY x.revoked_at IS NULL DESC, x.rowid DESC LIMIT 1)"
+        )
+    };
+    const COLS: &str = "c.serial, c.revoked_at IS NOT NULL, c.replaces";
     let sql = match kind {
-        "attendance" => {
-            "SELECT p.id, p.full_name, c.serial, c.revoked_at IS NOT NULL, p.gender = 'f' FROM person p
-               LEFT JOIN certificate c ON c.person_id = p.id AND c.kind = ?2 AND c.forum_id = ?1
+        "attendance" => format!(
+            "SELECT p.id, p.full_name, p.gender = 'f', NULL, {COLS} FROM person p {}
               WHERE p.forum_id = ?1
                 AND (SELECT count(DISTINCT k.day) FROM checkin k WHERE k.person_id = p.id AND k.undone_at IS NULL) >= ?3
                 AND ?4 >= 0
-              ORDER BY p.full_name"
-        }
-        "appreciation_volunteer" => {
-            "SELECT p.id, p.full_name, c.serial, c.revoked_at IS NOT NULL, p.gender = 'f' FROM person p
-               LEFT JOIN certificate c ON c.person_id = p.id AND c.kind = ?2 AND c.forum_id = ?1
+              ORDER BY p.full_name",
+            current("x.person_id = p.id")
+        ),
+        "appreciation_volunteer" => format!(
+            "SELECT p.id, p.full_name, p.gender = 'f', NULL, {COLS} FROM person p {}
               WHERE p.forum_id = ?1 AND p.category = 'volunteer' AND ?3 >= 0 AND ?4 >= 0
-              ORDER BY p.full_name"
-        }
+              ORDER BY p.full_name",
+            current("x.person_id = p.id")
+        ),
         // Every entity that took part (confirmed or arrived); the wording is feminine («الجهة»).
-        "appreciation_entity" => {
-            "SELECT e.id, e.name_ar, c.serial, c.revoked_at IS NOT NULL, 1 FROM entity e
-               LEFT JOIN certificate c ON c.entity_id = e.id AND c.kind = ?2 AND c.forum_id = ?1
+        "appreciation_entity" => format!(
+            "SELECT e.id, e.name_ar, 1, NULL, {COLS} FROM entity e {}
               WHERE e.forum_id = ?1 AND e.status IN ('confirmed', 'arrived') AND ?3 >= 0 AND ?4 >= 0
-              ORDER BY e.name_ar"
-        }
-        "appreciation_sponsor" => {
-            "SELECT e.id, e.name_ar, c.serial, c.revoked_at IS NOT NULL, 1 FROM entity e
-               LEFT JOIN certificate c ON c.entity_id = e.id AND c.kind = ?2 AND c.forum_id = ?1
+              ORDER BY e.name_ar",
+            current("x.entity_id = e.id")
+        ),
+        "appreciation_sponsor" => format!(
+            "SELECT e.id, e.name_ar, 1, NULL, {COLS} FROM entity e {}
               WHERE e.forum_id = ?1 AND e.is_sponsor = 1 AND e.status IN ('confirmed', 'arrived') AND ?3 >= 0 AND ?4 >= 0
-              ORDER BY e.name_ar"
-        }
-        _ => {
-            "SELECT p.id, p.full_name, c.serial, c.revoked_at IS NOT NULL, p.gender = 'f', r.id
-               FROM referral r JOIN person p ON p.id = r.person_id
-               LEFT JOIN certificate c ON c.referral_id = r.id
+              ORDER BY e.name_ar",
+            current("x.entity_id = e.id")
+        ),
+        _ => format!(
+            "SELECT p.id, p.full_name, p.gender = 'f', r.id, {COLS}
+               FROM referral r JOIN person p ON p.id = r.person_id {}
               WHERE r.forum_id = ?1 AND r.opportunity_id = ?4 AND r.state = 'completed'
                 AND ?2 = 'course' AND ?3 >= 0
-              ORDER BY p.full_name"
-        }
+              ORDER BY p.full_name",
+            current("x.referral_id = r.id")
+        ),
     };
-    let mut stmt = conn.prepare(sql)?;
+    let mut stmt = conn.prepare(&sql)?;
     let rows = stmt
         .query_map(params![forum_id, kind, t.min_days, course], |r| {
             Ok(Recipient {
                 person_id: r.get(0)?,
                 name: r.get(1)?,
-                serial: r.get(2)?,
-                revoked: r.get::<_, Option<bool>>(3)?.unwrap_or(false),
-                female: r.get::<_, Option<bool>>(4)?.unwrap_or(false),
-                referral_id: if kind == "course" { r.get(5)? } else { None },
+                female: r.get::<_, Option<bool>>(2)?.unwrap_or(false),
+                referral_id: r.get(3)?,
+                serial: r.get(4)?,
+                revoked: r.get::<_, Option<bool>>(5)?.unwrap_or(false),
+                replaces: r.get(6)?,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -498,15 +549,23 @@ pub fn issue_in_chunks(
     Ok(out)
 }
 
-/// The eligible recipients to issue to: `only` these (when given), never a revoked one.
+/// The eligible recipients to issue to. Everyone: those whose certificate was revoked are left
+/// alone (a revocation is not undone by the next batch). `only` these people: a revoked
+/// certificate among them is replaced by a new one (see [`issue_to`]).
 fn chosen(all: Vec<Recipient>, only: Option<&[i64]>) -> Vec<Recipient> {
     all.into_iter()
-        .filter(|r| !r.revoked && only.is_none_or(|ids| ids.contains(&r.person_id)))
+        .filter(|r| match only {
+            None => !r.revoked,
+            Some(ids) => ids.contains(&r.person_id),
+        })
         .collect()
 }
 
 /// Issues to these recipients inside the caller's write transaction. A certificate issued
-/// meanwhile by another call is kept, never issued twice.
+/// meanwhile by another call is kept, never issued twice. A certificate in force whose
+/// recipient's name was corrected since takes the corrected name (the old one is kept in
+/// `certificate_name`, so the paper printed with it still verifies). A recipient whose
+/// certificate was revoked gets a new serial that `replaces` the revoked one.
 fn issue_to(
     tx: &Connection,
     forum_id: i64,
@@ -532,10 +591,12 @@ fn issue_to(
         .unwrap_or(0);
     let entities = for_entities(kind);
     // A course certificate is its referral's; the others are the person's or the entity's.
+    // The one in force first, else the latest revoked.
     let mut existing = tx.prepare_cached(
-        "SELECT serial, revoked_at IS NOT NULL FROM certificate
+        "SELECT serial, revoked_at IS NOT NULL, recipient_name FROM certificate
           WHERE forum_id = ?1 AND kind = ?2
-            AND CASE WHEN ?5 IS NULL THEN person_id = ?3 OR entity_id = ?4 ELSE referral_id = ?5 END",
+            AND CASE WHEN ?5 IS NULL THEN person_id = ?3 OR entity_id = ?4 ELSE referral_id = ?5 END
+          ORDER BY revoked_at IS NULL DESC, rowid DESC LIMIT 1",
     )?;
     let mut out = Vec::with_capacity(who.len());
     let now = calendar::now_utc();
@@ -545,32 +606,43 @@ fn issue_to(
         } else {
             (Some(r.person_id), None)
         };
-        let found: Option<(String, bool)> = existing
+        let found: Option<(String, bool, String)> = existing
             .query_row(
                 params![forum_id, kind, person, entity, r.referral_id],
-                |x| Ok((x.get(0)?, x.get(1)?)),
+                |x| Ok((x.get(0)?, x.get(1)?, x.get(2)?)),
             )
             .optional()?;
+        // Revoked meanwhile, and not asked to replace (a whole batch leaves revocations be).
+        if matches!(&found, Some((_, true, _))) && !r.revoked {
+            continue;
+        }
         let (serial, new) = match found {
-            Some((_, true)) => continue, // revoked meanwhile
-            Some((s, false)) => (s, false),
-            None => {
+            Some((s, false, printed)) => {
+                if printed != r.name {
+                    tx.execute(
+                        "INSERT INTO certificate_name(serial, name, until) VALUES (?1, ?2, ?3)",
+                        params![s, printed, now],
+                    )?;
+                    tx.execute(
+                        "UPDATE certificate SET recipient_name = ?2 WHERE serial = ?1",
+                        params![s, r.name],
+                    )?;
+                }
+                (s, false)
+            }
+            revoked => {
                 last += 1;
                 let s = serial_for(year, forum_id, last);
+                let replaces = revoked.map(|(old, _, _)| old);
                 tx.execute(
-                    "INSERT INTO certificate(serial, forum_id, kind, person_id, entity_id, recipient_name, issued_at, issued_by, referral_id)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                    params![s, forum_id, kind, person, entity, r.name, now, text::clean(by), r.referral_id],
+                    "INSERT INTO certificate(serial, forum_id, kind, person_id, entity_id, recipient_name, issued_at, issued_by, referral_id, replaces)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                    params![s, forum_id, kind, person, entity, r.name, now, text::clean(by), r.referral_id, replaces],
                 )?;
                 (s, true)
             }
         };
-        // The name as issued (a later correction of the person does not change a certificate).
-        let name: String = tx.query_row(
-            "SELECT recipient_name FROM certificate WHERE serial = ?1",
-            [&serial],
-            |x| x.get(0),
-        )?;
+        let name = r.name.clone();
         out.push(Issued {
             qr: format!("{serial}.{}", signature(&k, &serial, &name)?),
             serial,
@@ -661,7 +733,34 @@ pub fn verify(conn: &Connection, input: &str) -> Result<Verification> {
             issued_at: None,
         });
     };
-    let expected = signature(&key(conn)?, &serial, &c.name)?;
+    let k = key(conn)?;
+    let expected = signature(&k, &serial, &c.name)?;
+    // A name corrected after printing: the paper carries the signature of the name it shows.
+    let printed_as: Option<String> = match &sig {
+        Some(g) if *g != expected => {
+            let mut stmt =
+                conn.prepare_cached("SELECT name FROM certificate_name WHERE serial = ?1")?;
+            let names = stmt
+                .query_map([&serial], |r| r.get::<_, String>(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let mut hit = None;
+            for n in names {
+                if signature(&k, &serial, &n)? == *g {
+                    hit = Some(n);
+                    break;
+                }
+            }
+            hit
+        }
+        _ => None,
+    };
+    let replaced_by: Option<String> = conn
+        .query_row(
+            "SELECT serial FROM certificate WHERE replaces = ?1 ORDER BY rowid DESC LIMIT 1",
+            [&serial],
+            |r| r.get(0),
+        )
+        .optional()?;
     let state = |status: &'static str, message: String| Verification {
         status,
         message,
@@ -685,15 +784,24 @@ pub fn verify(conn: &Connection, input: &str) -> Result<Verification> {
                 "توجد شهادة سارية بهذا الرقم؛ امسح رمز QR على الشهادة لمعرفة اسم صاحبها".into(),
             )
         }),
-        Some(g) if g != expected => Ok(state(
+        Some(g) if g != expected && printed_as.is_none() => Ok(state(
             "forged",
             "الشهادة مزوّرة: التوقيع في رمز QR لا يطابق سجلات الملتقى".to_string(),
         )),
         Some(_) => {
             let (status, message) = if c.revoked_at.is_some() {
+                let mut m = format!("الشهادة ملغاة: {}", c.reason.unwrap_or_default());
+                if let Some(new) = &replaced_by {
+                    m.push_str(&format!("، واستُبدلت بالشهادة {new}"));
+                }
+                ("revoked", m)
+            } else if let Some(old) = &printed_as {
                 (
-                    "revoked",
-                    format!("الشهادة ملغاة: {}", c.reason.unwrap_or_default()),
+                    "genuine",
+                    format!(
+                        "شهادة صحيحة صدرت باسم «{old}»، وصُحّح الاسم بعدها إلى «{}»",
+                        c.name
+                    ),
                 )
             } else {
                 ("genuine", format!("شهادة صحيحة صادرة باسم «{}»", c.name))
@@ -982,5 +1090,148 @@ mod tests {
         assert!(render::preview_draft(&conn, forum, &draft)
             .unwrap()
             .starts_with("<svg"));
+    }
+
+    #[test]
+    fn a_corrected_name_reaches_the_reprint_and_the_old_paper_still_verifies() {
+        let (_d, store, forum) = setup();
+        let mut conn = store.conn();
+        let first = issue(&mut conn, forum, "attendance", None, None, "").unwrap();
+        let one = first[0].clone();
+        let id = one.person_id.unwrap();
+        conn.execute(
+            "UPDATE person SET full_name = 'اسم مصحح للاختبار' WHERE id = ?1",
+            [id],
+        )
+        .unwrap();
+        let again = issue(&mut conn, forum, "attendance", None, Some(&[id]), "").unwrap();
+        assert_eq!(again.len(), 1);
+        assert_eq!(
+            (again[0].serial.as_str(), again[0].new),
+            (one.serial.as_str(), false)
+        );
+        assert_eq!(
+            again[0].name, "اسم مصحح للاختبار",
+            "the reprint carries the new name"
+        );
+        let new_paper = verify(&conn, &again[0].qr).unwrap();
+        assert_eq!(new_paper.status, "genuine");
+        assert_eq!(new_paper.name.as_deref(), Some("اسم مصحح للاختبار"));
+        let old_paper = verify(&conn, &one.qr).unwrap();
+        assert_eq!(old_paper.status, "genuine", "{}", old_paper.message);
+        assert!(old_paper.message.contains(&one.name) && old_paper.message.contains("صُحّح"));
+        assert_eq!(
+            verify(&conn, &format!("{}.AAAAAAAAAAA", one.serial))
+                .unwrap()
+                .status,
+            "forged"
+        );
+    }
+
+    #[test]
+    fn a_revoked_certificate_is_replaced_on_request_with_a_new_serial_pointing_back() {
+        let (_d, store, forum) = setup();
+        let mut conn = store.conn();
+        let first = issue(&mut conn, forum, "attendance", None, None, "").unwrap();
+        let one = first[0].clone();
+        let id = one.person_id.unwrap();
+        revoke(&conn, &one.serial, "خطأ في الاسم").unwrap();
+        // A whole batch leaves the revocation be.
+        let batch = issue(&mut conn, forum, "attendance", None, None, "").unwrap();
+        assert!(batch.iter().all(|i| i.person_id != Some(id)));
+        // Asked for this person: a replacement.
+        let replaced = issue(&mut conn, forum, "attendance", None, Some(&[id]), "").unwrap();
+        assert_eq!(replaced.len(), 1);
+        let r = &replaced[0];
+        assert!(r.new && r.serial != one.serial);
+        let who = eligible(&conn, forum, "attendance", None).unwrap();
+        let row = who.iter().find(|x| x.person_id == id).unwrap();
+        assert_eq!(row.serial.as_deref(), Some(r.serial.as_str()));
+        assert_eq!(row.replaces.as_deref(), Some(one.serial.as_str()));
+        assert!(!row.revoked);
+        assert_eq!(who.iter().filter(|x| x.person_id == id).count(), 1);
+        let old = verify(&conn, &one.qr).unwrap();
+        assert_eq!(old.status, "revoked");
+        assert!(old.message.contains(&r.serial), "{}", old.message);
+        // Still one certificate in force: asking again re-uses the replacement.
+        let again = issue(&mut conn, forum, "attendance", None, Some(&[id]), "").unwrap();
+        assert_eq!(
+            (again[0].serial.as_str(), again[0].new),
+            (r.serial.as_str(), false)
+        );
+    }
+
+    #[test]
+    fn attendance_certificates_print_the_days_each_person_came() {
+        let (_d, store, forum) = setup();
+        let days: Vec<(i64, i64)> = store
+            .conn()
+            .prepare(
+                "SELECT person_id, count(DISTINCT day) FROM checkin WHERE undone_at IS NULL GROUP BY person_id",
+            )
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        let one_day = days.iter().find(|(_, n)| *n == 1).unwrap().0;
+        let two_days = days.iter().find(|(_, n)| *n == 2).unwrap().0;
+        let (_, batch) = render::prepare(
+            &store,
+            forum,
+            "attendance",
+            None,
+            Some(&[one_day, two_days]),
+            "",
+        )
+        .unwrap();
+        let by_name = |id: i64| {
+            let name: String = store
+                .conn()
+                .query_row("SELECT full_name FROM person WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })
+                .unwrap();
+            batch
+                .sheets
+                .iter()
+                .find(|s| s.name == name)
+                .unwrap()
+                .clone()
+        };
+        let (h1, g1) = by_name(one_day).dates.unwrap();
+        assert!(!h1.starts_with("من") && h1.ends_with("1441هـ"), "{h1}");
+        assert!(g1.ends_with("2019م"));
+        let (h2, _) = by_name(two_days).dates.unwrap();
+        assert_eq!(h2, "من 13 إلى 14 ربيع الأول 1441هـ");
+        assert!(render::render(&batch).is_ok());
+        let f = crate::forum::get(&store.conn(), forum).unwrap();
+        let t = template(&store.conn(), forum, "attendance").unwrap();
+        let text = render::fill_dates(
+            &render::fill(&t.body, &f, "attendance", None),
+            &f,
+            by_name(two_days).dates.as_ref(),
+        );
+        assert!(text.contains("من 13 إلى 14 ربيع الأول 1441هـ"), "{text}");
+    }
+
+    #[test]
+    fn an_unknown_placeholder_is_refused_with_the_valid_ones() {
+        let (_d, store, forum) = setup();
+        let conn = store.conn();
+        let mut t = template(&conn, forum, "attendance").unwrap();
+        t.body = "تشهد اللجنة بأن\n{الاسم}\nقد {حضر/حضرت} {اسم_خطأ}".into();
+        let e = save_template(&conn, forum, &t).unwrap_err();
+        let m = &e.fields()[0].message;
+        assert_eq!(e.fields()[0].field, "body");
+        assert!(
+            m.contains("{اسم_خطأ}") && m.contains("{الاسم}") && m.contains("{الساعات}"),
+            "{m}"
+        );
+        assert!(render::preview_draft(&conn, forum, &t).is_err());
+        t.body = "نص فيه قوس { بلا إغلاق".into();
+        assert!(save_template(&conn, forum, &t).is_err());
+        t.body = "{الاسم}\nقد {حضر/حضرت} الملتقى {له/لها}".into();
+        assert!(save_template(&conn, forum, &t).is_ok());
     }
 }

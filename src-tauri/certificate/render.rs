@@ -21,6 +21,9 @@ pub struct Sheet {
     pub female: bool,
     pub serial: String,
     pub qr: String,
+    /// Attendance: the days this person came, in words (Hijri, Gregorian); `None` prints the
+    /// forum's last day.
+    pub dates: Option<(String, String)>,
 }
 
 impl From<&Issued> for Sheet {
@@ -30,8 +33,34 @@ impl From<&Issued> for Sheet {
             female: i.female,
             serial: i.serial.clone(),
             qr: i.qr.clone(),
+            dates: None,
         }
     }
+}
+
+/// The days each of these people attended (check-ins not undone), in words.
+pub fn attended_dates(
+    conn: &Connection,
+    forum: &Forum,
+    people: &[i64],
+) -> Result<std::collections::HashMap<i64, (String, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT day FROM checkin WHERE person_id = ?1 AND undone_at IS NULL ORDER BY day",
+    )?;
+    let mut out = std::collections::HashMap::new();
+    for id in people {
+        let dates: Vec<chrono::NaiveDate> = stmt
+            .query_map([id], |r| r.get::<_, u32>(0))?
+            .collect::<rusqlite::Result<Vec<u32>>>()?
+            .into_iter()
+            .filter_map(|d| forum.days.get(d as usize - 1))
+            .filter_map(|d| crate::calendar::parse_iso(&d.label.date))
+            .collect();
+        if !dates.is_empty() {
+            out.insert(*id, crate::calendar::days_ar(&dates));
+        }
+    }
+    Ok(out)
 }
 
 /// Fills the placeholders that are the same for every recipient. For entity kinds `{الجهة}` is
@@ -45,6 +74,14 @@ pub fn fill(text: &str, forum: &Forum, kind: &str, course: Option<&super::Course
     } else {
         course.map_or("", |c| c.entity.as_str())
     };
+    // Attendance prints the days each person came ([`fill_dates`], per sheet).
+    if kind == "attendance" {
+        return text
+            .replace("{الملتقى}", &forum.name_ar)
+            .replace("{الجهة}", "")
+            .replace("{الدورة}", "")
+            .replace("{الساعات}", "");
+    }
     let last = forum.days.last().map(|d| d.label.clone());
     let date = course
         .and_then(|c| c.end_date.as_deref())
@@ -71,6 +108,20 @@ pub fn fill(text: &str, forum: &Forum, kind: &str, course: Option<&super::Course
         .replace("{الساعات}", &hours)
 }
 
+/// The date placeholders of an attendance certificate: the sheet's days, else the forum's last.
+pub fn fill_dates(text: &str, forum: &Forum, dates: Option<&(String, String)>) -> String {
+    if !text.contains("{التاريخ_") {
+        return text.to_string();
+    }
+    let last = forum.days.last().map(|d| d.label.clone());
+    let (hijri, gregorian) = match dates {
+        Some((h, g)) => (h.clone(), g.clone()),
+        None => last.map(|l| (l.hijri, l.gregorian)).unwrap_or_default(),
+    };
+    text.replace("{التاريخ_الهجري}", &hijri)
+        .replace("{التاريخ_الميلادي}", &gregorian)
+}
+
 /// `{حضر/حضرت}` → `حضر` for a man (or unknown), `حضرت` for a woman.
 pub fn gendered(text: &str, female: bool) -> String {
     let mut out = String::with_capacity(text.len());
@@ -92,9 +143,9 @@ pub fn gendered(text: &str, female: bool) -> String {
 }
 
 enum Block {
-    /// The same on every page of a gender: drawn once as a stamp (for a man, for a woman),
-    /// placed at the page's running height.
-    Fixed { stamp: [Stamp; 2], height: [f32; 2] },
+    /// The same on every page of a gender (and, for attendance, of a set of days): drawn once
+    /// as a stamp per variant, placed at the page's running height.
+    Fixed(String),
     /// Contains the name inline: shaped per page.
     WithName(String),
     /// The name on its own line(s), fitted to the width.
@@ -185,6 +236,7 @@ pub fn render_with_progress(
 /// The live preview of the template editor: one page of the unsaved `draft`, as SVG, for the
 /// first person eligible (or a sample name). A draft without a background keeps the stored one.
 pub fn preview_draft(conn: &Connection, forum_id: i64, draft: &Template) -> Result<String> {
+    super::check_placeholders(&draft.body).map_err(|m| AppError::field("body", &m))?;
     // A course's design is previewed with the first course that gives a certificate (or a
     // sample course when there is none yet).
     let course = if draft.kind == "course" {
@@ -283,6 +335,7 @@ pub fn preview(batch: &Batch, name: &str, female: bool) -> Result<String> {
         female,
         serial: "SEF-1441-00-000000".into(),
         qr: "SEF-1441-00-000000.preview".into(),
+        dates: None,
     };
     let mut svg = String::new();
     compose(batch, &[sample], &mut |_, _| {}, &mut |doc, page| {
@@ -351,37 +404,24 @@ fn compose(
 
     // The body: fixed paragraphs become stamps, drawn from `STAMP_TOP` (a stamp is clipped to
     // the page's box, so its lines are drawn inside it) and moved to the running height.
-    let mut blocks = Vec::new();
-    for p in template
+    let blocks: Vec<Block> = template
         .body
         .split('\n')
         .map(|p| fill(p.trim(), forum, &template.kind, batch.course.as_ref()))
         .filter(|p| !p.is_empty())
-    {
-        blocks.push(if p == "{الاسم}" {
-            Block::Name
-        } else if p.contains("{الاسم}") {
-            Block::WithName(p)
-        } else {
-            let mut one = |text: &str| -> Result<(Stamp, f32)> {
-                let mut stamp = doc.page(W_MM, H_MM);
-                let mut y = h - STAMP_TOP;
-                for mut l in paragraph(text, body_style, text_w)? {
-                    let x = align(&mut l, 0.0, w, Align::Center, true);
-                    doc.text(&mut stamp, &l, x, y, Color::BLACK)?;
-                    y -= BODY_LEADING;
-                }
-                Ok((doc.stamp(stamp), h - STAMP_TOP - y))
-            };
-            let (m, f) = (gendered(&p, false), gendered(&p, true));
-            let man = one(&m)?;
-            let woman = if f == m { man.clone() } else { one(&f)? };
-            Block::Fixed {
-                stamp: [man.0, woman.0],
-                height: [man.1, woman.1],
+        .map(|p| {
+            if p == "{الاسم}" {
+                Block::Name
+            } else if p.contains("{الاسم}") {
+                Block::WithName(p)
+            } else {
+                Block::Fixed(p)
             }
-        });
-    }
+        })
+        .collect();
+    // Each fixed paragraph's stamp per variant (its final text), made when first needed.
+    let mut stamps: std::collections::HashMap<String, (Stamp, f32)> =
+        std::collections::HashMap::new();
 
     // The QR codes (choosing each code's mask is a quarter of the work) are made on another
     // core, a few pages ahead, while this one lays the pages out.
@@ -403,13 +443,33 @@ fn compose(
             let mut y = h - 185.0;
             for block in &blocks {
                 match block {
-                    Block::Fixed { stamp, height } => {
-                        let g = usize::from(sheet.female);
-                        page.stamp(&stamp[g], 0.0, y - (h - STAMP_TOP));
-                        y -= height[g];
+                    Block::Fixed(p) => {
+                        let text =
+                            gendered(&fill_dates(p, forum, sheet.dates.as_ref()), sheet.female);
+                        if !stamps.contains_key(&text) {
+                            let mut stamp = doc.page(W_MM, H_MM);
+                            let mut sy = h - STAMP_TOP;
+                            for mut l in paragraph(&text, body_style, text_w)? {
+                                let x = align(&mut l, 0.0, w, Align::Center, true);
+                                doc.text(&mut stamp, &l, x, sy, Color::BLACK)?;
+                                sy -= BODY_LEADING;
+                            }
+                            let made = (doc.stamp(stamp), h - STAMP_TOP - sy);
+                            stamps.insert(text.clone(), made);
+                        }
+                        let (stamp, height) = &stamps[&text];
+                        page.stamp(stamp, 0.0, y - (h - STAMP_TOP));
+                        y -= height;
                     }
                     Block::WithName(p) => {
-                        let text = gendered(&p.replace("{الاسم}", &sheet.name), sheet.female);
+                        let text = gendered(
+                            &fill_dates(
+                                &p.replace("{الاسم}", &sheet.name),
+                                forum,
+                                sheet.dates.as_ref(),
+                            ),
+                            sheet.female,
+                        );
                         for mut l in paragraph(&text, body_style, text_w)? {
                             let x = align(&mut l, 0.0, w, Align::Center, true);
                             doc.text(&mut page, &l, x, y, Color::BLACK)?;
@@ -453,8 +513,17 @@ pub fn prepare(
     by: &str,
 ) -> Result<(Vec<super::Issued>, Batch)> {
     let issued = super::issue_in_chunks(store, forum_id, kind, course, only, by)?;
-    let sheets = issued.iter().map(Sheet::from).collect();
-    let batch = Batch::load(&*store.read()?, forum_id, kind, course, sheets)?;
+    let mut sheets: Vec<Sheet> = issued.iter().map(Sheet::from).collect();
+    let conn = store.read()?;
+    let mut batch = Batch::load(&conn, forum_id, kind, course, Vec::new())?;
+    if kind == "attendance" {
+        let ids: Vec<i64> = issued.iter().filter_map(|i| i.person_id).collect();
+        let dates = attended_dates(&conn, &batch.forum, &ids)?;
+        for (sheet, i) in sheets.iter_mut().zip(&issued) {
+            sheet.dates = i.person_id.and_then(|id| dates.get(&id).cloned());
+        }
+    }
+    batch.sheets = sheets;
     Ok((issued, batch))
 }
 

@@ -465,6 +465,28 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE desk ADD COLUMN entity_id INTEGER REFERENCES entity(id) ON DELETE SET NULL;
     "#,
+    // 16: a revoked certificate can be replaced by a new one that points back to it (so the
+    // one-per-recipient rules count only certificates in force), and a name corrected after
+    // issuing keeps the names it was printed with, so old paper still verifies.
+    r#"
+    ALTER TABLE certificate ADD COLUMN replaces TEXT REFERENCES certificate(serial);
+    DROP INDEX certificate_once;
+    CREATE UNIQUE INDEX certificate_once ON certificate(forum_id, kind, person_id)
+        WHERE person_id IS NOT NULL AND kind <> 'course' AND revoked_at IS NULL;
+    DROP INDEX certificate_once_entity;
+    CREATE UNIQUE INDEX certificate_once_entity ON certificate(forum_id, kind, entity_id)
+        WHERE entity_id IS NOT NULL AND revoked_at IS NULL;
+    DROP INDEX certificate_once_referral;
+    CREATE UNIQUE INDEX certificate_once_referral ON certificate(referral_id)
+        WHERE referral_id IS NOT NULL AND revoked_at IS NULL;
+    CREATE INDEX certificate_person ON certificate(person_id, kind);
+    CREATE TABLE certificate_name (
+        serial  TEXT NOT NULL REFERENCES certificate(serial) ON DELETE CASCADE,
+        name    TEXT NOT NULL,
+        until   TEXT NOT NULL
+    );
+    CREATE INDEX certificate_name_serial ON certificate_name(serial);
+    "#,
 ];
 
 pub fn latest() -> i64 {

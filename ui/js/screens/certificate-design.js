@@ -3,7 +3,6 @@
 import { call, ApiError } from '../api.js';
 import { h, toast, debounce, errorBox } from '../dom.js';
 
-const PLACEHOLDERS = ['{الاسم}', '{الملتقى}', '{التاريخ_الهجري}', '{التاريخ_الميلادي}', '{الجهة}', '{الدورة}', '{الساعات}'];
 
 function readFile(file) {
   return new Promise((resolve, reject) => {
@@ -16,7 +15,8 @@ function readFile(file) {
 
 /** The editor for one kind; `onSaved` runs after a successful save. */
 export async function designPanel(forumId, kind, onClose) {
-  const t = await call('certificate_template', { forum_id: forumId, kind });
+  const [t, placeholders] = await Promise.all([
+    call('certificate_template', { forum_id: forumId, kind }), call('certificate_placeholders')]);
   const title = h('input', { type: 'text', id: 'tpl-title', value: t.title, maxlength: 80 });
   const body = h('textarea', { id: 'tpl-body', rows: 6 }, t.body);
   const minDays = h('input', { type: 'number', id: 'tpl-min-days', min: 1, max: 29, value: t.min_days });
@@ -87,7 +87,7 @@ export async function designPanel(forumId, kind, onClose) {
       h('div', {},
         h('div.field', {}, h('label', { for: 'tpl-title' }, 'العنوان'), title),
         h('div.field', {}, h('label', { for: 'tpl-body' }, 'النص'), body,
-          h('small.hint', {}, 'سطر فيه {الاسم} وحده يُطبع الاسم فيه كبيرًا. المتاح: ', PLACEHOLDERS.join(' '),
+          h('small.hint', {}, 'سطر فيه {الاسم} وحده يُطبع الاسم فيه كبيرًا. المتاح: ', placeholders.join(' '),
             '. وللتذكير والتأنيث اكتب {حضر/حضرت}.')),
         kind === 'attendance'
           ? h('div.field', {}, h('label', { for: 'tpl-min-days' }, 'أقل عدد من أيام الحضور للاستحقاق'), minDays) : null,

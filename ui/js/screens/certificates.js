@@ -68,10 +68,14 @@ export async function render(view) {
     const actions = h('td.row-actions');
     const tr = h('tr', { dataset: { personId: r.person_id } },
       h('td.name', {}, r.name),
-      h('td.num.code', { dir: 'ltr' }, r.serial || '—', r.revoked ? h('span.chip.revoked', {}, 'ملغاة') : null),
+      h('td.num.code', { dir: 'ltr' }, r.serial || '—', r.revoked ? h('span.chip.revoked', {}, 'ملغاة') : null,
+        r.replaces ? h('small.replaces', { dir: 'rtl' }, 'بديل عن ', h('bdi', { dir: 'ltr' }, r.replaces)) : null),
       actions);
     if (!r.revoked) {
-      actions.append(h('button.btn.small', { type: 'button', onclick: () => printOne(r) }, 'طباعة'));
+      actions.append(h('button.btn.small', { type: 'button', 'aria-label': `طباعة شهادة ${r.name}`, onclick: () => printOne(r) }, 'طباعة'));
+    } else {
+      // A new certificate with a new serial that points back to the revoked one.
+      actions.append(h('button.btn.small.replace', { type: 'button', 'aria-label': `إصدار شهادة بديلة لـ${r.name}`, onclick: () => printOne(r) }, 'إصدار بديل'));
     }
     if (r.serial && !r.revoked) {
       actions.append(h('button.btn.small.danger-outline.revoke', { type: 'button', onclick: () => askRevoke(r, actions) }, 'إلغاء'));
