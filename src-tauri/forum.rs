@@ -528,6 +528,34 @@ pub fn list(conn: &Connection) -> Result<Vec<Forum>> {
     Ok(forums)
 }
 
+/// Which forum a new browser or desk opens, and why: the one running on `today` (venue date);
+/// else the next to start; else the one that ended last. `None` when there is no forum.
+pub fn default_for(
+    conn: &Connection,
+    today: chrono::NaiveDate,
+) -> Result<Option<(i64, &'static str)>> {
+    let day = today.format("%Y-%m-%d").to_string();
+    let pick = |sql: &str| -> Result<Option<i64>> {
+        Ok(conn.query_row(sql, [&day], |r| r.get(0)).optional()?)
+    };
+    if let Some(id) = pick(
+        "SELECT id FROM forum WHERE start_date <= ?1 AND date(start_date, (day_count - 1) || ' days') >= ?1
+          ORDER BY start_date DESC, id DESC LIMIT 1",
+    )? {
+        return Ok(Some((id, "running")));
+    }
+    if let Some(id) =
+        pick("SELECT id FROM forum WHERE start_date > ?1 ORDER BY start_date, id LIMIT 1")?
+    {
+        return Ok(Some((id, "upcoming")));
+    }
+    Ok(pick(
+        "SELECT id FROM forum WHERE ?1 = ?1
+          ORDER BY date(start_date, (day_count - 1) || ' days') DESC, id DESC LIMIT 1",
+    )?
+    .map(|id| (id, "latest")))
+}
+
 pub fn get(conn: &Connection, id: i64) -> Result<Forum> {
     let mut forum = conn
         .query_row(
@@ -842,5 +870,51 @@ mod tests {
             .query_row("SELECT count(*) FROM committee_member", [], |r| r.get(0))
             .unwrap();
         assert_eq!(members, 0, "committee rows go with the forum");
+    }
+
+    #[test]
+    fn a_new_device_opens_the_forum_running_today_else_the_next_else_the_last() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::Store::open(&dir.path().join("m.sqlite3")).unwrap();
+        let mut conn = store.conn();
+        let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(default_for(&conn, d("2020-01-01")).unwrap(), None);
+        let make = |conn: &mut Connection, name: &str, start: &str| {
+            create(
+                conn,
+                &ForumInput {
+                    name_ar: name.into(),
+                    start_date: start.into(),
+                    day_count: Some(LooseInt::Int(2)),
+                    ..Default::default()
+                },
+            )
+            .unwrap()
+            .id
+        };
+        let jazan = make(&mut conn, "ملتقى جازان", "2019-11-10");
+        let asir = make(&mut conn, "ملتقى عسير", "2020-02-02");
+        assert_eq!(
+            default_for(&conn, d("2019-11-11")).unwrap(),
+            Some((jazan, "running"))
+        );
+        assert_eq!(
+            default_for(&conn, d("2019-12-01")).unwrap(),
+            Some((asir, "upcoming"))
+        );
+        assert_eq!(
+            default_for(&conn, d("2019-01-01")).unwrap(),
+            Some((jazan, "upcoming"))
+        );
+        assert_eq!(
+            default_for(&conn, d("2021-01-01")).unwrap(),
+            Some((asir, "latest"))
+        );
+        // The newest forum made does not win while another is running.
+        let _later = make(&mut conn, "ملتقى نجران", "2030-05-05");
+        assert_eq!(
+            default_for(&conn, d("2019-11-10")).unwrap(),
+            Some((jazan, "running"))
+        );
     }
 }

@@ -710,8 +710,17 @@ async fn chromium_issues_certificates_and_verifies_one() {
         type_in(&c, "#tpl-body", "\u{E003}").await;
     }
     let deadline = Instant::now() + WAIT;
-    while !wait_css(&c, "#tpl-errors").await.text().await.unwrap().is_empty() {
-        assert!(Instant::now() < deadline, "the error goes with the placeholder");
+    while !wait_css(&c, "#tpl-errors")
+        .await
+        .text()
+        .await
+        .unwrap()
+        .is_empty()
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the error goes with the placeholder"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     click(&c, "#tpl-save").await;
@@ -984,6 +993,57 @@ async fn chromium_people_pages_filters_and_exports() {
     click(&c, "#people-export").await;
     let (_, head) = downloaded(&c, "لم-يحضروا-اليوم-2.xlsx").await;
     assert!(head.starts_with("PK"));
+    c.close().await.unwrap();
+}
+
+/// A new browser opens the forum running today — not the newest one made — and shows its full
+/// name under the picker.
+#[tokio::test(flavor = "multi_thread")]
+async fn chromium_opens_the_forum_running_today_with_its_full_name() {
+    let db = temp_db();
+    let (_server, url) = spawn_serve(&db);
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(3 * 3600).unwrap())
+        .date_naive()
+        .format("%Y-%m-%d")
+        .to_string();
+    let running = api(
+        &url,
+        "forum_create",
+        json!({ "forum": { "name_ar": "ملتقى التمكين الاجتماعي بمنطقة عسير — الدورة الثانية", "start_date": today, "day_count": 2 } }),
+    )
+    .await;
+    api(
+        &url,
+        "forum_create",
+        json!({ "forum": { "name_ar": "ملتقى التمكين الاجتماعي بمنطقة نجران", "start_date": "2030-03-03", "day_count": 2 } }),
+    )
+    .await;
+    let def = api(&url, "forum_default", json!({})).await;
+    assert_eq!(def["forum_id"], running["id"]);
+    assert_eq!(def["why"], "running");
+    let (_driver, port) = start_chromedriver();
+    let profile = tempfile::tempdir().unwrap();
+    let c = chromium_session(&profile, port).await;
+    // The desk (full screen) names the forum it checks in for.
+    c.goto(&format!("{url}/#/desk")).await.unwrap();
+    let title = wait_text(&c, ".desk-title", "الدورة الثانية").await;
+    assert!(title.contains("ملتقى التمكين الاجتماعي بمنطقة عسير — الدورة الثانية"));
+    c.goto(&format!("{url}/#/dashboard")).await.unwrap();
+    let name = wait_text(&c, "#forum-name", "الدورة الثانية").await;
+    assert!(
+        name.contains("ملتقى التمكين الاجتماعي بمنطقة عسير — الدورة الثانية"),
+        "{name}"
+    );
+    let picked: Value = c
+        .execute(
+            "return document.getElementById('forum-picker').value",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(picked, json!(running["id"].to_string()));
+    screenshot(&c, "chromium-forum-running-today.png").await;
     c.close().await.unwrap();
 }
 

@@ -294,6 +294,16 @@ pub fn call_as(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<
     match command {
         "app_info" => out(core.info()?),
         "forum_list" => out(forum::list(&*core.read()?)?),
+        // The forum a new browser or desk opens (running today, next, or the last one).
+        "forum_default" => {
+            let today = chrono::Utc::now()
+                .with_timezone(&checkin::venue_offset())
+                .date_naive();
+            out(match forum::default_for(&*core.read()?, today)? {
+                Some((id, why)) => json!({ "forum_id": id, "why": why }),
+                None => json!({ "forum_id": null, "why": null }),
+            })
+        }
         "forum_get" => out(forum::get(&*core.read()?, args::<Id>(a)?.id)?),
         "forum_create" => out(forum::create(
             &mut core.conn(),
