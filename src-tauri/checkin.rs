@@ -1,5 +1,5 @@
 //! Check-in (تسجيل الحضور): one person, one forum day, one desk, one time, one UUID.
-//! A second check-in the same day is answered «سبق تسجيل حضوره اليوم 09:14 — منصة 2» and
+//! A second check-in the same day is answered «سبق تسجيل حضوره (حضورها) اليوم 09:14 — منصة 2» and
 //! never counted twice; the same UUID sent again (a desk's retry) returns the first answer.
 //! Every check-in is committed (synchronous=FULL) before the desk gets its answer.
 
@@ -272,7 +272,16 @@ pub fn check_in(conn: &mut Connection, req: &CheckinRequest) -> Result<Outcome> 
         return Ok(Outcome {
             status: Status::Already,
             reason: None,
-            message: format!("سبق تسجيل حضوره اليوم {} — {}", rec.time, rec.desk),
+            message: format!(
+                "سبق تسجيل {} اليوم {} — {}",
+                if person.gender.as_deref() == Some("f") {
+                    "حضورها"
+                } else {
+                    "حضوره"
+                },
+                rec.time,
+                rec.desk
+            ),
             person: Some(person),
             today_count: count_day(&tx, req.forum_id, req.day)?,
             checkin: Some(rec),
@@ -554,6 +563,18 @@ mod tests {
             format!("سبق تسجيل حضوره اليوم {} — منصة 2", rec.time)
         );
         assert_eq!(again.today_count, 1);
+        // Worded for a woman.
+        conn.execute(
+            "UPDATE person SET gender = 'f' WHERE id = ?1",
+            [fx.person.id],
+        )
+        .unwrap();
+        let hers = check_in(&mut conn, &req(&fx, &fx.person.badge_code, 1, "منصة 3")).unwrap();
+        assert!(
+            hers.message.starts_with("سبق تسجيل حضورها اليوم"),
+            "{}",
+            hers.message
+        );
         // Day 2 is a new day.
         let day2 = check_in(&mut conn, &req(&fx, &fx.person.badge_code, 2, "منصة 1")).unwrap();
         assert_eq!(day2.status, Status::CheckedIn);

@@ -158,6 +158,27 @@ pub const ENTITIES: Counted = Counted {
     many: "جهة",
 };
 
+pub const CERTIFICATES: Counted = Counted {
+    one: "شهادة واحدة",
+    two: "شهادتان",
+    few: "شهادات",
+    many: "شهادة",
+};
+
+pub const ELIGIBLE: Counted = Counted {
+    one: "مستحق واحد",
+    two: "مستحقان",
+    few: "مستحقين",
+    many: "مستحقًّا",
+};
+
+pub const PEOPLE: Counted = Counted {
+    one: "شخص واحد",
+    two: "شخصان",
+    few: "أشخاص",
+    many: "شخصًا",
+};
+
 /// `n` with its noun in the agreement Arabic asks for: 1 and 2 are words, 3–10 take the plural,
 /// 11–99 the singular; past 100 the last two digits decide (100, 101, 102 take the singular).
 pub fn counted(n: u64, c: &Counted) -> String {

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
+use multaqa::text::{counted, CERTIFICATES, ELIGIBLE};
 use serde_json::{json, Map, Value};
 
 use crate::common::{
@@ -357,7 +358,7 @@ async fn chromium_desk_checks_in_by_scan_and_by_name() {
         )
     };
     let fatima = api(&url, "person_create", json!({ "forum_id": forum_id, "person": {
-        "full_name": "فاطمة علي الحازمي", "national_id": nid("109876543"), "category": "disability", "needs_wheelchair": true } })).await;
+        "full_name": "فاطمة علي الحازمي", "gender": "f", "national_id": nid("109876543"), "category": "disability", "needs_wheelchair": true } })).await;
     let code = fatima["badge_code"]
         .as_str()
         .expect("badge code")
@@ -418,9 +419,9 @@ async fn chromium_desk_checks_in_by_scan_and_by_name() {
     assert_eq!(today_count(&c).await, before + 1);
     screenshot(&c, "chromium-desk-checked-in.png").await;
 
-    // The same badge again: «سبق», and not counted twice.
+    // The same badge again: «سبق» (worded for her), and not counted twice.
     type_in(&c, "#scan", &format!("{code}\u{E007}")).await;
-    let card = wait_text(&c, "#desk-card.already", "سبق تسجيل حضوره اليوم").await;
+    let card = wait_text(&c, "#desk-card.already", "سبق تسجيل حضورها اليوم").await;
     assert!(
         card.contains("— منصة 1") && !card.contains("null"),
         "{card}"
@@ -454,7 +455,7 @@ async fn chromium_desk_checks_in_by_scan_and_by_name() {
     assert!(!listed.contains(&nid("109870001")), "never the whole ID");
     screenshot(&c, "chromium-desk-two-of-one-name.png").await;
     type_in(&c, "#scan", "\u{E007}").await;
-    wait_text(&c, "#desk-card", "أشخاص بهذا الاسم").await;
+    wait_text(&c, "#desk-card", "يوجد شخصان بهذا الاسم").await;
     assert_eq!(today_count(&c).await, before + 2, "nobody checked in yet");
     type_in(&c, "#scan", "\u{E015}\u{E007}").await;
     wait_text(&c, "#desk-card.ok", "ريمان سعد الحربي").await;
@@ -618,7 +619,10 @@ async fn chromium_issues_certificates_and_verifies_one() {
     wait_text(
         &c,
         "#cert-done",
-        &format!("طُبعت {eligible} شهادة ({eligible} جديدة)"),
+        &format!(
+            "طُبعت {}، الجديدة منها {eligible}",
+            counted(eligible as u64, &CERTIFICATES)
+        ),
     )
     .await;
     wait_text(&c, "#cert-table", "SEF-1441-01-000001").await;
@@ -890,7 +894,7 @@ async fn chromium_assigns_entities_to_booths_on_the_plan() {
     wait_text(&c, "#cert-count", "28").await;
     wait_text(&c, "#cert-table", "بنك التنمية الاجتماعية").await;
     click(&c, "#cert-issue").await;
-    wait_text(&c, "#cert-done", "طُبعت 28 شهادة (28 جديدة)").await;
+    wait_text(&c, "#cert-done", "طُبعت 28 شهادة، الجديدة منها 28").await;
     screenshot(&c, "chromium-certificates-entities.png").await;
     c.close().await.unwrap();
 }
@@ -988,6 +992,21 @@ async fn chromium_people_pages_filters_and_exports() {
         format!("بطاقة {first}"),
         "row buttons name their person"
     );
+    // The screens count nouns as the core does (one rule, written for print and for screen).
+    let numbers = [1u64, 2, 3, 6, 10, 11, 99, 100, 101, 102, 103, 111, 1000];
+    let screen: Value = c
+        .execute_async(
+            "const [ns, done] = [arguments[0], arguments[arguments.length - 1]];
+             import('/js/dom.js').then((m) => done(ns.map((n) => m.counted(n, m.NOUNS.person))));",
+            vec![json!(numbers)],
+        )
+        .await
+        .unwrap();
+    let core: Vec<String> = numbers
+        .iter()
+        .map(|n| multaqa::text::counted(*n, &multaqa::text::PEOPLE))
+        .collect();
+    assert_eq!(screen, json!(core));
     screenshot(&c, "chromium-people-filtered.png").await;
     catch_downloads(&c).await;
     click(&c, "#people-export").await;
@@ -1434,12 +1453,20 @@ async fn chromium_booth_scans_refers_and_a_rescan_updates() {
         &format!("#cert-course option[value=\"{}\"]", best["id"]),
     )
     .await;
-    wait_text(&c, "#cert-count", &format!("({completed} مستحق)")).await;
+    wait_text(
+        &c,
+        "#cert-count",
+        &format!("({})", counted(completed, &ELIGIBLE)),
+    )
+    .await;
     click(&c, "#cert-issue").await;
     wait_text(
         &c,
         "#cert-done",
-        &format!("طُبعت {completed} شهادة ({completed} جديدة)"),
+        &format!(
+            "طُبعت {}، الجديدة منها {completed}",
+            counted(completed, &CERTIFICATES)
+        ),
     )
     .await;
     screenshot(&c, "chromium-certificates-course.png").await;

@@ -181,3 +181,23 @@ export function venueTime(iso, { date = false } = {}) {
   if (date) Object.assign(opts, { year: 'numeric', month: '2-digit', day: '2-digit' });
   return d.toLocaleString('ar-SA-u-nu-latn-ca-gregory', opts);
 }
+
+/** How counted nouns are written (the same rule as `text::counted` in the core, for the PDFs):
+ *  the phrase for one and for two, the plural after 3–10, the singular after 11 and up. */
+export const NOUNS = {
+  result: ['نتيجة واحدة', 'نتيجتان', 'نتائج', 'نتيجة'],
+  person: ['شخص واحد', 'شخصان', 'أشخاص', 'شخصًا'],
+  eligible: ['مستحق واحد', 'مستحقان', 'مستحقين', 'مستحقًّا'],
+  certificate: ['شهادة واحدة', 'شهادتان', 'شهادات', 'شهادة'],
+  freeBooth: ['ركن فارغ', 'ركنان فارغان', 'أركان فارغة', 'ركنًا فارغًا'],
+  referral: ['إحالة واحدة', 'إحالتان', 'إحالات', 'إحالة'],
+  followUp: ['متابعة واحدة', 'متابعتان', 'متابعات', 'متابعة'],
+};
+
+/** `n` with its noun in agreement: `counted(6, NOUNS.result)` → «6 نتائج», 2 → «نتيجتان». */
+export function counted(n, [one, two, few, many]) {
+  if (n === 1) return one;
+  if (n === 2) return two;
+  const tail = n % 100;
+  return `${n} ${tail >= 3 && tail <= 10 ? few : many}`;
+}

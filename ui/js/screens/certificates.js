@@ -2,7 +2,7 @@
 // and printing them as one PDF or one file per person (serials are kept when printed again),
 // revoking one, and checking a certificate (genuine, revoked, forged).
 import { call } from '../api.js';
-import { h, noForum, errorBox, saveFile, followJob, toast } from '../dom.js';
+import { h, noForum, errorBox, saveFile, followJob, toast, counted, NOUNS } from '../dom.js';
 import { currentForumId } from '../forum-context.js';
 import { designPanel } from './certificate-design.js';
 
@@ -56,7 +56,7 @@ export async function render(view) {
       course.hidden = kind.value !== 'course';
       if (kind.value === 'course') await loadCourses();
       const list = await call('certificate_eligible', { forum_id: forumId, ...scope() });
-      count.textContent = `(${list.length} مستحق)`;
+      count.textContent = `(${counted(list.length, NOUNS.eligible)})`;
       body.replaceChildren(...(list.length ? list.map(row)
         : [h('tr', {}, h('td.empty-row', { colspan: 3 }, 'لا يوجد مستحقون لهذا النوع بعد.'))]));
     } catch (e) {
@@ -136,7 +136,7 @@ export async function render(view) {
         bar.value = Math.round((100 * done) / total);
         label.textContent = `${done} من ${total}`;
       });
-      status.replaceChildren(h('p.notice.ok', { id: 'cert-done' }, `طُبعت ${r.count} شهادة (${r.new} جديدة).`));
+      status.replaceChildren(h('p.notice.ok', { id: 'cert-done' }, `طُبعت ${counted(r.count, NOUNS.certificate)}، الجديدة منها ${r.new}.`));
       await saveFile(r.file_name, r.data_base64, perPerson.checked ? 'application/zip' : 'application/pdf');
       load();
     } catch (e) {

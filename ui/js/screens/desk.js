@@ -2,7 +2,7 @@
 // always has the focus: a USB scanner types the badge code and Enter; typing a name in the same
 // field searches instead. Results are big cards with colour *and* words.
 import { call } from '../api.js';
-import { h, noForum, categoryChip, debounce, dayName, normalizeCode, looksLikeCode } from '../dom.js';
+import { h, noForum, categoryChip, debounce, dayName, normalizeCode, looksLikeCode, counted, NOUNS } from '../dom.js';
 import { currentForumId } from '../forum-context.js';
 import { personForm } from './people.js';
 
@@ -161,7 +161,7 @@ export async function render(view) {
       return checkIn({ person_id: found[selected].id });
     }
     if (found.length > 1 && !looksLikeCode(normalizeCode(typed))) {
-      showCard('idle', `يوجد ${found.length}${more ? '+' : ''} أشخاص بهذا الاسم`, 'اختر الشخص بالسهمين ↑ ↓ ثم اضغط Enter، أو انقر عليه.');
+      showCard('idle', (more ? `يوجد أكثر من ${counted(found.length, NOUNS.person)} بهذا الاسم` : `يوجد ${counted(found.length, NOUNS.person)} بهذا الاسم`), 'اختر الشخص بالسهمين ↑ ↓ ثم اضغط Enter، أو انقر عليه.');
       return;
     }
     const code = normalizeCode(typed);
@@ -169,7 +169,7 @@ export async function render(view) {
     if (!candidate) {
       await liveSearch(typed);
       if (searchOffline) showCard('refused', 'لا يوجد اتصال بالجهاز الرئيس', 'تعذر البحث بالاسم الآن؛ امسح البطاقة (يُحفظ المسح ويُرسل تلقائيًا) أو انتظر عودة الاتصال.');
-      else if (found.length > 1) showCard('idle', `يوجد ${found.length}${more ? '+' : ''} أشخاص بهذا الاسم`, 'اختر الشخص بالسهمين ↑ ↓ ثم اضغط Enter، أو انقر عليه.');
+      else if (found.length > 1) showCard('idle', (more ? `يوجد أكثر من ${counted(found.length, NOUNS.person)} بهذا الاسم` : `يوجد ${counted(found.length, NOUNS.person)} بهذا الاسم`), 'اختر الشخص بالسهمين ↑ ↓ ثم اضغط Enter، أو انقر عليه.');
       else if (found.length === 1) return checkIn({ person_id: found[0].id });
       else showCard('refused', 'لا يوجد شخص بهذا الاسم أو الرقم', 'جرّب الاسم الأول واسم العائلة، أو سجّله حضورًا جديدًا.');
       return;

@@ -3,7 +3,7 @@
 // a booth, or by choosing it in the booth's panel. «أين …؟» highlights a booth. In «تحريك» mode
 // booths are dragged to a new place. Zones, rows and grids of booths are added from the tools.
 import { call } from '../api.js';
-import { h, toast, confirmDialog, noForum, errorBox, debounce, field, clearErrors, showErrors, saveFile, actor } from '../dom.js';
+import { h, toast, confirmDialog, noForum, errorBox, debounce, field, clearErrors, showErrors, saveFile, actor, counted, NOUNS } from '../dom.js';
 import { currentForumId } from '../forum-context.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -217,8 +217,8 @@ export async function render(view) {
     side.replaceChildren(
       h('section.card.compact', {}, h('h2', {}, 'أين …؟'), where, results),
       selected ? boothPanel(selected) : h('p.hint.card.compact', {}, 'اختر ركنًا من المخطط لعرض تفاصيله وتخصيصه، أو اسحب جهة من القائمة إلى ركن فارغ.'),
-      waitingList('جهات بلا ركن', 'entity', plan.unassigned_entities, 'waiting-entities', `${plan.free_booths} ركن فارغ`),
-      waitingList('أسر مقبولة بلا ركن', 'family', plan.unassigned_families, 'waiting-families', `${plan.free_stalls} ركن فارغ في المعرض`));
+      waitingList('جهات بلا ركن', 'entity', plan.unassigned_entities, 'waiting-entities', counted(plan.free_booths, NOUNS.freeBooth)),
+      waitingList('أسر مقبولة بلا ركن', 'family', plan.unassigned_families, 'waiting-families', `${counted(plan.free_stalls, NOUNS.freeBooth)} في المعرض`));
   }
 
   function waitingList(title, kind, items, id, freeLabel) {

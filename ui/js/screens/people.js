@@ -3,7 +3,7 @@
 // the attendee exports (.xlsx: everyone, a day's attendance, who did not come), and the
 // registration form.
 import { call, ApiError } from '../api.js';
-import { h, toast, confirmDialog, noForum, categoryChip, debounce, errorBox, followJob, saveFile } from '../dom.js';
+import { h, toast, confirmDialog, noForum, categoryChip, debounce, errorBox, followJob, saveFile, counted, NOUNS } from '../dom.js';
 import { currentForumId } from '../forum-context.js';
 import { importPanel } from './import-panel.js';
 
@@ -98,7 +98,7 @@ export async function render(view) {
         const found = await call('person_search', { forum_id: forumId, q, limit: 100 });
         if (mine !== asked) return;
         people = found.people;
-        countEl.textContent = found.more ? `(أول ${people.length} نتيجة؛ توجد نتائج أخرى، أكمل الاسم)` : `(${people.length} نتيجة)`;
+        countEl.textContent = found.more ? `(أول ${counted(people.length, NOUNS.result)}؛ توجد نتائج أخرى، أكمل الاسم)` : `(${counted(people.length, NOUNS.result)})`;
       } else {
         page = await call('person_list', { forum_id: forumId, ...filterArgs(), offset, limit: PAGE });
         if (mine !== asked) return;

@@ -2,7 +2,7 @@
 // export), and the referrals with their outcomes (moves along the track, with a reason for a
 // negative end and how it was verified, and the event log).
 import { call } from '../api.js';
-import { h, toast, noForum, errorBox, field, clearErrors, showErrors, saveFile } from '../dom.js';
+import { h, toast, noForum, errorBox, field, clearErrors, showErrors, saveFile, counted, NOUNS } from '../dom.js';
 import { currentForumId } from '../forum-context.js';
 import { importPanel } from './import-panel.js';
 
@@ -189,7 +189,7 @@ export async function render(view) {
     };
     const load = async () => {
       const list = await call('referral_list', { forum_id: forumId, track: trackFilter.value || null, state: stateFilter.value || null });
-      count.textContent = `${list.length} إحالة`;
+      count.textContent = counted(list.length, NOUNS.referral);
       body.replaceChildren(...(list.length ? list.slice(0, 300).map((r) => h('tr', { class: 'clickable', tabindex: 0, onclick: () => openReferral(r.id), onkeydown: (e) => { if (e.key === 'Enter') openReferral(r.id); } },
         h('td.name', {}, r.person_name),
         h('td', {}, r.opportunity_title),
@@ -284,7 +284,7 @@ export async function render(view) {
           } catch (e) { toast(e.message, 'error'); }
         },
       }, r.label.split(' (')[0]))));
-    slot.replaceChildren(h('p.hint', { id: 'follow-up-count' }, `${list.length} متابعة لم تُسجل نتيجتها، مرتبة حسب مكتب الضمان الاجتماعي`),
+    slot.replaceChildren(h('p.hint', { id: 'follow-up-count' }, `${counted(list.length, NOUNS.followUp)} لم تُسجل نتيجتها، مرتبة حسب مكتب الضمان الاجتماعي`),
       ...(list.length ? [...byOffice].map(([office, items]) => h('section.card', {},
         h('h3', {}, `${office} (${items.length})`),
         h('div.table-wrap', {}, h('table.data.follow-ups', {},
