@@ -477,6 +477,35 @@ async fn chromium_desk_checks_in_by_scan_and_by_name() {
     // An unknown code is refused in red, with words.
     type_in(&c, "#scan", "K7M4QXA\u{E007}").await;
     wait_text(&c, "#desk-card.refused", "غير صحيح").await;
+
+    // A walk-in: registered and checked in, the new badge code shown, the A6 badge at once.
+    catch_downloads(&c).await;
+    click(&c, "#walkin").await;
+    type_in(&c, "#p-full_name", "نوف عبدالله الفيفي").await;
+    type_in(&c, "#p-mobile", "0557770011").await;
+    click(&c, "#save-person").await;
+    wait_text(&c, "#desk-card.ok", "نوف عبدالله الفيفي").await;
+    let shown = wait_css(&c, "#walkin-code").await.text().await.unwrap();
+    let found = api(
+        &url,
+        "person_search",
+        json!({ "forum_id": forum_id, "q": "نوف الفيفي" }),
+    )
+    .await;
+    assert_eq!(shown, found["people"][0]["badge_code"].as_str().unwrap());
+    click(&c, "#walkin-badge").await;
+    let (size, head) = downloaded(&c, "بطاقات-1 — نوف عبدالله الفيفي.pdf").await;
+    assert!(size > 1000 && head == "%PDF", "{size} {head}");
+    screenshot(&c, "chromium-desk-walk-in.png").await;
+    // Someone already registered (same ID): checked in, not turned away.
+    click(&c, "#walkin").await;
+    type_in(&c, "#p-full_name", "فاطمة الحازمي").await;
+    type_in(&c, "#p-national_id", &nid("109876543")).await;
+    click(&c, "#save-person").await;
+    wait_text(&c, "#person-form-error", "مسجل").await;
+    click(&c, "#checkin-existing").await;
+    wait_text(&c, "#desk-card.already", "سبق تسجيل حضورها اليوم").await;
+    wait_text(&c, "#desk-card", "فاطمة علي الحازمي").await;
     c.close().await.unwrap();
 }
 

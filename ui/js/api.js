@@ -4,10 +4,12 @@
 // ({code, message, fields}).
 
 export class ApiError extends Error {
-  constructor({ code = 'unknown', message = 'حدث خطأ غير متوقع', fields = [] } = {}) {
+  constructor({ code = 'unknown', message = 'حدث خطأ غير متوقع', fields = [], existing_id: existingId = null } = {}) {
     super(message);
     this.code = code;
     this.fields = fields;
+    /** A duplicate: the person already registered. */
+    this.existingId = existingId;
   }
 }
 

@@ -2,7 +2,7 @@
 // always has the focus: a USB scanner types the badge code and Enter; typing a name in the same
 // field searches instead. Results are big cards with colour *and* words.
 import { call } from '../api.js';
-import { h, noForum, categoryChip, debounce, dayName, normalizeCode, looksLikeCode, counted, NOUNS } from '../dom.js';
+import { h, noForum, categoryChip, debounce, dayName, normalizeCode, looksLikeCode, counted, NOUNS, followJob, saveFile } from '../dom.js';
 import { currentForumId } from '../forum-context.js';
 import { personForm } from './people.js';
 
@@ -270,13 +270,48 @@ export async function render(view) {
     return box;
   }
 
+  /** The new person's badge: its code, and their A6 badge printed at once. */
+  function badgeOffer(saved) {
+    const state = h('span.badge-state', { id: 'walkin-badge-state', role: 'status' });
+    const print = h('button.btn.primary', {
+      type: 'button', id: 'walkin-badge',
+      onclick: async () => {
+        print.disabled = true;
+        state.textContent = 'جارٍ تجهيز البطاقة…';
+        try {
+          const { job_id } = await call('badge_print_start', { forum_id: forumId, layout: 'a6', ids: [saved.id] });
+          const r = await followJob(job_id, () => {});
+          await saveFile(r.file_name.replace('.pdf', ` — ${saved.full_name}.pdf`), r.data_base64, 'application/pdf');
+          state.textContent = 'جُهّزت البطاقة للطباعة';
+        } catch (e) {
+          state.textContent = e.message;
+        } finally {
+          print.disabled = false;
+          scan.focus();
+        }
+      },
+    }, 'طباعة البطاقة الآن (A6)');
+    return h('div.walkin-badge', { id: 'walkin-badge-box' },
+      h('p', {}, 'رمز البطاقة: ', h('strong.code', { dir: 'ltr', id: 'walkin-code' }, saved.badge_code)),
+      print, state);
+  }
+
   async function openWalkIn() {
     const categories = await call('categories');
+    const close = () => { walkInSlot.replaceChildren(); scan.focus(); };
     const form = await personForm(forumId, categories, null, async (saved) => {
       walkInSlot.replaceChildren();
-      await checkIn({ person_id: saved.id });
+      const outcome = await checkIn({ person_id: saved.id });
+      if (outcome) card.append(badgeOffer(saved));
       scan.focus();
-    }, () => { walkInSlot.replaceChildren(); scan.focus(); }, { walkIn: true });
+    }, close, {
+      walkIn: true,
+      onExisting: async (id) => {
+        walkInSlot.replaceChildren();
+        await checkIn({ person_id: id });
+        scan.focus();
+      },
+    });
     walkInSlot.replaceChildren(form);
     form.querySelector('#p-full_name').focus();
   }

@@ -241,7 +241,7 @@ export async function render(view) {
 }
 
 /** The registration form (full), used here and for corrections. */
-export async function personForm(forumId, categories, p, onSaved, onCancel, { walkIn = false } = {}) {
+export async function personForm(forumId, categories, p, onSaved, onCancel, { walkIn = false, onExisting = null } = {}) {
   const [offices, consentText] = await Promise.all([walkIn ? [] : call('offices', { forum_id: forumId }), call('consent_text')]);
   const input = (name, label, attrs = {}, hint) => {
     const el = h('input', { type: 'text', id: `p-${name}`, name, value: p?.[name] ?? '', 'aria-describedby': `perr-${name}`, ...attrs });
@@ -307,6 +307,13 @@ export async function personForm(forumId, categories, p, onSaved, onCancel, { wa
       onSaved(saved);
     } catch (e) {
       show(form, e);
+      // At a desk, someone already registered is checked in, not turned away.
+      if (onExisting && e.code === 'duplicate' && e.existingId) {
+        form.querySelector('#person-form-error').append(h('button.btn.primary', {
+          type: 'button', id: 'checkin-existing', onclick: () => onExisting(e.existingId),
+        }, 'تسجيل حضور الشخص المسجل'));
+        form.querySelector('#checkin-existing').focus();
+      }
     } finally {
       button.disabled = false;
     }
