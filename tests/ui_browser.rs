@@ -1136,10 +1136,16 @@ async fn chromium_reviews_families_and_records_sales() {
     wait_css(&c, "#fa-photos").await;
     screenshot(&c, "chromium-family-form.png").await;
     let detail = api(&url, "family_get", json!({"id": id})).await;
-    assert_eq!(
-        detail["history"].as_array().unwrap().last().unwrap()["reason"],
-        "المنتج يحتاج ترخيصًا من البلدية"
-    );
+    let last = detail["history"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["reason"], "المنتج يحتاج ترخيصًا من البلدية");
+    // Its time in venue time (UTC+3), never the stored UTC.
+    let at = chrono::DateTime::parse_from_rfc3339(last["decided_at"].as_str().unwrap())
+        .unwrap()
+        .with_timezone(&chrono::FixedOffset::east_opt(3 * 3600).unwrap());
+    let history = wait_text(&c, "#family-history", "المنتج").await;
+    let clock = at.format("%I:%M").to_string();
+    assert!(history.contains(&clock), "{clock} in {history}");
+    assert!(!history.contains('T') && !history.contains('Z'), "{history}");
 
     // An approved sweets family withdraws: the first wait-listed sweets family is offered the place.
     let approved = api(

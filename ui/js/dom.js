@@ -172,14 +172,23 @@ export function sar(halalas) {
   return (halalas / 100).toLocaleString('en-US', { minimumFractionDigits: 0, maximumFractionDigits: 2 });
 }
 
-/** A moment as the venue's clock shows it (Saudi Arabia, UTC+3), whatever this machine's zone:
- *  `venueTime(iso)` → «12:05 م»; with `{ date: true }` the Gregorian date before it. */
+const VENUE = { timeZone: 'Asia/Riyadh' };
+
+/** A stored moment's date on the venue's calendar (Saudi Arabia, UTC+3), whatever this
+ *  machine's zone: «11 نوفمبر 2019». */
+export function venueDate(iso) {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  return d.toLocaleDateString('ar-SA-u-nu-latn-ca-gregory', { ...VENUE, year: 'numeric', month: 'long', day: 'numeric' });
+}
+
+/** A stored moment as the venue's clock shows it: `venueTime(iso)` → «12:05 م»; with
+ *  `{ date: true }` → «11 نوفمبر 2019، 12:05 م». */
 export function venueTime(iso, { date = false } = {}) {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '';
-  const opts = { hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Riyadh' };
-  if (date) Object.assign(opts, { year: 'numeric', month: '2-digit', day: '2-digit' });
-  return d.toLocaleString('ar-SA-u-nu-latn-ca-gregory', opts);
+  const time = d.toLocaleTimeString('ar-SA-u-nu-latn-ca-gregory', { ...VENUE, hour: '2-digit', minute: '2-digit' });
+  return date ? `${venueDate(iso)}، ${time}` : time;
 }
 
 /** How counted nouns are written (the same rule as `text::counted` in the core, for the PDFs):

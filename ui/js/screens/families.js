@@ -3,7 +3,7 @@
 // place is offered to the first on the waiting list), quotas per category, and during the forum
 // each family's presence and sales per day.
 import { call } from '../api.js';
-import { h, toast, noForum, errorBox, field, clearErrors, showErrors, saveFile, actor, dayName, confirmDialog, readAsDataUrl, sar } from '../dom.js';
+import { h, toast, noForum, errorBox, field, clearErrors, showErrors, saveFile, actor, dayName, confirmDialog, readAsDataUrl, sar, venueTime } from '../dom.js';
 import { currentForumId } from '../forum-context.js';
 import { importPanel } from './import-panel.js';
 
@@ -253,7 +253,7 @@ export async function render(view) {
         h('button.btn', { type: 'button', onclick: () => formSlot.replaceChildren() }, 'إغلاق')),
       detail ? h('section', { id: 'family-history' }, h('h3', {}, 'سجل القرارات'),
         h('ol.history', {}, detail.history.map((d) => h('li', {}, h('strong', {}, d.to_label), d.reason ? ` — ${d.reason}` : '',
-          h('small.hint', {}, ` (${d.decided_by || '—'}، ${d.decided_at.replace('T', ' ').replace('Z', '')})`))))) : null);
+          h('small.hint', {}, ` (${d.decided_by || '—'}، ${venueTime(d.decided_at, { date: true })})`))))) : null);
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
       clearErrors(form);

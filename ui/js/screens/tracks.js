@@ -2,7 +2,7 @@
 // export), and the referrals with their outcomes (moves along the track, with a reason for a
 // negative end and how it was verified, and the event log).
 import { call } from '../api.js';
-import { h, toast, noForum, errorBox, field, clearErrors, showErrors, saveFile, counted, NOUNS } from '../dom.js';
+import { h, toast, noForum, errorBox, field, clearErrors, showErrors, saveFile, counted, NOUNS, venueDate, venueTime } from '../dom.js';
 import { currentForumId } from '../forum-context.js';
 import { importPanel } from './import-panel.js';
 
@@ -196,7 +196,7 @@ export async function render(view) {
         h('td', {}, r.entity_name),
         h('td', {}, trackOf[r.track].label),
         h('td', {}, h('span.chip', { style: `--chip:${r.placed ? '#0b6b4a' : '#6b6b6b'}` }, r.state_label)),
-        h('td.num', { dir: 'ltr' }, r.scanned_at.slice(0, 10))))
+        h('td.num', {}, venueDate(r.scanned_at))))
         : [h('tr', {}, h('td.empty-row', { colspan: 6 }, 'لا توجد إحالات بهذه الصفة. تُسجَّل الإحالات من شاشة الركن عند مسح بطاقة الزائر.'))]));
     };
     const count = h('span.count', { id: 'referrals-count' });
@@ -250,7 +250,7 @@ export async function render(view) {
         h('h3', {}, 'سجل الإحالة'),
         h('ol.events', {}, d.events.map((e) => h('li', {},
           h('strong', {}, trackOf[r.track].stages.find((s) => s.state === e.to_state)?.label || e.to_state),
-          ` — ${e.at.slice(0, 10)} — ${e.by}`,
+          ` — ${venueTime(e.at, { date: true })} — ${e.by}`,
           e.reason ? ` — ${label(vocab.reasons, e.reason)}${e.reason_text ? `: ${e.reason_text}` : ''}` : '',
           e.verified_by ? ` (تحقق: ${label(vocab.verified_by, e.verified_by)})` : ''))),
         h('button.btn', { type: 'button', onclick: () => detailSlot.replaceChildren() }, 'إغلاق')));
