@@ -915,6 +915,30 @@ async fn chromium_assigns_entities_to_booths_on_the_plan() {
     wait_text(&c, "#entity-staff", "هند علي الشهري").await;
     screenshot(&c, "chromium-entity-form.png").await;
 
+    // «اعتذرت» frees the booth only once confirmed; a mistaken one set back returns it.
+    c.goto(&format!("{url}/#/entities")).await.unwrap();
+    let status = format!("[data-entity-id=\"{}\"] select.entity-status", ids[0]);
+    click(&c, &format!("{status} option[value=\"withdrew\"]")).await;
+    wait_text(&c, "#confirm-text", "B16").await;
+    screenshot(&c, "chromium-entity-withdraw-confirm.png").await;
+    click(&c, "#confirm-dialog button[value=\"cancel\"]").await;
+    let kept = api(&url, "entity_get", json!({ "id": ids[0] })).await;
+    assert_eq!(
+        (
+            kept["entity"]["status"].as_str(),
+            kept["entity"]["booth_code"].as_str()
+        ),
+        (Some("invited"), Some("B16"))
+    );
+    click(&c, &format!("{status} option[value=\"withdrew\"]")).await;
+    wait_text(&c, "#confirm-text", "B16").await;
+    click(&c, "#confirm-ok").await;
+    wait_text(&c, "#toasts", "أصبح الركن B16 فارغًا").await;
+    click(&c, &format!("{status} option[value=\"invited\"]")).await;
+    wait_text(&c, "#toasts", "عاد إليها الركن B16").await;
+    let back = api(&url, "entity_get", json!({ "id": ids[0] })).await;
+    assert_eq!(back["entity"]["booth_code"], "B16");
+
     // The entities that took part are thanked: their appreciation certificates from the
     // certificates screen (the two just created are only invited).
     c.goto(&format!("{url}/#/certificates")).await.unwrap();
@@ -1136,7 +1160,12 @@ async fn chromium_reviews_families_and_records_sales() {
     wait_css(&c, "#fa-photos").await;
     screenshot(&c, "chromium-family-form.png").await;
     let detail = api(&url, "family_get", json!({"id": id})).await;
-    let last = detail["history"].as_array().unwrap().last().unwrap().clone();
+    let last = detail["history"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
     assert_eq!(last["reason"], "المنتج يحتاج ترخيصًا من البلدية");
     // Its time in venue time (UTC+3), never the stored UTC.
     let at = chrono::DateTime::parse_from_rfc3339(last["decided_at"].as_str().unwrap())
@@ -1145,7 +1174,10 @@ async fn chromium_reviews_families_and_records_sales() {
     let history = wait_text(&c, "#family-history", "المنتج").await;
     let clock = at.format("%I:%M").to_string();
     assert!(history.contains(&clock), "{clock} in {history}");
-    assert!(!history.contains('T') && !history.contains('Z'), "{history}");
+    assert!(
+        !history.contains('T') && !history.contains('Z'),
+        "{history}"
+    );
 
     // An approved sweets family withdraws: the first wait-listed sweets family is offered the place.
     let approved = api(

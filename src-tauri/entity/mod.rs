@@ -590,9 +590,14 @@ pub struct StatusChange {
     pub entity: Entity,
     /// The booth given up when the entity withdrew, so it can be offered to another.
     pub freed_booth: Option<String>,
+    /// Set back from «اعتذرت»: the booth it had, given back because it was still free.
+    pub returned_booth: Option<String>,
+    /// Set back from «اعتذرت»: the booth it had, now held by someone else (named).
+    pub booth_taken: Option<String>,
 }
 
-/// Moves the entity along invited → confirmed → arrived / withdrew. Withdrawing frees its booth.
+/// Moves the entity along invited → confirmed → arrived / withdrew. Withdrawing frees its booth
+/// (and remembers it); a mistaken «اعتذرت» set back gets that booth again if it is still free.
 pub fn set_status(conn: &mut Connection, id: i64, status: &str) -> Result<StatusChange> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let current = get(&tx, id)?;
@@ -602,6 +607,8 @@ pub fn set_status(conn: &mut Connection, id: i64, status: &str) -> Result<Status
         return Ok(StatusChange {
             entity: current,
             freed_booth: None,
+            returned_booth: None,
+            booth_taken: None,
         });
     }
     if !TRANSITIONS.contains(&(current.status.as_str(), to)) {
@@ -617,14 +624,46 @@ pub fn set_status(conn: &mut Connection, id: i64, status: &str) -> Result<Status
     )?;
     let freed_booth = if to == "withdrew" && current.booth_id.is_some() {
         tx.execute("DELETE FROM booth_occupant WHERE entity_id = ?1", [id])?;
+        tx.execute(
+            "UPDATE entity SET released_booth_id = ?2 WHERE id = ?1",
+            params![id, current.booth_id],
+        )?;
         current.booth_code.clone()
     } else {
         None
     };
+    let (mut returned_booth, mut booth_taken) = (None, None);
+    if current.status == "withdrew" {
+        let released: Option<(i64, String, Option<String>)> = tx
+            .query_row(
+                "SELECT b.id, b.code, coalesce(e.name_ar, f.head_name) FROM entity x
+                   JOIN booth b ON b.id = x.released_booth_id
+                   LEFT JOIN booth_occupant o ON o.booth_id = b.id
+                   LEFT JOIN entity e ON e.id = o.entity_id LEFT JOIN family f ON f.id = o.family_id
+                  WHERE x.id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        tx.execute(
+            "UPDATE entity SET released_booth_id = NULL WHERE id = ?1",
+            [id],
+        )?;
+        match released {
+            Some((booth, code, None)) => {
+                crate::floor::assign::assign_entity_in(&tx, booth, id, "")?;
+                returned_booth = Some(code);
+            }
+            Some((_, code, Some(holder))) => booth_taken = Some(format!("{code} ({holder})")),
+            None => {}
+        }
+    }
     tx.commit()?;
     Ok(StatusChange {
         entity: get(conn, id)?,
         freed_booth,
+        returned_booth,
+        booth_taken,
     })
 }
 
@@ -830,6 +869,25 @@ mod tests {
         assert_eq!(ch.freed_booth.as_deref(), Some("A1"));
         assert_eq!(ch.entity.booth_code, None);
         assert_eq!(counts(&conn, forum).unwrap().withdrew, 1);
+        // A mistaken «اعتذرت» set back: the booth, still free, comes back.
+        let back = set_status(&mut conn, e.id, "confirmed").unwrap();
+        assert_eq!(back.returned_booth.as_deref(), Some("A1"));
+        assert_eq!(back.entity.booth_code.as_deref(), Some("A1"));
+        // Withdrawn again and the booth given to another: set back, it says who has it.
+        set_status(&mut conn, e.id, "withdrew").unwrap();
+        let other = create(&mut conn, forum, &sample("بنك التنمية الاجتماعية")).unwrap();
+        set_status(&mut conn, other.id, "confirmed").unwrap();
+        let a1: i64 = conn
+            .query_row("SELECT id FROM booth WHERE code = 'A1'", [], |r| r.get(0))
+            .unwrap();
+        crate::floor::assign::assign_entity(&mut conn, a1, other.id, "").unwrap();
+        let back = set_status(&mut conn, e.id, "invited").unwrap();
+        assert_eq!(back.returned_booth, None);
+        assert_eq!(
+            back.booth_taken.as_deref(),
+            Some("A1 (بنك التنمية الاجتماعية)")
+        );
+        assert_eq!(back.entity.booth_code, None);
     }
 
     #[test]

@@ -487,6 +487,10 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX certificate_name_serial ON certificate_name(serial);
     "#,
+    // 17: the booth an entity gave up when it withdrew, returned if it is set back in time.
+    r#"
+    ALTER TABLE entity ADD COLUMN released_booth_id INTEGER REFERENCES booth(id) ON DELETE SET NULL;
+    "#,
 ];
 
 pub fn latest() -> i64 {

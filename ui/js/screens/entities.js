@@ -61,9 +61,23 @@ export async function render(view) {
     const status = h('select', { 'aria-label': `حالة ${e.name_ar}`, class: 'entity-status' },
       vocab.statuses.map((s) => h('option', { value: s.code, selected: s.code === e.status }, s.label)));
     status.addEventListener('change', async () => {
+      // Withdrawing frees the booth: asked first, so a slip of the mouse does not give it away.
+      if (status.value === 'withdrew' && e.booth_code) {
+        const ok = await confirmDialog('اعتذار الجهة',
+          `بتسجيل اعتذار «${e.name_ar}» يصبح الركن ${e.booth_code} فارغًا ويمكن تخصيصه لغيرها. إن أُعيدت الجهة لاحقًا عاد إليها الركن ما دام فارغًا.`,
+          'تسجيل الاعتذار وإخلاء الركن');
+        if (!ok) {
+          status.value = e.status;
+          return;
+        }
+      }
       try {
         const r = await call('entity_status', { id: e.id, status: status.value });
-        toast(r.freed_booth ? `«${e.name_ar}»: ${r.entity.status_label}؛ أصبح الركن ${r.freed_booth} فارغًا` : `«${e.name_ar}»: ${r.entity.status_label}`);
+        const what = `«${e.name_ar}»: ${r.entity.status_label}`;
+        if (r.freed_booth) toast(`${what}؛ أصبح الركن ${r.freed_booth} فارغًا`);
+        else if (r.returned_booth) toast(`${what}؛ عاد إليها الركن ${r.returned_booth}`);
+        else if (r.booth_taken) toast(`${what}؛ ركنها السابق ${r.booth_taken} مخصص الآن لغيرها — خصص لها ركنًا من المخطط`, 'error');
+        else toast(what);
         load();
       } catch (err) {
         toast(err.message, 'error');
