@@ -403,7 +403,14 @@ pub fn import_bench(db: &Path, rows: usize) -> Result<ImportBench> {
     let read_seconds = t.elapsed().as_secs_f64();
     let mapping = person::import::guess_mapping(&table.headers);
     let t2 = Instant::now();
-    let report = person::import::import(core.store(), forum_id, &table, &mapping, &mut |_, _| {})?;
+    let report = person::import::import(
+        core.store(),
+        forum_id,
+        &table,
+        &mapping,
+        None,
+        &mut |_, _| {},
+    )?;
     let import_seconds = t2.elapsed().as_secs_f64();
     Ok(ImportBench {
         rows,

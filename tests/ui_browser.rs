@@ -582,6 +582,68 @@ async fn chromium_imports_a_spreadsheet_with_mapping_and_rejects() {
     let rejects = wait_text(&c, "#import-rejects", "ثنائيًا").await;
     assert!(rejects.contains("الفئة «متطوعة؟» غير معروفة"), "{rejects}");
     screenshot(&c, "chromium-import-report.png").await;
+
+    // A file without a category column: its rows take the default category offered (and
+    // «ذوو الإعاقة» is understood).
+    let plain = db.dir.path().join("بلا-فئة.xlsx");
+    std::fs::write(
+        &plain,
+        multaqa::sheet::write_xlsx(
+            "المسجلون",
+            &["الاسم", "رقم الجوال", "ذوو الإعاقة"].map(String::from),
+            &[
+                vec!["سعاد يحيى الحربي".into(), "0561230001".into(), "لا".into()],
+                vec!["ماجد علي الفيفي".into(), "0561230002".into(), "نعم".into()],
+            ],
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    c.goto(&format!("{url}/#/dashboard")).await.unwrap();
+    c.goto(&format!("{url}/#/people")).await.unwrap();
+    wait_css(&c, "#import-people").await.click().await.unwrap();
+    wait_css(&c, "#import-file")
+        .await
+        .send_keys(plain.to_str().unwrap())
+        .await
+        .unwrap();
+    wait_text(&c, "#import-mapping", "ذوو الإعاقة").await;
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let v: Value = c
+            .execute(
+                "return document.getElementById('import-default-category').value",
+                vec![],
+            )
+            .await
+            .unwrap();
+        if v == json!("beneficiary") {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the default category is offered: {v}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    screenshot(&c, "chromium-import-default-category.png").await;
+    click(&c, "#import-start").await;
+    let summary = wait_text(&c, "#import-summary", "استُورد").await;
+    assert!(summary.contains('2'), "{summary}");
+    let found = api(
+        &url,
+        "person_search",
+        json!({ "forum_id": 1, "q": "ماجد الفيفي" }),
+    )
+    .await;
+    assert_eq!(found["people"][0]["category"], "disability");
+    let found = api(
+        &url,
+        "person_search",
+        json!({ "forum_id": 1, "q": "سعاد الحربي" }),
+    )
+    .await;
+    assert_eq!(found["people"][0]["category"], "beneficiary");
     c.close().await.unwrap();
 }
 

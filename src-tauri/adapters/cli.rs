@@ -206,6 +206,9 @@ pub enum ImportWhat {
         /// Also write the rejected rows, with their reasons, to this .xlsx.
         #[arg(long)]
         rejects: Option<PathBuf>,
+        /// The category of rows without one (a code such as beneficiary, or its Arabic name).
+        #[arg(long)]
+        category: Option<String>,
     },
 }
 
@@ -536,10 +539,12 @@ fn run(cli: Cli) -> Result<()> {
                     file,
                     forum,
                     rejects,
+                    category,
                 },
         }) => {
             let core = Core::open(&path)?;
-            let report = person::import::import_file(core.store(), forum, &file)?;
+            let report =
+                person::import::import_file(core.store(), forum, &file, category.as_deref())?;
             print_import(&report, rejects)
         }
         Some(Command::Opportunities { action }) => {

@@ -155,6 +155,9 @@ pub(crate) struct ImportArgs {
     /// Who imports (recorded with family applications).
     #[serde(default)]
     pub(crate) by: String,
+    /// People: the category of rows without one.
+    #[serde(default)]
+    pub(crate) default_category: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -444,7 +447,14 @@ pub fn call_as(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<
             )?))
         }
         "person_import_start" => start_import(core, args(a)?, |core, a, table, progress| {
-            person::import::import(core.store(), a.forum_id, table, &a.mapping, progress)
+            person::import::import(
+                core.store(),
+                a.forum_id,
+                table,
+                &a.mapping,
+                a.default_category.as_deref(),
+                progress,
+            )
         }),
         "person_import_rejects_xlsx" => {
             use base64::Engine;

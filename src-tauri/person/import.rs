@@ -18,6 +18,7 @@ pub const FIELDS: &[(&str, &str)] = &[
     ("name_en", "الاسم بالإنجليزية"),
     ("office", "مكتب الضمان الاجتماعي"),
     ("needs", "الاحتياجات"),
+    ("disability", "من ذوي الإعاقة (نعم/لا أو نوعها)"),
     ("ss_file", "رقم ملف الضمان"),
     ("consent", "موافقة على مشاركة بيانات التواصل"),
 ];
@@ -64,7 +65,17 @@ const HEADER_WORDS: &[(&str, &[&str])] = &[
     ),
     (
         "category",
-        &["فيه", "فئه", "الفئه", "category", "نوع المشارك", "type"],
+        &[
+            "فيه",
+            "فئه",
+            "الفئه",
+            "category",
+            "نوع المشارك",
+            "نوع المستفيد",
+            "نوع الزائر",
+            "صفه المشارك",
+            "type",
+        ],
     ),
     ("gender", &["جنس", "gender", "sex"]),
     (
@@ -74,6 +85,16 @@ const HEADER_WORDS: &[(&str, &[&str])] = &[
     ("consent", &["موافقه", "consent"]),
     ("office", &["مكتب", "الضمان", "الوحده", "office"]),
     ("needs", &["احتياج", "needs", "accessibility"]),
+    (
+        "disability",
+        &[
+            "ذوو الاعاقه",
+            "ذوي الاعاقه",
+            "اعاقه",
+            "disability",
+            "disabled",
+        ],
+    ),
     (
         "full_name",
         &["الاسم", "اسم", "name", "full name", "full_name"],
@@ -91,11 +112,19 @@ pub fn guess_mapping(headers: &[String]) -> Vec<Option<String>> {
     SPEC.guess_mapping(headers)
 }
 
-fn row_input(mapping: &[Option<String>], row: &[String]) -> PersonInput {
+/// One row as a registration. `default_category`: for rows whose category cell is empty (or
+/// files without the column); a «ذوو الإعاقة» cell that says yes (or names the disability)
+/// makes an uncategorised row a person with a disability.
+fn row_input(
+    mapping: &[Option<String>],
+    row: &[String],
+    default_category: Option<&str>,
+) -> PersonInput {
     let mut p = PersonInput {
         source: Some("import".into()),
         ..Default::default()
     };
+    let mut disabled = false;
     for (field, value) in rows::cells(mapping, row) {
         let v = value.to_string();
         match field {
@@ -108,19 +137,42 @@ fn row_input(mapping: &[Option<String>], row: &[String]) -> PersonInput {
             "office" => p.office = v,
             "ss_file" => p.ss_file = v,
             "consent" => p.consent = Some(rows::yes(&v)),
-            "needs" => {
+            "needs" => read_needs(&mut p, &v),
+            "disability" => {
                 let key = text::search_key(&v);
-                p.needs_wheelchair = key.contains("كرسي") || key.contains("wheelchair");
-                p.needs_sign = key.contains("اشاره") || key.contains("sign");
-                p.needs_companion = key.contains("مرافق") || key.contains("companion");
-                if !(p.needs_wheelchair || p.needs_sign || p.needs_companion) {
-                    p.needs_other = v;
+                let no = matches!(
+                    key.as_str(),
+                    "لا" | "no" | "n" | "0" | "false" | "لايوجد" | "لا يوجد"
+                );
+                if !no {
+                    disabled = true;
+                    if !rows::yes(&v) {
+                        // The disability named: kept as a need.
+                        read_needs(&mut p, &v);
+                    }
                 }
             }
             _ => {}
         }
     }
+    if text::clean(&p.category).is_empty() {
+        if disabled {
+            p.category = "disability".into();
+        } else if let Some(c) = default_category {
+            p.category = c.to_string();
+        }
+    }
     p
+}
+
+fn read_needs(p: &mut PersonInput, v: &str) {
+    let key = text::search_key(v);
+    p.needs_wheelchair |= key.contains("كرسي") || key.contains("wheelchair");
+    p.needs_sign |= key.contains("اشاره") || key.contains("sign");
+    p.needs_companion |= key.contains("مرافق") || key.contains("companion");
+    if !(p.needs_wheelchair || p.needs_sign || p.needs_companion) {
+        p.needs_other = v.to_string();
+    }
 }
 
 /// Imports the table into the forum, bad rows reported: in short transactions beside the
@@ -131,6 +183,7 @@ pub fn import(
     forum_id: i64,
     table: &Table,
     mapping: &[Option<String>],
+    default_category: Option<&str>,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Report> {
     // No savepoint per row: a row is validated and checked for duplicates before anything is
@@ -145,16 +198,32 @@ pub fn import(
         },
         progress,
         &mut |conn, batch| Ok(Registrar::new(conn, forum_id)?.in_batch(batch)),
-        &mut |registrar, conn, row| registrar.insert(conn, &row_input(mapping, row)).map(|_| ()),
+        &mut |registrar, conn, row| {
+            registrar
+                .insert(conn, &row_input(mapping, row, default_category))
+                .map(|_| ())
+        },
     )
 }
 
 /// Imports a spreadsheet file with the column mapping recognised from its headers (what the
 /// CLI does, where there is no one to confirm the mapping).
-pub fn import_file(store: &Store, forum_id: i64, path: &std::path::Path) -> Result<Report> {
+pub fn import_file(
+    store: &Store,
+    forum_id: i64,
+    path: &std::path::Path,
+    default_category: Option<&str>,
+) -> Result<Report> {
     let table = rows::read_file(path)?;
     let mapping = guess_mapping(&table.headers);
-    import(store, forum_id, &table, &mapping, &mut |_, _| {})
+    import(
+        store,
+        forum_id,
+        &table,
+        &mapping,
+        default_category,
+        &mut |_, _| {},
+    )
 }
 
 #[cfg(test)]
@@ -270,7 +339,10 @@ mod tests {
         };
         let mapping = guess_mapping(&table.headers);
         let mut calls = 0;
-        let r = import(&store, forum, &table, &mapping, &mut |_, _| calls += 1).unwrap();
+        let r = import(&store, forum, &table, &mapping, None, &mut |_, _| {
+            calls += 1
+        })
+        .unwrap();
         let conn = store.conn();
         assert!(calls >= 2);
         assert_eq!((r.imported, r.rejected, r.duplicates), (2, 3, 1));
@@ -343,7 +415,8 @@ mod tests {
                 if n == 1_500 {
                     return Err(crate::error::AppError::Internal("انقطع".into()));
                 }
-                reg.insert(conn, &row_input(&mapping, row)).map(|_| ())
+                reg.insert(conn, &row_input(&mapping, row, None))
+                    .map(|_| ())
             },
         )
         .unwrap_err();
@@ -354,7 +427,7 @@ mod tests {
         {
             let conn = store.conn();
             let mut reg = Registrar::new(&conn, forum).unwrap().in_batch(&id);
-            reg.insert(&conn, &row_input(&mapping, &table.rows[0]))
+            reg.insert(&conn, &row_input(&mapping, &table.rows[0], None))
                 .unwrap();
             conn.execute(
                 "UPDATE import_batch SET alive_at = '2000-01-01T00:00:00Z'",
@@ -366,9 +439,101 @@ mod tests {
         assert_eq!(rows::batch::recover(&store).unwrap(), 1);
         assert_eq!(count(&store), 0);
         // And a good import keeps everything.
-        let r = import(&store, forum, &table, &mapping, &mut |_, _| {}).unwrap();
+        let r = import(&store, forum, &table, &mapping, None, &mut |_, _| {}).unwrap();
         assert_eq!(r.imported, 2_000);
         assert_eq!(count(&store), 2_000);
         assert_eq!(rows::batch::recover(&store).unwrap(), 0);
+    }
+
+    #[test]
+    fn files_without_a_category_take_the_default_and_a_disability_column_is_understood() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("m.sqlite3")).unwrap();
+        let forum = crate::forum::test_forum(&mut store.conn());
+        let table = Table {
+            headers: vec![
+                "الاسم".into(),
+                "الجوال".into(),
+                "ذوو الإعاقة".into(),
+                "نوع المستفيد".into(),
+            ],
+            rows: vec![
+                vec![
+                    "سلمى أحمد الحكمي".into(),
+                    "0551110001".into(),
+                    "لا".into(),
+                    "".into(),
+                ],
+                vec![
+                    "بدر علي المالكي".into(),
+                    "0551110002".into(),
+                    "نعم".into(),
+                    "".into(),
+                ],
+                vec![
+                    "ريم سعيد العمري".into(),
+                    "0551110003".into(),
+                    "كرسي متحرك".into(),
+                    "".into(),
+                ],
+                vec![
+                    "هادي يحيى فقيه".into(),
+                    "0551110004".into(),
+                    "".into(),
+                    "زائر".into(),
+                ],
+            ],
+            numbers: Vec::new(),
+        };
+        let mapping = guess_mapping(&table.headers);
+        assert_eq!(
+            mapping,
+            [
+                Some("full_name"),
+                Some("mobile"),
+                Some("disability"),
+                Some("category")
+            ]
+            .map(|m| m.map(String::from))
+            .to_vec()
+        );
+        // Without a default, rows without a category are refused, each with its reason.
+        let r = import(&store, forum, &table, &mapping, None, &mut |_, _| {}).unwrap();
+        assert_eq!((r.imported, r.rejected), (3, 1));
+        assert!(r.rejects[0].reason.contains("الفئة"), "{:?}", r.rejects[0]);
+        let people = crate::person::list(&store.conn(), forum, &crate::person::Filter::first(10))
+            .unwrap()
+            .people;
+        let cat = |name: &str| {
+            let p = &people
+                .iter()
+                .find(|p| p.person.full_name == name)
+                .unwrap()
+                .person;
+            (p.category.clone(), p.needs.wheelchair)
+        };
+        assert_eq!(cat("بدر علي المالكي"), ("disability".into(), false));
+        assert_eq!(cat("ريم سعيد العمري"), ("disability".into(), true));
+        assert_eq!(cat("هادي يحيى فقيه"), ("visitor".into(), false));
+        // With a default: the rest import as beneficiaries.
+        let r = import(
+            &store,
+            forum,
+            &table,
+            &mapping,
+            Some("beneficiary"),
+            &mut |_, _| {},
+        )
+        .unwrap();
+        assert_eq!((r.imported, r.duplicates), (1, 3));
+        let salma = crate::person::search::search(
+            &store.conn(),
+            &crate::person::name_index::NameIndex::default(),
+            forum,
+            "سلمى الحكمي",
+            5,
+        )
+        .unwrap();
+        assert_eq!(salma.people[0].category, "beneficiary");
     }
 }

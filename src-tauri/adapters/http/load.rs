@@ -281,6 +281,7 @@ pub fn checkin_load(
                     other,
                     &table,
                     &mapping,
+                    None,
                     &mut |_, _| {},
                 )?;
                 Ok(t.elapsed().as_secs_f64())

@@ -41,13 +41,27 @@ export function importPanel(forumId, onClose, onDone, kind = 'people') {
         h('td.sample', {}, preview.sample.map((r) => r[i]).filter(Boolean).slice(0, 3).join(' · '))))));
     const error = h('div', { id: 'import-error', role: 'alert' });
     const start = h('button.btn.primary', { type: 'button', id: 'import-start' }, `استيراد ${preview.row_count} صفًا`);
-    body.replaceChildren(table, error, h('div.actions', {}, start));
+    // People: the category of rows that have none (or of a file without that column).
+    const fallback = h('select', { id: 'import-default-category', 'aria-label': 'الفئة للصفوف التي بلا فئة' },
+      h('option', { value: '' }, '— لا شيء (تُرفض الصفوف بلا فئة) —'));
+    if (kind === 'people') {
+      call('categories').then((cats) => {
+        fallback.append(...cats.map((c) => h('option', { value: c.code }, c.label_ar)));
+        if (!selects.some((s) => s.value === 'category')) fallback.value = 'beneficiary';
+      }).catch(() => {});
+    }
+    body.replaceChildren(...[table,
+      kind === 'people' ? h('div.field.inline', {}, h('label', { for: 'import-default-category' }, 'الفئة للصفوف التي بلا فئة: '), fallback) : null,
+      error, h('div.actions', {}, start)].filter(Boolean));
     start.addEventListener('click', async () => {
       error.replaceChildren();
       start.disabled = true;
       try {
         const mapping = selects.map((s) => s.value || null);
-        const { job_id } = await call(START[kind], { forum_id: forumId, file_name: fileName, data_base64: data, mapping, by: localStorage.getItem('multaqa.desk') || 'الجهاز الرئيس' });
+        const { job_id } = await call(START[kind], {
+          forum_id: forumId, file_name: fileName, data_base64: data, mapping, by: localStorage.getItem('multaqa.desk') || 'الجهاز الرئيس',
+          ...(kind === 'people' && fallback.value ? { default_category: fallback.value } : {}),
+        });
         await follow(job_id);
       } catch (e) {
         error.replaceChildren(errorBox(e));
