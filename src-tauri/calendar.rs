@@ -80,6 +80,24 @@ pub fn to_hijri(date: NaiveDate) -> Option<HijriDate> {
     })
 }
 
+/// The Gregorian date of an Umm al-Qura date, by the same calendar as [`to_hijri`]: the
+/// estimate from the mean month, then the day around it that converts back to exactly this
+/// date. `None` when the date does not exist (a 30th of a 29-day month, month 13, …) or is out
+/// of the range a forum could use (1300–1600 AH).
+pub fn from_hijri(year: i32, month: u8, day: u8) -> Option<NaiveDate> {
+    if !(1300..=1600).contains(&year) || !(1..=12).contains(&month) || !(1..=30).contains(&day) {
+        return None;
+    }
+    let epoch = NaiveDate::from_ymd_opt(622, 7, 16)?;
+    let months = f64::from(year - 1) * 12.0 + f64::from(month - 1);
+    let estimate = (months * 29.530_588_853).round() as i64 + i64::from(day) - 1;
+    let guess = epoch.checked_add_signed(chrono::Duration::days(estimate))?;
+    let want = HijriDate { year, month, day };
+    (-20..=20)
+        .filter_map(|d| guess.checked_add_signed(chrono::Duration::days(d)))
+        .find(|g| to_hijri(*g) == Some(want))
+}
+
 /// The current time as stored in the database: RFC 3339 UTC to the second.
 pub fn now_utc() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
@@ -348,5 +366,27 @@ mod tests {
             )
         );
         assert_eq!(days_ar(&[]), (String::new(), String::new()));
+    }
+
+    #[test]
+    fn hijri_dates_convert_back_to_the_same_day() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(from_hijri(1441, 3, 13), Some(d("2019-11-10")));
+        assert_eq!(from_hijri(1445, 9, 1), Some(d("2024-03-11")));
+        // Every day of several years round-trips.
+        let mut day = d("2015-01-01");
+        while day < d("2030-12-31") {
+            let h = to_hijri(day).unwrap();
+            assert_eq!(from_hijri(h.year, h.month, h.day), Some(day), "{day}");
+            day = day.succ_opt().unwrap();
+        }
+        // Days that do not exist.
+        let short = (1..=12)
+            .find(|m| from_hijri(1445, *m, 30).is_none())
+            .expect("some month of 1445 has 29 days");
+        assert!(from_hijri(1445, short, 29).is_some());
+        assert_eq!(from_hijri(1445, 13, 1), None);
+        assert_eq!(from_hijri(1445, 1, 0), None);
+        assert_eq!(from_hijri(200, 1, 1), None);
     }
 }

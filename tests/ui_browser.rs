@@ -167,6 +167,86 @@ async fn create_forum_through_the_form(c: &Client, engine: &str) {
     count.clear().await.unwrap();
     count.send_keys("2").await.unwrap();
     wait_text(c, "#days-preview", "الثلاثاء 2 رمضان 1445هـ — 12 مارس 2024م").await;
+    // An end date before the start, changed six times: its error is shown once.
+    c.execute(
+        "const el = document.querySelector('#f-end_date');
+         for (const d of ['2024-03-01', '2024-03-02', '2024-03-03', '2024-03-04', '2024-03-05', '2024-03-06']) {
+           el.value = d; el.dispatchEvent(new Event('change'));
+         }",
+        vec![],
+    )
+    .await
+    .unwrap();
+    let shown = wait_text(c, "#err-end_date", "يسبق").await;
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let shown_later: Value = c
+        .execute(
+            "return document.querySelector('#err-end_date').textContent",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let text = shown_later.as_str().unwrap();
+    assert!(
+        !text.is_empty() && text.lines().count() == 1,
+        "{shown} / {text}"
+    );
+    let bubbles: Value = c
+        .execute(
+            "return document.querySelector('#forum-form, form').noValidate",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        bubbles,
+        json!(true),
+        "the app's messages, not the browser's bubbles"
+    );
+    screenshot(c, &format!("{engine}-forum-form-end-before-start.png")).await;
+    c.execute(
+        "const el = document.querySelector('#f-end_date'); el.value = '2024-03-12'; el.dispatchEvent(new Event('change'));",
+        vec![],
+    )
+    .await
+    .unwrap();
+    wait_text(c, "#days-preview", "الثلاثاء 2 رمضان 1445هـ — 12 مارس 2024م").await;
+    // The first day typed in the Hijri calendar: 30 Sha'ban 1445 does not exist, 1 Ramadan does.
+    type_in(c, "#f-start_date-hd", "30").await;
+    click(c, "#f-start_date-hm option[value='8']").await;
+    type_in(c, "#f-start_date-hy", "1445").await;
+    c.execute(
+        "document.querySelector('#f-start_date-hy').dispatchEvent(new Event('change'))",
+        vec![],
+    )
+    .await
+    .unwrap();
+    wait_text(
+        c,
+        "#f-start_date-hijri-said",
+        "لا يوجد يوم 30 في شعبان 1445هـ",
+    )
+    .await;
+    let hd = c.find(Locator::Css("#f-start_date-hd")).await.unwrap();
+    hd.clear().await.unwrap();
+    hd.send_keys("1").await.unwrap();
+    click(c, "#f-start_date-hm option[value='9']").await;
+    wait_text(
+        c,
+        "#f-start_date-hijri-said",
+        "الاثنين 1 رمضان 1445هـ — 11 مارس 2024م",
+    )
+    .await;
+    let start: Value = c
+        .execute(
+            "return document.querySelector('#f-start_date').value",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(start, json!("2024-03-11"));
+    wait_text(c, "#days-preview", "الثلاثاء 2 رمضان 1445هـ — 12 مارس 2024م").await;
+    screenshot(c, &format!("{engine}-forum-form-hijri.png")).await;
     type_in(c, "#f-organizing_committee .m-name", "سعد علي").await;
     type_in(c, "#f-organizing_committee .m-role", "رئيس اللجنة").await;
     screenshot(c, &format!("{engine}-forum-form.png")).await;

@@ -125,6 +125,7 @@ pub const COMMANDS: &[Command] = &[
     Command::desk("app_info"),
     Command::desk("forum_list"),
     Command::desk("forum_default"),
+    Command::desk("hijri_date"),
     Command::desk("forum_get"),
     Command::desk("forum_create").images(),
     Command::desk("forum_update").images(),

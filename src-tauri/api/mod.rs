@@ -50,6 +50,13 @@ struct DaysArgs {
 }
 
 #[derive(Deserialize)]
+struct HijriArgs {
+    year: i32,
+    month: u8,
+    day: u8,
+}
+
+#[derive(Deserialize)]
 struct ReportFileArgs {
     forum_id: i64,
     /// `pdf` or `xlsx`.
@@ -321,6 +328,25 @@ pub fn call_as(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<
             out(json!({ "deleted": true }))
         }
         "forum_logo" => out(forum::logo(&*core.read()?, args::<Id>(a)?.id)?),
+        // A date typed in the Hijri calendar, as the Gregorian date the forms store.
+        "hijri_date" => {
+            let a: HijriArgs = args(a)?;
+            let month_name = crate::calendar::HIJRI_MONTHS
+                .get(usize::from(a.month.clamp(1, 12)) - 1)
+                .copied()
+                .unwrap_or_default();
+            let date = crate::calendar::from_hijri(a.year, a.month, a.day).ok_or_else(|| {
+                AppError::field(
+                    "hijri",
+                    &if (1..=12).contains(&a.month) && (1300..=1600).contains(&a.year) {
+                        format!("لا يوجد يوم {} في {month_name} {}هـ", a.day, a.year)
+                    } else {
+                        "اكتب اليوم والشهر والسنة الهجرية (من 1300 إلى 1600هـ)".to_string()
+                    },
+                )
+            })?;
+            out(crate::calendar::label(date))
+        }
         "forum_days" => {
             let a: DaysArgs = args(a)?;
             out(forum::preview_days(&a.start_date, a.day_count, a.end_date)?)

@@ -18,6 +18,8 @@ export function h(tag, attrs = {}, ...children) {
     if (c === null || c === undefined || c === false) continue;
     el.append(c instanceof Node ? c : document.createTextNode(String(c)));
   }
+  // The app's own Arabic messages, never the browser's bubbles (in the browser's language).
+  if (el instanceof HTMLFormElement) el.noValidate = true;
   return el;
 }
 
@@ -209,4 +211,40 @@ export function counted(n, [one, two, few, many]) {
   if (n === 2) return two;
   const tail = n % 100;
   return `${n} ${tail >= 3 && tail <= 10 ? few : many}`;
+}
+
+const HIJRI_MONTHS = ['محرم', 'صفر', 'ربيع الأول', 'ربيع الآخر', 'جمادى الأولى', 'جمادى الآخرة', 'رجب', 'شعبان', 'رمضان', 'شوال', 'ذو القعدة', 'ذو الحجة'];
+
+/** Entering a date in the Hijri calendar for a Gregorian date `input` (type=date): day, month
+ *  and year, converted by the core's Umm al-Qura calendar; the input gets the date and a
+ *  `change` event, and the line under it says which day it is. */
+export function hijriEntry(input, label = 'أو بالتاريخ الهجري') {
+  const id = input.id || 'date';
+  const day = h('input', { type: 'number', min: 1, max: 30, id: `${id}-hd`, 'aria-label': 'اليوم الهجري', placeholder: 'اليوم', class: 'hijri-day' });
+  const month = h('select', { id: `${id}-hm`, 'aria-label': 'الشهر الهجري', class: 'hijri-month' },
+    h('option', { value: '' }, 'الشهر'), HIJRI_MONTHS.map((m, i) => h('option', { value: i + 1 }, m)));
+  const year = h('input', { type: 'number', min: 1300, max: 1600, id: `${id}-hy`, 'aria-label': 'السنة الهجرية', placeholder: '1447', class: 'hijri-year' });
+  const said = h('small.hint', { id: `${id}-hijri-said`, role: 'status' });
+  const convert = async () => {
+    if (!day.value || !month.value || !year.value) return;
+    try {
+      const d = await call('hijri_date', { year: Number(year.value), month: Number(month.value), day: Number(day.value) });
+      input.value = d.date;
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+      said.textContent = d.full;
+      said.classList.remove('error');
+    } catch (e) {
+      said.textContent = e.fields?.[0]?.message || e.message;
+      said.classList.add('error');
+    }
+  };
+  for (const el of [day, month, year]) el.addEventListener('change', convert);
+  return h('div.hijri-entry', {}, h('span.hint', {}, `${label}: `), day, month, year, said);
+}
+
+/** A form field (from [`field`]) whose date may also be typed in the Hijri calendar. */
+export function withHijri(fieldEl) {
+  const input = fieldEl.querySelector('input[type=date]');
+  if (input) fieldEl.insertBefore(hijriEntry(input), fieldEl.querySelector('.field-error'));
+  return fieldEl;
 }

@@ -1,6 +1,6 @@
 // Forum setup (إعداد الملتقى): the list of editions and the create/edit form.
 import { call, ApiError } from '../api.js';
-import { h, toast, confirmDialog, dayName, errorBox } from '../dom.js';
+import { h, toast, confirmDialog, dayName, errorBox, withHijri } from '../dom.js';
 
 export async function render(view, params) {
   if (params.mode === 'list') return renderList(view);
@@ -152,9 +152,9 @@ async function renderForm(view, id) {
     h('fieldset.dates', {},
       h('legend', {}, 'أيام الملتقى'),
       h('div.grid.three', {},
-        field('start_date', 'اليوم الأول *', input('date', f?.start_date, { required: true, dir: 'ltr' })),
+        withHijri(field('start_date', 'اليوم الأول *', input('date', f?.start_date, { required: true, dir: 'ltr' }))),
         field('day_count', 'عدد الأيام *', input('number', f?.day_count ?? 2, { min: 1, max: 29, inputmode: 'numeric' }), 'من 1 إلى 29'),
-        field('end_date', 'اليوم الأخير', input('date', f?.end_date, { dir: 'ltr' }))),
+        withHijri(field('end_date', 'اليوم الأخير', input('date', f?.end_date, { dir: 'ltr' })))),
       daysPreview),
     committeeEditor('organizing_committee', 'اللجنة المنظمة', f?.organizing_committee?.length ? f.organizing_committee : [{ name: '', role: '' }]),
     committeeEditor('executive_committee', 'اللجنة التنفيذية', f?.executive_committee?.length ? f.executive_committee : [{ name: '', role: '' }]),
@@ -175,7 +175,9 @@ async function renderForm(view, id) {
   const countEl = form.querySelector('#f-day_count');
   const endEl = form.querySelector('#f-end_date');
   let lastEdited = 'count';
+  let asked = 0;
   const refreshDays = async () => {
+    const mine = ++asked;
     const args = { start_date: startEl.value };
     if (lastEdited === 'end' && endEl.value) args.end_date = endEl.value;
     else args.day_count = countEl.value;
@@ -186,11 +188,14 @@ async function renderForm(view, id) {
     }
     try {
       const days = await call('forum_days', args);
+      if (mine !== asked) return; // a newer edit is on its way
       daysPreview.replaceChildren(...days.map((d) => h('li', {}, h('span.day-no', {}, dayName(d.number)), h('span.day-date', {}, d.full))));
       if (lastEdited === 'end') countEl.value = days.length;
       else endEl.value = days[days.length - 1].date;
     } catch (e) {
+      if (mine !== asked) return;
       daysPreview.replaceChildren();
+      clearErrors(form, ['start_date', 'day_count', 'end_date']);
       showErrors(form, e);
     }
   };
@@ -245,7 +250,9 @@ function showErrors(form, e) {
   for (const fe of fields) {
     const box = form.querySelector(`#err-${fe.field}`);
     if (!box) continue;
-    box.textContent = box.textContent ? `${box.textContent} ${fe.message}` : fe.message;
+    // Each message once, however many times it is reported.
+    const said = box.textContent ? box.textContent.split('\n') : [];
+    if (!said.includes(fe.message)) box.textContent = [...said, fe.message].join('\n');
     form.querySelector(`[data-field="${fe.field}"]`)?.classList.add('invalid');
     const input = form.querySelector(`#f-${fe.field}`);
     input?.setAttribute('aria-invalid', 'true');

@@ -2,7 +2,7 @@
 // export), and the referrals with their outcomes (moves along the track, with a reason for a
 // negative end and how it was verified, and the event log).
 import { call } from '../api.js';
-import { h, toast, noForum, errorBox, field, clearErrors, showErrors, saveFile, counted, NOUNS, venueDate, venueTime } from '../dom.js';
+import { h, toast, noForum, errorBox, field, clearErrors, showErrors, saveFile, counted, NOUNS, venueDate, venueTime, withHijri } from '../dom.js';
 import { currentForumId } from '../forum-context.js';
 import { importPanel } from './import-panel.js';
 
@@ -111,8 +111,8 @@ export async function render(view) {
       training: h('div.grid', { dataset: { track: 'training' } },
         field('accreditor', 'جهة الاعتماد', text('accreditor')),
         field('hours', 'عدد الساعات', text('hours', v('hours'), { inputmode: 'numeric' })),
-        field('start_date', 'تاريخ البداية', h('input', { type: 'date', id: 'o-start_date', value: v('start_date') })),
-        field('end_date', 'تاريخ النهاية', h('input', { type: 'date', id: 'o-end_date', value: v('end_date') })),
+        withHijri(field('start_date', 'تاريخ البداية', h('input', { type: 'date', id: 'o-start_date', value: v('start_date') }))),
+        withHijri(field('end_date', 'تاريخ النهاية', h('input', { type: 'date', id: 'o-end_date', value: v('end_date') }))),
         field('place', 'المكان', text('place')),
         h('div.checks', {}, check('online', 'عن بعد'), check('certificate', 'تمنح شهادة'))),
       job: h('div.grid', { dataset: { track: 'job' } },
