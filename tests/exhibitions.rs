@@ -245,9 +245,40 @@ fn booth_signs_and_the_plan_print_with_shaped_extractable_arabic() {
         .unwrap(),
     )
     .unwrap();
-    assert_eq!(s["signs"], 28);
+    // A sign for every occupied booth: the 28 entities' booths and the families' stalls.
+    let store = multaqa::store::Store::open(&db.path).unwrap();
+    let (entities, stalls): (i64, i64) = store
+        .conn()
+        .query_row(
+            "SELECT count(entity_id), count(family_id) FROM booth_occupant",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(entities, 28);
+    assert!(stalls > 0);
+    assert_eq!(s["signs"], entities + stalls);
     let info = tool("pdfinfo", &[signs.to_str().unwrap()]);
-    assert!(info.contains("Pages:           28"), "{info}");
+    assert!(
+        info.contains(&format!("Pages:           {}", entities + stalls)),
+        "{info}"
+    );
+    let family: String = store
+        .conn()
+        .query_row(
+            "SELECT f.head_name FROM booth_occupant o JOIN booth b ON b.id = o.booth_id
+               JOIN family f ON f.id = o.family_id ORDER BY length(b.code) DESC, b.code DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let last = (entities + stalls).to_string();
+    let stall = no_space(&tool(
+        "pdftotext",
+        &["-f", &last, "-l", &last, signs.to_str().unwrap(), "-"],
+    ));
+    assert!(stall.contains("معرضالأسرالمنتجة"), "{stall}");
+    assert!(stall.contains(&no_space(&family)), "{family} in {stall}");
     assert!(
         info.contains("841.89 x 595.276 pts (A4)"),
         "A4 landscape: {info}"

@@ -1009,6 +1009,78 @@ async fn chromium_assigns_entities_to_booths_on_the_plan() {
     wait_css(&c, "[data-code=\"B16\"].hl").await;
     screenshot(&c, "chromium-floor-plan.png").await;
 
+    // Names readable on screen: drawn as large as their booth allows (never a few pixels), the
+    // plan zooms and pans, and the directory names every occupant in full.
+    // Every name shown is at least 8 px tall on this screen; the rest wait for the zoom.
+    let names = |c: &Client| {
+        let c = c.clone();
+        async move {
+            let v: Value = c
+                .execute(
+                    "const taken = document.querySelectorAll('.booth.taken').length;
+                     const shown = [...document.querySelectorAll('.booth.taken .booth-name')]
+                       .filter((n) => getComputedStyle(n).display !== 'none');
+                     return [taken, new Set(shown.map((n) => n.parentNode)).size,
+                             Math.min(99, ...shown.map((n) => n.getBoundingClientRect().height))];",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            (
+                v[0].as_f64().unwrap(),
+                v[1].as_f64().unwrap(),
+                v[2].as_f64().unwrap(),
+            )
+        }
+    };
+    let (_, _, smallest) = names(&c).await;
+    assert!(
+        smallest >= 7.5,
+        "the smallest name shown is {smallest} px tall"
+    );
+    let outline: Value = c
+        .execute(
+            "const g = document.querySelector('[data-code=\"B16\"]'); g.focus();
+             return getComputedStyle(g).outlineStyle",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(outline, json!("none"), "no focus oval drawn over a booth");
+    click(&c, "#plan-zoom-in").await;
+    click(&c, "#plan-zoom-in").await;
+    click(&c, "#plan-zoom-in").await;
+    wait_text(&c, "#plan-zoom-label", "350").await;
+    let (taken, named, smallest) = names(&c).await;
+    assert!(
+        named >= taken * 0.8,
+        "zoomed in, {named} of {taken} booths show their name"
+    );
+    assert!(
+        smallest >= 7.5,
+        "the smallest name shown is {smallest} px tall"
+    );
+    let scrolls: Value = c
+        .execute(
+            "const p = document.getElementById('plan'); return p.scrollWidth > p.clientWidth * 1.5",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(scrolls, json!(true), "zoomed in, the plan pans");
+    screenshot(&c, "chromium-floor-zoomed.png").await;
+    click(&c, "#plan-directory summary").await;
+    let directory = wait_text(&c, "#plan-directory", "شركة سابك").await;
+    assert!(directory.contains("B15"), "{directory}");
+    click(
+        &c,
+        &format!("#plan-directory button[data-booth-id=\"{}\"]", b15["id"]),
+    )
+    .await;
+    wait_text(&c, "#booth-panel", "الركن B15").await;
+    click(&c, "#plan-zoom-fit").await;
+    wait_text(&c, "#plan-zoom-label", "100").await;
+
     // Zones are edited in place: the stage renamed and made deeper.
     click(&c, "#plan-tools summary").await;
     let stage = plan["zones"]

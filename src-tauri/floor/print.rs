@@ -1,5 +1,6 @@
-//! Printed floor documents, through the shared PDF engine: a sign for each entity's booth (A4
-//! landscape: the entity's name in large shaped Arabic, the booth code, the logo) and the plan
+//! Printed floor documents, through the shared PDF engine: a sign for each occupied booth (A4
+//! landscape: the entity's or the family's name in large shaped Arabic, the booth code, the
+//! entity's logo) and the plan
 //! itself (A4 landscape: zones, booths with their codes, a legend, then a directory of who is
 //! where).
 
@@ -51,16 +52,18 @@ pub struct Printed {
     pub pdf: Vec<u8>,
 }
 
-/// One A4 landscape sign per booth held by an entity, in booth-code order.
+/// One A4 landscape sign per occupied booth, in booth-code order: an entity's booth (its name,
+/// logo, kind and services) or a family's stall at the exhibition (the family's name, its
+/// products and category, under «معرض الأسر المنتجة»).
 pub fn signs(conn: &Connection, forum_id: i64) -> Result<Printed> {
     let forum = crate::forum::get(conn, forum_id)?;
     let booths: Vec<Booth> = super::booths(conn, forum_id)?
         .into_iter()
-        .filter(|b| b.occupant.as_ref().is_some_and(|o| o.kind == "entity"))
+        .filter(|b| b.occupant.is_some())
         .collect();
     if booths.is_empty() {
         return Err(AppError::Conflict(
-            "لا توجد أركان مخصصة لجهات بعد؛ خصص الأركان على المخطط ثم اطبع اللوحات".into(),
+            "لا توجد أركان مخصصة بعد؛ خصص الأركان على المخطط ثم اطبع اللوحات".into(),
         ));
     }
     let mut doc = Doc::new(&format!("لوحات الأركان — {}", forum.name_ar));
@@ -68,22 +71,53 @@ pub fn signs(conn: &Connection, forum_id: i64) -> Result<Printed> {
     let dates = format!("{hijri} — {gregorian}");
     for b in &booths {
         let Some(o) = &b.occupant else { continue };
-        let entity = crate::entity::get(conn, o.id)?;
-        let logo = match crate::entity::logo_bytes(conn, o.id)? {
-            Some(bytes) => Some(doc.image(&bytes)?),
-            None => None,
+        // What the sign says: the name, the line under it, and the band's title and colour.
+        let (name, sub, band_title, color, logo) = if o.kind == "entity" {
+            let entity = crate::entity::get(conn, o.id)?;
+            let logo = match crate::entity::logo_bytes(conn, o.id)? {
+                Some(bytes) => doc.image(&bytes).ok(),
+                None => None,
+            };
+            let services: Vec<&str> = entity.tags.iter().map(|t| t.label.as_str()).collect();
+            let sub = if services.is_empty() {
+                entity.kind_label.clone()
+            } else {
+                format!("{} · {}", entity.kind_label, services.join("، "))
+            };
+            (
+                entity.name_ar,
+                sub,
+                forum.name_ar.clone(),
+                Color::GREEN,
+                logo,
+            )
+        } else {
+            let family = crate::family::get(conn, o.id)?;
+            let sub = if family.products.trim().is_empty() {
+                family.category_label.clone()
+            } else {
+                format!("{} · {}", family.category_label, family.products)
+            };
+            let (_, border) = zone_colors("families");
+            (
+                family.head_name,
+                sub,
+                format!("معرض الأسر المنتجة — {}", forum.name_ar),
+                border,
+                None,
+            )
         };
         let mut page = doc.page(A4_LANDSCAPE.0, A4_LANDSCAPE.1);
         let (w, h) = (page.width, page.height);
         let m = 12.0 * MM;
-        // Frame and header band with the forum's name.
-        page.stroke_rect(m / 2.0, m / 2.0, w - m, h - m, 2.0, Color::GREEN);
+        // Frame and header band with the forum's (or the exhibition's) name.
+        page.stroke_rect(m / 2.0, m / 2.0, w - m, h - m, 2.0, color);
         let band = 22.0 * MM;
-        page.fill_rect(m / 2.0, h - m / 2.0 - band, w - m, band, Color::GREEN);
+        page.fill_rect(m / 2.0, h - m / 2.0 - band, w - m, band, color);
         centred(
             &mut doc,
             &mut page,
-            &forum.name_ar,
+            &band_title,
             Face::NaskhBold,
             24.0,
             m,
@@ -96,8 +130,13 @@ pub fn signs(conn: &Connection, forum_id: i64) -> Result<Printed> {
         let code_w = 70.0 * MM;
         let code_h = 50.0 * MM;
         let code_y = h - m / 2.0 - band - 12.0 * MM - code_h;
-        page.fill_rect(m, code_y, code_w, code_h, Color(0xe3, 0xf1, 0xea));
-        page.stroke_rect(m, code_y, code_w, code_h, 1.5, Color::GREEN);
+        let tint = if o.kind == "entity" {
+            Color(0xe3, 0xf1, 0xea)
+        } else {
+            zone_colors("families").0
+        };
+        page.fill_rect(m, code_y, code_w, code_h, tint);
+        page.stroke_rect(m, code_y, code_w, code_h, 1.5, color);
         centred(
             &mut doc,
             &mut page,
@@ -107,7 +146,7 @@ pub fn signs(conn: &Connection, forum_id: i64) -> Result<Printed> {
             m,
             code_w,
             code_y + code_h - 9.0 * MM,
-            Color::GREEN,
+            color,
         )?;
         centred(
             &mut doc,
@@ -118,21 +157,16 @@ pub fn signs(conn: &Connection, forum_id: i64) -> Result<Printed> {
             m + 4.0 * MM,
             code_w - 8.0 * MM,
             code_y + 9.0 * MM,
-            Color::GREEN,
+            color,
         )?;
         if let Some(logo) = &logo {
             let (lw, lh) = logo.fit(60.0 * MM, code_h);
             page.image(logo, w - m - lw, code_y + (code_h - lh) / 2.0, lw, lh);
         }
 
-        // The entity's name, as large as fits (two lines for long names), centred.
+        // The name, as large as fits (two lines for long names), centred.
         let name_w = w - 2.0 * m - 10.0 * MM;
-        let lines = fit_name(
-            &entity.name_ar,
-            Style::new(Face::SansArabicBold, 64.0),
-            30.0,
-            name_w,
-        )?;
+        let lines = fit_name(&name, Style::new(Face::SansArabicBold, 64.0), 30.0, name_w)?;
         let step = lines.first().map_or(0.0, |l| l.style.size * 1.25);
         let mut y =
             code_y - 16.0 * MM - step * 0.6 - if lines.len() > 1 { 0.0 } else { step * 0.3 };
@@ -141,12 +175,6 @@ pub fn signs(conn: &Connection, forum_id: i64) -> Result<Printed> {
             doc.text(&mut page, &l, lx, y, Color::BLACK)?;
             y -= step;
         }
-        let services: Vec<&str> = entity.tags.iter().map(|t| t.label.as_str()).collect();
-        let sub = if services.is_empty() {
-            entity.kind_label.clone()
-        } else {
-            format!("{} · {}", entity.kind_label, services.join("، "))
-        };
         centred(
             &mut doc,
             &mut page,

@@ -2,6 +2,9 @@
 // entity (or an approved family, in the families zone) by dragging it from the waiting list onto
 // a booth, or by choosing it in the booth's panel. «أين …؟» highlights a booth. In «تحريك» mode
 // booths are dragged to a new place. Zones, rows and grids of booths are added from the tools.
+// The plan zooms (buttons, Ctrl + wheel) and pans (drag the hall's floor, or scroll); each
+// occupant's name is set as large as fits its booth (two lines if need be), and always on hover
+// and in the booths' directory beside the plan.
 import { call } from '../api.js';
 import { h, toast, confirmDialog, noForum, errorBox, debounce, field, clearErrors, showErrors, saveFile, actor, counted, NOUNS } from '../dom.js';
 import { currentForumId } from '../forum-context.js';
@@ -35,6 +38,68 @@ export async function render(view) {
   let highlighted = new Set();
 
   const planBox = h('div.plan-box', { id: 'plan' });
+  const ZOOM_KEY = 'multaqa.plan.zoom';
+  let zoom = Math.min(4, Math.max(1, Number(sessionStorage.getItem(ZOOM_KEY)) || 1));
+  const zoomLabel = h('span.zoom-label', { id: 'plan-zoom-label', 'aria-live': 'polite' });
+  const setZoom = (z, anchor) => {
+    const old = zoom;
+    zoom = Math.min(4, Math.max(1, Math.round(z * 4) / 4));
+    sessionStorage.setItem(ZOOM_KEY, String(zoom));
+    const svg = planBox.querySelector('svg.plan-svg');
+    if (svg) {
+      // Keep the point under the pointer (or the centre) where it was.
+      const rect = planBox.getBoundingClientRect();
+      const ax = anchor ? anchor.x - rect.left : rect.width / 2;
+      const ay = anchor ? anchor.y - rect.top : rect.height / 2;
+      const fx = (planBox.scrollLeft + ax) / old;
+      const fy = (planBox.scrollTop + ay) / old;
+      svg.style.width = `${zoom * 100}%`;
+      planBox.scrollLeft = fx * zoom - ax;
+      planBox.scrollTop = fy * zoom - ay;
+      readableNames(svg);
+    }
+    zoomLabel.textContent = `${Math.round(zoom * 100)}٪`;
+  };
+  /** Names smaller than 8 px on this screen at this zoom are hidden (they show on hover and in
+   *  the directory); zooming in brings them back. */
+  function readableNames(svg) {
+    const perMetre = svg.getBoundingClientRect().width / (plan.hall.width + 1);
+    for (const t of svg.querySelectorAll('.booth-name')) {
+      t.classList.toggle('too-small', Number(t.getAttribute('font-size')) * perMetre < 8);
+    }
+  }
+  window.addEventListener('resize', debounce(() => {
+    const svg = planBox.querySelector('svg.plan-svg');
+    if (svg && plan?.hall) readableNames(svg);
+  }, 200));
+  const zoomBar = h('div.plan-zoom', { role: 'group', 'aria-label': 'تكبير المخطط' },
+    h('button.btn.small', { type: 'button', id: 'plan-zoom-in', 'aria-label': 'تكبير', onclick: () => setZoom(zoom * 1.5) }, '+'),
+    zoomLabel,
+    h('button.btn.small', { type: 'button', id: 'plan-zoom-out', 'aria-label': 'تصغير', onclick: () => setZoom(zoom / 1.5) }, '−'),
+    h('button.btn.small', { type: 'button', id: 'plan-zoom-fit', onclick: () => setZoom(1) }, 'ملاءمة'));
+  planBox.addEventListener('wheel', (ev) => {
+    if (!ev.ctrlKey) return;
+    ev.preventDefault();
+    setZoom(zoom * (ev.deltaY < 0 ? 1.2 : 1 / 1.2), { x: ev.clientX, y: ev.clientY });
+  }, { passive: false });
+  // Pan: drag the floor (not a booth) to move the view.
+  planBox.addEventListener('pointerdown', (ev) => {
+    if (ev.button !== 0 || ev.target.closest('.booth') || zoom === 1) return;
+    const start = { x: ev.clientX, y: ev.clientY, left: planBox.scrollLeft, top: planBox.scrollTop };
+    planBox.setPointerCapture(ev.pointerId);
+    planBox.classList.add('panning');
+    const move = (e) => {
+      planBox.scrollLeft = start.left - (e.clientX - start.x);
+      planBox.scrollTop = start.top - (e.clientY - start.y);
+    };
+    const up = () => {
+      planBox.classList.remove('panning');
+      planBox.removeEventListener('pointermove', move);
+      planBox.removeEventListener('pointerup', up);
+    };
+    planBox.addEventListener('pointermove', move);
+    planBox.addEventListener('pointerup', up);
+  });
   const side = h('aside.plan-side');
   const toolsSlot = h('div');
   const counts = h('span.count', { id: 'plan-counts' });
@@ -47,7 +112,7 @@ export async function render(view) {
         h('button.btn', { type: 'button', id: 'print-signs', onclick: () => download('booth_signs_pdf') }, 'طباعة لوحات الأركان'),
         h('button.btn', { type: 'button', id: 'print-plan', onclick: () => download('floor_plan_pdf') }, 'طباعة المخطط'))),
     toolsSlot,
-    h('div.plan-layout', {}, side, planBox));
+    h('div.plan-layout', {}, side, h('div.plan-main', {}, zoomBar, planBox)));
 
   moveToggle.addEventListener('click', () => {
     moveMode = !moveMode;
@@ -98,6 +163,7 @@ export async function render(view) {
     }
     for (const b of plan.booths) svg.append(boothNode(b));
     planBox.replaceChildren(svg, legend());
+    setZoom(zoom);
     drawSide();
   }
 
@@ -105,18 +171,22 @@ export async function render(view) {
     const [, stroke] = ZONE_COLORS[b.zone_kind] || ZONE_COLORS.entities;
     const cls = ['booth', b.occupant ? 'taken' : 'free', b.is_stall ? 'stall' : '',
       selected?.id === b.id ? 'selected' : '', highlighted.has(b.id) ? 'hl' : ''].filter(Boolean).join(' ');
-    const size = Math.max(0.35, Math.min(b.h * 0.32, b.w * 0.26));
+    // With a name under it the code sits higher.
+    const lines = b.occupant ? fitName(b.occupant.name, b.w * 0.9, b.h * 0.42) : { size: 0, text: [] };
+    const size = Math.max(0.35, Math.min(b.h * (lines.text.length ? 0.26 : 0.32), b.w * 0.26));
+    const codeY = lines.text.length ? b.y + b.h * 0.3 : b.y + b.h / 2;
     const g = s('g', { class: cls, 'data-booth-id': b.id, 'data-code': b.code, tabindex: 0, role: 'button',
       'aria-label': `ركن ${b.code}${b.occupant ? `: ${b.occupant.name}` : ' (فارغ)'}` },
       s('title', {}, b.occupant ? `${b.code} — ${b.occupant.name}` : `${b.code} — فارغ`),
       s('rect', { x: b.x, y: b.y, width: b.w, height: b.h, fill: b.occupant ? stroke : '#fff', stroke, 'stroke-width': 0.1, rx: 0.15 }),
-      s('text', { x: b.x + b.w / 2, y: b.y + b.h / 2, 'font-size': size, 'text-anchor': 'middle', 'dominant-baseline': 'central',
+      s('text', { x: b.x + b.w / 2, y: codeY, 'font-size': size, 'text-anchor': 'middle', 'dominant-baseline': 'central',
         direction: 'ltr', fill: b.occupant ? '#fff' : stroke, class: 'booth-code' }, b.code));
-    if (b.occupant && b.h >= 2) {
-      const name = b.occupant.name.length > 14 ? `${b.occupant.name.slice(0, 13)}…` : b.occupant.name;
-      g.append(s('text', { x: b.x + b.w / 2, y: b.y + b.h - 0.35, 'font-size': Math.min(0.36, b.w / 9), 'text-anchor': 'middle',
-        direction: 'rtl', fill: '#fff', class: 'booth-name' }, name));
-    }
+    // The name as large as fits below the code: one line, else two, else only on hover.
+    const y0 = b.y + b.h * 0.52;
+    lines.text.forEach((line, i) => g.append(s('text', {
+      x: b.x + b.w / 2, y: y0 + (i + 0.85) * lines.size * 1.15, 'font-size': lines.size, 'text-anchor': 'middle',
+      direction: 'rtl', fill: '#fff', class: 'booth-name',
+    }, line)));
     g.addEventListener('click', () => { if (!g.dataset.dragged) select(b); });
     g.addEventListener('keydown', (ev) => { if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); select(b); } });
     // Drop targets for entities and families dragged from the waiting lists.
@@ -131,6 +201,26 @@ export async function render(view) {
     });
     g.addEventListener('pointerdown', (ev) => startMove(ev, g, b));
     return g;
+  }
+
+  /** The largest size (metres on the plan) at which `name` fits `w` × `h`: one line, or two
+   *  split at the space nearest the middle when that is larger. Whether it is readable on this
+   *  screen is decided by [`readableNames`]. */
+  function fitName(name, w, h) {
+    const em = 0.62; // a bold Arabic letter's average advance, in ems
+    const one = Math.min(h * 0.8, w / (name.length * em));
+    const words = name.split(' ');
+    if (words.length > 1 && one < h * 0.4) {
+      let best = 1;
+      for (let i = 1; i < words.length; i++) {
+        if (Math.abs(words.slice(0, i).join(' ').length - name.length / 2) < Math.abs(words.slice(0, best).join(' ').length - name.length / 2)) best = i;
+      }
+      const parts = [words.slice(0, best).join(' '), words.slice(best).join(' ')];
+      const longest = Math.max(...parts.map((p) => p.length));
+      const two = Math.min(h * 0.42, w / (longest * em));
+      if (two > one) return { size: two, text: parts };
+    }
+    return { size: one, text: [name] };
   }
 
   function legend() {
@@ -218,7 +308,24 @@ export async function render(view) {
       h('section.card.compact', {}, h('h2', {}, 'أين …؟'), where, results),
       selected ? boothPanel(selected) : h('p.hint.card.compact', {}, 'اختر ركنًا من المخطط لعرض تفاصيله وتخصيصه، أو اسحب جهة من القائمة إلى ركن فارغ.'),
       waitingList('جهات بلا ركن', 'entity', plan.unassigned_entities, 'waiting-entities', counted(plan.free_booths, NOUNS.freeBooth)),
-      waitingList('أسر مقبولة بلا ركن', 'family', plan.unassigned_families, 'waiting-families', `${counted(plan.free_stalls, NOUNS.freeBooth)} في المعرض`));
+      waitingList('أسر مقبولة بلا ركن', 'family', plan.unassigned_families, 'waiting-families', `${counted(plan.free_stalls, NOUNS.freeBooth)} في المعرض`),
+      directory());
+  }
+
+  /** Every occupied booth with its occupant's whole name; choosing one shows it on the plan. */
+  function directory() {
+    const taken = plan.booths.filter((b) => b.occupant);
+    return h('details.card.compact.plan-directory', { id: 'plan-directory' },
+      h('summary', {}, `دليل الأركان (${taken.length})`),
+      h('ul.plain', {}, taken.map((b) => h('li', {},
+        h('button.link', {
+          type: 'button', dataset: { boothId: b.id },
+          onclick: () => {
+            select(b);
+            const el = planBox.querySelector(`[data-booth-id="${b.id}"]`);
+            el?.scrollIntoView?.({ block: 'center', inline: 'center' });
+          },
+        }, h('strong', { dir: 'ltr' }, b.code), ' ', b.occupant.name)))));
   }
 
   function waitingList(title, kind, items, id, freeLabel) {
