@@ -586,6 +586,54 @@ async fn chromium_desk_checks_in_by_scan_and_by_name() {
     click(&c, "#checkin-existing").await;
     wait_text(&c, "#desk-card.already", "سبق تسجيل حضورها اليوم").await;
     wait_text(&c, "#desk-card", "فاطمة علي الحازمي").await;
+
+    // The host out of reach: a scan is kept and said so (never «سبق»), a name search says the
+    // host cannot be reached (never «لا يوجد شخص بهذا الاسم»), and the scan is sent later.
+    let sondos = api(
+        &url,
+        "person_search",
+        json!({ "forum_id": forum_id, "q": "ريمان الحربي" }),
+    )
+    .await["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["national_id"] == json!(nid("109870002")))
+        .cloned()
+        .unwrap();
+    let stats_before = today_count(&c).await;
+    c.execute(
+        "window.__offline = true; const f = window.fetch; \
+         window.fetch = (u, o) => window.__offline && String(u).includes('/api/') \
+           ? Promise.reject(new TypeError('Failed to fetch')) : f(u, o);",
+        vec![],
+    )
+    .await
+    .unwrap();
+    type_in(&c, "#scan", "مريم الزهراني\u{E007}").await;
+    let card = wait_text(&c, "#desk-card", "لا يوجد اتصال بالجهاز الرئيس").await;
+    assert!(!card.contains("لا يوجد شخص"), "{card}");
+    type_in(&c, "#scan", "\u{E003}".repeat(20).as_str()).await;
+    type_in(
+        &c,
+        "#scan",
+        &format!("{}\u{E007}", sondos["badge_code"].as_str().unwrap()),
+    )
+    .await;
+    let card = wait_text(&c, "#desk-card.queued", "حُفظ المسح وسيُرسل تلقائيًا").await;
+    assert!(!card.contains("سبق"), "{card}");
+    screenshot(&c, "chromium-desk-offline.png").await;
+    c.execute("window.__offline = false;", vec![])
+        .await
+        .unwrap();
+    let deadline = Instant::now() + WAIT;
+    while today_count(&c).await != stats_before + 1 {
+        assert!(
+            Instant::now() < deadline,
+            "the kept scan is sent when the host is back"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     c.close().await.unwrap();
 }
 
