@@ -23,6 +23,22 @@ use crate::text;
 /// How long a pairing code stays valid.
 pub const PAIRING_MINUTES: i64 = 10;
 
+/// The roles a paired device can have, with their Arabic names (what each may do is the
+/// permission table in `api::access`).
+pub const ROLES: &[(&str, &str)] = &[
+    ("checkin", "منصة تسجيل الحضور"),
+    ("booth", "ركن جهة ممكنة"),
+    ("exhibition", "منصة معرض الأسر المنتجة"),
+    ("committee", "جهاز اللجنة المنظمة"),
+];
+
+pub fn role_label(code: &str) -> &'static str {
+    ROLES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or("", |(_, l)| *l)
+}
+
 /// Digits in a pairing code (10^8 codes).
 pub const CODE_DIGITS: usize = 8;
 
@@ -39,6 +55,9 @@ pub struct Desk {
     pub paired_at: Option<String>,
     /// The network address the desk paired from.
     pub paired_from: Option<String>,
+    /// `checkin`, `booth`, `exhibition` or `committee` (see [`ROLES`]).
+    pub role: String,
+    pub role_label: String,
     /// A booth device: the enabling entity whose booth it is (its booth screen opens on it).
     pub entity_id: Option<i64>,
     pub entity_name: Option<String>,
@@ -51,6 +70,7 @@ pub struct Pairing {
     pub desk_id: i64,
     pub desk_name: String,
     pub token: String,
+    pub role: String,
     /// A booth device's entity and forum (see [`Desk::entity_id`]).
     pub entity_id: Option<i64>,
     pub forum_id: Option<i64>,
@@ -96,13 +116,15 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Desk> {
         entity_id: r.get(8)?,
         entity_name: r.get(9)?,
         forum_id: r.get(10)?,
+        role_label: role_label(&r.get::<_, String>(11)?).to_string(),
+        role: r.get(11)?,
     })
 }
 
 const SELECT: &str =
     "SELECT id, name, pairing_code, pairing_expires, paired_at, revoked_at, last_seen_at, paired_from, entity_id,
             (SELECT e.name_ar FROM entity e WHERE e.id = desk.entity_id),
-            (SELECT e.forum_id FROM entity e WHERE e.id = desk.entity_id)
+            (SELECT e.forum_id FROM entity e WHERE e.id = desk.entity_id), role
        FROM desk";
 
 pub fn list(conn: &Connection) -> Result<Vec<Desk>> {
@@ -114,9 +136,37 @@ pub fn list(conn: &Connection) -> Result<Vec<Desk>> {
 }
 
 /// Adds a desk and gives it a pairing code. Names are unique among the desks in use, so what a
-/// desk records names one desk. With `entity`, the device is that enabling entity's booth: it
-/// opens the booth screen of that entity (which must exist and not have withdrawn).
-pub fn create(conn: &Connection, name: &str, entity: Option<i64>) -> Result<Desk> {
+/// desk records names one desk. A `booth` device is one enabling entity's booth (`entity`,
+/// which must exist and not have withdrawn): it opens that entity's booth screen.
+pub fn create(conn: &Connection, name: &str, role: &str, entity: Option<i64>) -> Result<Desk> {
+    if role_label(role).is_empty() {
+        return Err(AppError::field(
+            "role",
+            &format!(
+                "دور الجهاز «{role}» غير معروف؛ المتاح: {}",
+                ROLES
+                    .iter()
+                    .map(|(c, l)| format!("{c} ({l})"))
+                    .collect::<Vec<_>>()
+                    .join("، ")
+            ),
+        ));
+    }
+    match (role, entity) {
+        ("booth", None) => {
+            return Err(AppError::field(
+                "entity_id",
+                "اختر الجهة التي يخدم هذا الجهاز ركنها",
+            ))
+        }
+        (r, Some(_)) if r != "booth" => {
+            return Err(AppError::field(
+                "entity_id",
+                "الجهة تُحدد لأجهزة الأركان فقط (الدور booth)",
+            ))
+        }
+        _ => {}
+    }
     if let Some(id) = entity {
         let status: Option<String> = conn
             .query_row("SELECT status FROM entity WHERE id = ?1", [id], |r| {
@@ -155,8 +205,8 @@ pub fn create(conn: &Connection, name: &str, entity: Option<i64>) -> Result<Desk
         ));
     }
     conn.execute(
-        "INSERT INTO desk(name, created_at, entity_id) VALUES (?1, ?2, ?3)",
-        params![name, crate::calendar::now_utc(), entity],
+        "INSERT INTO desk(name, created_at, entity_id, role) VALUES (?1, ?2, ?3, ?4)",
+        params![name, crate::calendar::now_utc(), entity, role],
     )?;
     new_pairing_code(conn, conn.last_insert_rowid())
 }
@@ -227,6 +277,7 @@ pub fn pair(conn: &Connection, code: &str, from: Option<IpAddr>) -> Result<Pairi
         pairing_expires: Some(expires),
         entity_id,
         forum_id,
+        role,
         ..
     }) = found
     else {
@@ -247,6 +298,7 @@ pub fn pair(conn: &Connection, code: &str, from: Option<IpAddr>) -> Result<Pairi
         desk_id: id,
         desk_name: name,
         token,
+        role,
         entity_id,
         forum_id,
     })
@@ -486,7 +538,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("m.sqlite3")).unwrap();
         let conn = store.conn();
-        let d = create(&conn, " منصة  2 ", None).unwrap();
+        let d = create(&conn, " منصة  2 ", "checkin", None).unwrap();
         assert_eq!(d.name, "منصة 2");
         let code = d.pairing_code.clone().unwrap();
         assert_eq!(code.len(), CODE_DIGITS);
@@ -514,7 +566,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("m.sqlite3")).unwrap();
         let conn = store.conn();
-        let d = create(&conn, "منصة 3", None).unwrap();
+        let d = create(&conn, "منصة 3", "checkin", None).unwrap();
         let code = d.pairing_code.unwrap();
         let arabic: String = code
             .chars()
@@ -534,9 +586,9 @@ mod tests {
             .map(|c| char::from_u32(0x0660 + c.to_digit(10).unwrap()).unwrap())
             .collect();
         assert!(pair(&conn, &arabic, None).is_ok());
-        assert!(create(&conn, "  ", None).is_err());
+        assert!(create(&conn, "  ", "checkin", None).is_err());
         assert!(
-            create(&conn, "منصه 3", None).is_err(),
+            create(&conn, "منصه 3", "checkin", None).is_err(),
             "two desks in use never share a name"
         );
     }

@@ -36,9 +36,18 @@ fn send(
     (r.status(), r.json().unwrap_or(Value::Null))
 }
 
-/// A desk paired from 127.0.0.`last`: its token.
+/// A committee's device paired from 127.0.0.`last`: its token.
 fn paired_desk(s: &Server, name: &str, last: u8) -> String {
-    let (st, desk) = post(s, "desk_create", json!({ "name": name }));
+    paired_as(s, name, last, "committee", None)
+}
+
+/// A device of `role` (a booth: of `entity`) paired from 127.0.0.`last`: its token.
+fn paired_as(s: &Server, name: &str, last: u8, role: &str, entity: Option<i64>) -> String {
+    let (st, desk) = post(
+        s,
+        "desk_create",
+        json!({ "name": name, "role": role, "entity_id": entity }),
+    );
     assert_eq!(st, StatusCode::OK, "{desk}");
     let code = desk["pairing_code"].as_str().unwrap().to_string();
     assert_eq!(code.len(), 8, "codes have eight digits");
@@ -354,4 +363,163 @@ fn bodies_have_limits_that_say_so_in_arabic() {
     // A stranger's big body is refused before it is read, and it still may not run anything.
     let (st, _) = send(&from(5), &s, "/api/forum_list", None, &json!({}));
     assert_eq!(st, StatusCode::UNAUTHORIZED);
+}
+
+/// The permission table walked whole over HTTP: a device of each role runs exactly the
+/// commands its role allows; every refused command answers 403 in Arabic and changes nothing;
+/// a booth refers only to its own entity's opportunities; devices other than the committee's
+/// see national IDs and mobiles masked.
+#[test]
+fn every_role_against_every_command() {
+    use multaqa::api::{Access, COMMANDS};
+    let s = start_with(true);
+    let (_, demo) = post(&s, "demo_load", json!({}));
+    let forum = demo["forum_id"].clone();
+    let (_, list) = post(&s, "entity_list", json!({ "forum_id": forum }));
+    let entity = list["entities"][0]["id"].as_i64().unwrap();
+    let fingerprint = || {
+        let (_, p) = post(&s, "person_list", json!({ "forum_id": forum, "limit": 1 }));
+        let (_, r) = post(&s, "referral_list", json!({ "forum_id": forum }));
+        let (_, d) = post(&s, "desk_list", json!({}));
+        let (_, st) = post(&s, "checkin_stats", json!({ "forum_id": forum, "day": 1 }));
+        let (_, fam) = post(&s, "family_totals", json!({ "forum_id": forum }));
+        json!([
+            p["total"],
+            r.as_array().map(|a| a.len()),
+            d.as_array().map(|a| a.len()),
+            st["total"],
+            fam["total"]
+        ])
+    };
+    let roles = [
+        ("checkin", 2u8, None, multaqa::api::access::role::CHECKIN),
+        ("booth", 3, Some(entity), multaqa::api::access::role::BOOTH),
+        (
+            "exhibition",
+            4,
+            None,
+            multaqa::api::access::role::EXHIBITION,
+        ),
+        ("committee", 5, None, multaqa::api::access::role::COMMITTEE),
+    ];
+    for (role, last, ent, bit) in roles {
+        let token = paired_as(&s, &format!("جهاز {role}"), last, role, ent);
+        let device = from(last);
+        let before = fingerprint();
+        let mut refused = 0;
+        for c in COMMANDS {
+            if c.name == "desk_pair" {
+                continue;
+            }
+            let allowed = match c.access {
+                Access::Anyone => true,
+                Access::Roles(r) => r & bit != 0,
+                Access::Host => false,
+            };
+            if allowed {
+                continue; // run below with real arguments where it matters
+            }
+            // Arguments that would change something if the command ran.
+            let body = json!({ "forum_id": forum, "id": 1, "name": "جهاز مزيف", "q": "محمد",
+                               "person": { "full_name": "شخص مزيف للاختبار", "mobile": "0559990000", "category": "visitor" },
+                               "code": "X", "reason": "اختبار", "day": 1 });
+            let (st, answer) = send(
+                &device,
+                &s,
+                &format!("/api/{}", c.name),
+                Some(&token),
+                &body,
+            );
+            assert_eq!(st, StatusCode::FORBIDDEN, "{role} × {}: {answer}", c.name);
+            let message = answer["error"]["message"].as_str().unwrap_or_default();
+            assert!(
+                message
+                    .chars()
+                    .any(|ch| ('\u{0600}'..='\u{06FF}').contains(&ch)),
+                "{message}"
+            );
+            refused += 1;
+        }
+        assert_eq!(
+            fingerprint(),
+            before,
+            "{role}: refused commands changed nothing"
+        );
+        assert!(
+            role == "committee" || refused > 20,
+            "{role} refused {refused}"
+        );
+        // What each role is for works, with personal numbers masked unless committee.
+        let (st, found) = send(
+            &device,
+            &s,
+            "/api/person_search",
+            Some(&token),
+            &json!({ "forum_id": forum, "q": "محمد" }),
+        );
+        let mask_expected = role != "committee";
+        if role == "checkin" || role == "booth" || role == "committee" {
+            assert_eq!(st, StatusCode::OK, "{role}: {found}");
+            let with_id = found["people"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["national_id"].is_string())
+                .cloned()
+                .unwrap();
+            let id = with_id["national_id"].as_str().unwrap();
+            assert_eq!(id.starts_with('•'), mask_expected, "{role}: {id}");
+        }
+        if role == "booth" {
+            // Its own entity's opportunities only, whatever entity it names.
+            let (_, opps) = post(&s, "opportunity_list", json!({ "forum_id": forum }));
+            let (mine, other): (Vec<&Value>, Vec<&Value>) = opps
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|o| o["status"] == "open")
+                .partition(|o| o["entity_id"] == json!(entity));
+            let visitor = found["people"][0]["id"].clone();
+            if let Some(o) = other.first() {
+                let (st, e) = send(
+                    &device,
+                    &s,
+                    "/api/referral_create",
+                    Some(&token),
+                    &json!({ "forum_id": forum, "person_id": visitor, "opportunity_ids": [o["id"]], "entity_id": o["entity_id"] }),
+                );
+                assert_eq!(st, StatusCode::FORBIDDEN, "{e}");
+            }
+            if let Some(o) = mine.first() {
+                let (st, e) = send(
+                    &device,
+                    &s,
+                    "/api/referral_create",
+                    Some(&token),
+                    &json!({ "forum_id": forum, "person_id": visitor, "opportunity_ids": [o["id"]] }),
+                );
+                assert_eq!(st, StatusCode::OK, "{e}");
+            }
+            let (st, v) = send(
+                &device,
+                &s,
+                "/api/booth_visitor",
+                Some(&token),
+                &json!({ "forum_id": forum, "entity_id": 999_999, "person_id": visitor }),
+            );
+            assert_eq!(st, StatusCode::OK, "{v}");
+            assert!(v["opportunities"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|o| o["entity_id"] == json!(entity)));
+        }
+        let (_, me) = send(&device, &s, "/api/desk_me", Some(&token), &json!({}));
+        assert_eq!(me["desk"]["role"], role);
+        assert!(me["allowed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c == "desk_me"));
+    }
 }

@@ -117,6 +117,11 @@ pub enum Command {
         #[command(subcommand)]
         action: BoothsAction,
     },
+    /// Paired devices (registration desks, booths, the exhibition, the committee's laptops).
+    Desk {
+        #[command(subcommand)]
+        action: DeskAction,
+    },
     /// People (الزوار): the attendee lists as .xlsx.
     People {
         #[command(subcommand)]
@@ -420,6 +425,22 @@ pub enum BenchWhat {
         #[arg(long, default_value_t = 50_000)]
         rows: usize,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DeskAction {
+    /// Adds a paired device with its role and prints it as JSON with its pairing `code`.
+    Create {
+        name: String,
+        /// checkin, booth (with --entity), exhibition or committee.
+        #[arg(long, default_value = "checkin")]
+        role: String,
+        /// A booth's enabling entity.
+        #[arg(long)]
+        entity: Option<i64>,
+    },
+    /// Every device with its role, as one JSON line each.
+    List,
 }
 
 #[derive(Subcommand, Debug)]
@@ -874,6 +895,24 @@ fn run(cli: Cli) -> Result<()> {
             };
             let outcome = checkin::check_in(&mut core.conn(), &req)?;
             print_json(&outcome)
+        }
+        Some(Command::Desk { action }) => {
+            let core = Core::open(&path)?;
+            match action {
+                DeskAction::Create { name, role, entity } => {
+                    let d = crate::desk::create(&core.conn(), &name, &role, entity)?;
+                    let mut v = serde_json::to_value(&d)
+                        .map_err(|e| AppError::Internal(format!("تعذر كتابة الجهاز: {e}")))?;
+                    v["code"] = serde_json::Value::from(d.pairing_code.clone());
+                    print_json(&v)
+                }
+                DeskAction::List => {
+                    for d in crate::desk::list(&*core.read()?)? {
+                        print_json(&d)?;
+                    }
+                    Ok(())
+                }
+            }
         }
         Some(Command::Forum {
             action: ForumAction::List,

@@ -1,11 +1,19 @@
 //! Who may run which command, decided here for every adapter (the window, the HTTP API, the
-//! tests): the table of commands with their access, the size of the arguments they may carry
-//! over the network, and the argument that records who acted.
+//! tests): the table of commands with the roles that may run them, the size of the arguments
+//! they may carry over the network, the argument that records who acted, and the argument a
+//! booth device's entity is written into.
+//!
+//! Roles: the host (its window, its CLI, a browser on it) is the admin and runs everything; a
+//! paired device has the role it was paired with — a check-in desk (search, check-in, walk-in,
+//! the badge of the person in front of it), a booth of one entity (its booth screen and
+//! referrals), an exhibition desk (the families' presence and sales), or the committee
+//! (everything but what is the host's alone).
 //!
 //! Invariants: a name that is not exactly one row of [`COMMANDS`] is refused (there is no
 //! decoding or case folding here: the registry dispatches on the same string this table
-//! decides on); a desk's own name is written into the "who" argument of its commands, whatever
-//! the client sent.
+//! decides on); a refused command runs nothing; a desk's own name is written into the "who"
+//! argument of its commands, and a booth's own entity into the entity argument, whatever the
+//! client sent; devices other than the committee's see national IDs and mobiles masked.
 
 use std::net::IpAddr;
 
@@ -14,13 +22,33 @@ use serde_json::Value;
 use crate::desk::Desk;
 use crate::error::{AppError, Result};
 
+/// The role of a paired device, as a bit of a [`Access::Roles`] set.
+pub mod role {
+    pub const CHECKIN: u8 = 1;
+    pub const BOOTH: u8 = 2;
+    pub const EXHIBITION: u8 = 4;
+    pub const COMMITTEE: u8 = 8;
+    pub const ALL: u8 = CHECKIN | BOOTH | EXHIBITION | COMMITTEE;
+
+    /// The bit of a role's code (`checkin` …), none for an unknown one.
+    pub fn bit(code: &str) -> u8 {
+        match code {
+            "checkin" => CHECKIN,
+            "booth" => BOOTH,
+            "exhibition" => EXHIBITION,
+            "committee" => COMMITTEE,
+            _ => 0,
+        }
+    }
+}
+
 /// Who may run a command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
     /// Any machine, even without a desk token: pairing itself.
     Anyone,
-    /// The host and every paired desk.
-    Desk,
+    /// The host and paired devices of these roles ([`role`] bits).
+    Roles(u8),
     /// The host machine only (its window, its CLI, a browser on it).
     Host,
 }
@@ -89,6 +117,8 @@ pub struct Command {
     /// The argument that records who acted (`desk`, `by`): set from the desk's token for a
     /// desk, never taken from what the desk sent.
     pub who: Option<&'static str>,
+    /// The argument that names the entity: a booth device's own entity is written into it.
+    pub entity: Option<&'static str>,
 }
 
 impl Command {
@@ -98,10 +128,23 @@ impl Command {
             access,
             body: Body::Small,
             who: None,
+            entity: None,
         }
     }
-    const fn desk(name: &'static str) -> Command {
-        Command::new(name, Access::Desk)
+    /// The host and the committee's devices.
+    const fn committee(name: &'static str) -> Command {
+        Command::new(name, Access::Roles(role::COMMITTEE))
+    }
+    /// The host and the devices of `roles` besides the committee's.
+    const fn also(mut self, roles: u8) -> Command {
+        if let Access::Roles(r) = self.access {
+            self.access = Access::Roles(r | roles);
+        }
+        self
+    }
+    const fn entity(mut self, field: &'static str) -> Command {
+        self.entity = Some(field);
+        self
     }
     const fn host(name: &'static str) -> Command {
         Command::new(name, Access::Host)
@@ -122,121 +165,130 @@ impl Command {
 
 /// Every command, with who may run it. A command missing here cannot be run at all.
 pub const COMMANDS: &[Command] = &[
-    Command::desk("app_info"),
-    Command::desk("forum_list"),
-    Command::desk("forum_default"),
-    Command::desk("hijri_date"),
-    Command::desk("forum_get"),
-    Command::desk("forum_create").images(),
-    Command::desk("forum_update").images(),
+    Command::committee("app_info").also(ALL),
+    Command::committee("forum_list").also(ALL),
+    Command::committee("forum_default").also(ALL),
+    Command::committee("hijri_date").also(ALL),
+    Command::committee("forum_get").also(ALL),
+    Command::committee("forum_create").images(),
+    Command::committee("forum_update").images(),
     Command::host("forum_delete"),
-    Command::desk("forum_logo"),
-    Command::desk("forum_days"),
-    Command::desk("demo_status"),
+    Command::committee("forum_logo").also(ALL),
+    Command::committee("forum_days").also(ALL),
+    Command::committee("demo_status"),
     Command::host("demo_load"),
     Command::host("demo_remove"),
-    Command::desk("categories"),
-    Command::desk("consent_text"),
-    Command::desk("offices"),
-    Command::desk("person_list"),
-    Command::desk("people_export_xlsx"),
-    Command::desk("person_get"),
-    Command::desk("person_create"),
-    Command::desk("person_update"),
-    Command::desk("person_delete"),
-    Command::desk("person_search"),
-    Command::desk("desk_context"),
-    Command::desk("checkin").by("desk"),
-    Command::desk("checkin_undo").by("by"),
-    Command::desk("checkin_stats"),
-    Command::desk("import_preview").file(),
-    Command::desk("person_import_start").file().by("by"),
-    Command::desk("person_import_rejects_xlsx").file(),
-    Command::desk("job_status"),
+    Command::committee("categories").also(ALL),
+    Command::committee("consent_text").also(CHECKIN),
+    Command::committee("offices"),
+    Command::committee("person_list"),
+    Command::committee("people_export_xlsx"),
+    Command::committee("person_get"),
+    Command::committee("person_create").also(CHECKIN),
+    Command::committee("person_update"),
+    Command::committee("person_delete"),
+    Command::committee("person_search").also(CHECKIN | BOOTH),
+    Command::committee("desk_context").also(ALL),
+    Command::committee("checkin").also(CHECKIN).by("desk"),
+    Command::committee("checkin_undo").also(CHECKIN).by("by"),
+    Command::committee("checkin_stats").also(CHECKIN),
+    Command::committee("import_preview").file(),
+    Command::committee("person_import_start").file().by("by"),
+    Command::committee("person_import_rejects_xlsx").file(),
+    Command::committee("job_status").also(ALL),
     Command::host("category_save"),
     Command::host("desk_list"),
     Command::host("desk_create"),
-    Command::desk("desk_me"),
+    Command::committee("desk_me").also(ALL),
     Command::host("desk_new_code"),
     Command::host("desk_revoke"),
     Command::host("desk_pairing_log"),
     Command::new("desk_pair", Access::Anyone),
-    Command::desk("qr_svg"),
-    Command::desk("certificate_kinds"),
-    Command::desk("certificate_eligible"),
-    Command::desk("certificate_courses"),
-    Command::desk("certificate_placeholders"),
-    Command::desk("certificate_issue_start").by("by"),
-    Command::desk("certificate_verify"),
-    Command::desk("certificate_template"),
-    Command::desk("certificate_template_save").images(),
-    Command::desk("certificate_preview").images(),
-    Command::desk("certificate_revoke"),
-    Command::desk("badge_print_start"),
+    Command::committee("qr_svg").also(ALL),
+    Command::committee("certificate_kinds"),
+    Command::committee("certificate_eligible"),
+    Command::committee("certificate_courses"),
+    Command::committee("certificate_placeholders"),
+    Command::committee("certificate_issue_start").by("by"),
+    Command::committee("certificate_verify"),
+    Command::committee("certificate_template"),
+    Command::committee("certificate_template_save").images(),
+    Command::committee("certificate_preview").images(),
+    Command::committee("certificate_revoke"),
+    Command::committee("badge_print_start").also(CHECKIN),
     // The exhibitions (api/exhibition.rs).
-    Command::desk("entity_vocab"),
-    Command::desk("entity_list"),
-    Command::desk("entity_get"),
-    Command::desk("entity_create").images(),
-    Command::desk("entity_update").images(),
+    Command::committee("entity_vocab").also(BOOTH | EXHIBITION),
+    Command::committee("entity_list").also(BOOTH | EXHIBITION),
+    Command::committee("entity_get"),
+    Command::committee("entity_create").images(),
+    Command::committee("entity_update").images(),
     Command::host("entity_delete"),
-    Command::desk("entity_status"),
-    Command::desk("entity_staff_add"),
-    Command::desk("entity_staff_link"),
-    Command::desk("entity_import_start").file(),
-    Command::desk("entity_export_xlsx"),
-    Command::desk("floor_plan"),
-    Command::desk("hall_save"),
-    Command::desk("zone_save"),
+    Command::committee("entity_status"),
+    Command::committee("entity_staff_add"),
+    Command::committee("entity_staff_link"),
+    Command::committee("entity_import_start").file(),
+    Command::committee("entity_export_xlsx"),
+    Command::committee("floor_plan").also(EXHIBITION),
+    Command::committee("hall_save"),
+    Command::committee("zone_save"),
     Command::host("zone_delete"),
-    Command::desk("booth_create"),
-    Command::desk("booth_grid"),
-    Command::desk("booth_update"),
+    Command::committee("booth_create"),
+    Command::committee("booth_grid"),
+    Command::committee("booth_update"),
     Command::host("booth_delete"),
-    Command::desk("booth_assign").by("by"),
-    Command::desk("booth_unassign"),
-    Command::desk("where_is"),
-    Command::desk("booth_signs_pdf"),
-    Command::desk("floor_plan_pdf"),
-    Command::desk("family_vocab"),
-    Command::desk("family_list"),
-    Command::desk("family_get"),
-    Command::desk("family_create").images().by("by"),
-    Command::desk("family_update").images(),
+    Command::committee("booth_assign").by("by"),
+    Command::committee("booth_unassign"),
+    Command::committee("where_is").also(EXHIBITION | CHECKIN),
+    Command::committee("booth_signs_pdf"),
+    Command::committee("floor_plan_pdf"),
+    Command::committee("family_vocab").also(EXHIBITION),
+    Command::committee("family_list").also(EXHIBITION),
+    Command::committee("family_get").also(EXHIBITION),
+    Command::committee("family_create").images().by("by"),
+    Command::committee("family_update").images(),
     Command::host("family_delete"),
-    Command::desk("family_decide").by("by"),
-    Command::desk("family_quotas"),
-    Command::desk("family_quota_save"),
-    Command::desk("family_day_sheet"),
-    Command::desk("family_day_record").by("by"),
-    Command::desk("family_totals"),
-    Command::desk("family_sales_xlsx"),
-    Command::desk("family_import_start").file().by("by"),
+    Command::committee("family_decide").by("by"),
+    Command::committee("family_quotas").also(EXHIBITION),
+    Command::committee("family_quota_save"),
+    Command::committee("family_day_sheet").also(EXHIBITION),
+    Command::committee("family_day_record")
+        .also(EXHIBITION)
+        .by("by"),
+    Command::committee("family_totals").also(EXHIBITION),
+    Command::committee("family_sales_xlsx"),
+    Command::committee("family_import_start").file().by("by"),
     // The three tracks (api/tracks.rs).
-    Command::desk("track_vocab"),
-    Command::desk("opportunity_list"),
-    Command::desk("opportunity_get"),
-    Command::desk("opportunity_waitlist"),
-    Command::desk("opportunity_create"),
-    Command::desk("opportunity_update"),
+    Command::committee("track_vocab").also(BOOTH),
+    Command::committee("opportunity_list"),
+    Command::committee("opportunity_get"),
+    Command::committee("opportunity_waitlist"),
+    Command::committee("opportunity_create"),
+    Command::committee("opportunity_update"),
     Command::host("opportunity_delete"),
-    Command::desk("opportunity_import_start").file(),
-    Command::desk("opportunity_export_xlsx"),
-    Command::desk("referral_create").by("desk"),
-    Command::desk("referral_list"),
-    Command::desk("referral_get"),
-    Command::desk("referral_move").by("by"),
-    Command::desk("booth_visitor"),
-    Command::desk("outcomes_export_xlsx"),
-    Command::desk("follow_up_list"),
-    Command::desk("impact_report"),
-    Command::desk("impact_report_xlsx"),
-    Command::desk("impact_report_pdf"),
-    Command::desk("forum_report"),
-    Command::desk("forum_report_file"),
-    Command::desk("follow_up_record").by("by"),
-    Command::desk("outcomes_import_start").file().by("by"),
+    Command::committee("opportunity_import_start").file(),
+    Command::committee("opportunity_export_xlsx"),
+    Command::committee("referral_create")
+        .also(BOOTH)
+        .by("desk")
+        .entity("entity_id"),
+    Command::committee("referral_list"),
+    Command::committee("referral_get"),
+    Command::committee("referral_move").by("by"),
+    Command::committee("booth_visitor")
+        .also(BOOTH)
+        .entity("entity_id"),
+    Command::committee("outcomes_export_xlsx"),
+    Command::committee("follow_up_list"),
+    Command::committee("impact_report"),
+    Command::committee("impact_report_xlsx"),
+    Command::committee("impact_report_pdf"),
+    Command::committee("forum_report"),
+    Command::committee("forum_report_file"),
+    Command::committee("follow_up_record").by("by"),
+    Command::committee("outcomes_import_start").file().by("by"),
 ];
+
+use role::{ALL, BOOTH, CHECKIN, EXHIBITION};
 
 /// The command of exactly this name.
 pub fn command(name: &str) -> Option<&'static Command> {
@@ -270,7 +322,16 @@ pub fn authorize(caller: &Caller, name: &str) -> Result<&'static Command> {
     let command = command(name).ok_or_else(|| AppError::UnknownCommand(name.to_string()))?;
     match (caller, command.access) {
         (Caller::Host, _) | (_, Access::Anyone) => Ok(command),
-        (Caller::Desk { .. }, Access::Desk) => Ok(command),
+        (Caller::Desk { desk, .. }, Access::Roles(roles)) => {
+            if roles & role::bit(&desk.role) != 0 {
+                Ok(command)
+            } else {
+                Err(AppError::Forbidden(format!(
+                    "هذا الإجراء غير متاح لجهاز بدور «{}»؛ يتاح لأجهزة اللجنة المنظمة وللجهاز الرئيس",
+                    desk.role_label
+                )))
+            }
+        }
         (Caller::Desk { .. }, Access::Host) => Err(AppError::Forbidden(
             "هذا الإجراء متاح على الجهاز الرئيس فقط".into(),
         )),
@@ -278,24 +339,85 @@ pub fn authorize(caller: &Caller, name: &str) -> Result<&'static Command> {
     }
 }
 
-/// The arguments as the command will see them: a desk's name in the "who" argument.
-pub fn stamp(caller: &Caller, command: &Command, mut args: Value) -> Value {
-    if let (Caller::Desk { desk, .. }, Some(field)) = (caller, command.who) {
-        if args.is_null() {
-            args = Value::Object(Default::default());
-        }
-        if let Value::Object(map) = &mut args {
+/// The commands `caller` may run (for a screen to offer only those).
+pub fn allowed(caller: &Caller) -> Vec<&'static str> {
+    COMMANDS
+        .iter()
+        .filter(|c| authorize(caller, c.name).is_ok())
+        .map(|c| c.name)
+        .collect()
+}
+
+/// The arguments as the command will see them: a desk's name in the "who" argument, a booth's
+/// own entity in the entity argument (a booth without one is refused).
+pub fn stamp(caller: &Caller, command: &Command, mut args: Value) -> Result<Value> {
+    let Caller::Desk { desk, .. } = caller else {
+        return Ok(args);
+    };
+    if args.is_null() {
+        args = Value::Object(Default::default());
+    }
+    if let Value::Object(map) = &mut args {
+        if let Some(field) = command.who {
             map.insert(field.to_string(), Value::String(desk.name.clone()));
         }
+        if let (Some(field), "booth") = (command.entity, desk.role.as_str()) {
+            let entity = desk.entity_id.ok_or_else(|| {
+                AppError::Forbidden(
+                    "جهاز الركن غير مرتبط بجهة؛ أعد اقترانه من الجهاز الرئيس".into(),
+                )
+            })?;
+            map.insert(field.to_string(), Value::from(entity));
+        }
     }
-    args
+    Ok(args)
+}
+
+/// Whether `caller` sees personal numbers whole: the host and the committee's devices do.
+pub fn sees_personal_numbers(caller: &Caller) -> bool {
+    match caller {
+        Caller::Host => true,
+        Caller::Desk { desk, .. } => desk.role == "committee",
+        Caller::Stranger { .. } => false,
+    }
+}
+
+/// The fields holding national IDs and mobile numbers, wherever they are in an answer.
+const PERSONAL_NUMBERS: &[&str] = &["national_id", "mobile"];
+
+/// An answer as `caller` may see it: national IDs and mobiles masked to their last four digits
+/// for devices other than the committee's.
+pub fn shape(caller: &Caller, mut out: Value) -> Value {
+    if !sees_personal_numbers(caller) {
+        mask(&mut out);
+    }
+    out
+}
+
+fn mask(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            for (k, x) in map.iter_mut() {
+                match x {
+                    Value::String(s) if PERSONAL_NUMBERS.contains(&k.as_str()) => {
+                        let n = s.chars().count();
+                        let tail: String = s.chars().skip(n.saturating_sub(4)).collect();
+                        *s = format!("{}{tail}", "•".repeat(n.saturating_sub(4).min(6)));
+                    }
+                    other => mask(other),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(mask),
+        _ => {}
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn desk() -> Caller {
+    fn desk_as(role: &str) -> Caller {
         Caller::Desk {
             desk: Box::new(Desk {
                 id: 1,
@@ -307,12 +429,18 @@ mod tests {
                 last_seen_at: None,
                 paired_at: None,
                 paired_from: None,
-                entity_id: None,
+                role: role.into(),
+                role_label: crate::desk::role_label(role).into(),
+                entity_id: (role == "booth").then_some(7),
                 entity_name: None,
                 forum_id: None,
             }),
             addr: "10.0.0.7".parse().unwrap(),
         }
+    }
+
+    fn desk() -> Caller {
+        desk_as("committee")
     }
 
     #[test]
@@ -342,25 +470,45 @@ mod tests {
     }
 
     #[test]
-    fn desks_are_refused_host_commands_and_strangers_may_only_pair() {
+    fn every_role_runs_exactly_its_rows_and_strangers_may_only_pair() {
         let stranger = Caller::Stranger {
             addr: "10.0.0.9".parse().unwrap(),
         };
-        for c in COMMANDS {
-            let as_desk = authorize(&desk(), c.name);
-            let as_stranger = authorize(&stranger, c.name);
-            assert!(authorize(&Caller::Host, c.name).is_ok());
-            match c.access {
-                Access::Host => {
-                    assert_eq!(as_desk.unwrap_err().code(), "forbidden", "{}", c.name)
+        for (code, _) in crate::desk::ROLES {
+            let caller = desk_as(code);
+            let bit = role::bit(code);
+            assert_ne!(bit, 0, "{code} has a bit");
+            for c in COMMANDS {
+                let got = authorize(&caller, c.name);
+                let want = match c.access {
+                    Access::Anyone => true,
+                    Access::Roles(r) => r & bit != 0,
+                    Access::Host => false,
+                };
+                assert_eq!(got.is_ok(), want, "{code} × {}", c.name);
+                if let Err(e) = got {
+                    assert_eq!(e.code(), "forbidden", "{code} × {}", c.name);
+                    assert!(!e.to_string().is_empty());
                 }
-                Access::Desk => assert!(as_desk.is_ok()),
-                Access::Anyone => assert!(as_desk.is_ok() && as_stranger.is_ok()),
-            }
-            if c.access != Access::Anyone {
-                assert_eq!(as_stranger.unwrap_err().code(), "desk_token_required");
+                assert!(authorize(&Caller::Host, c.name).is_ok());
+                if c.access != Access::Anyone {
+                    assert_eq!(
+                        authorize(&stranger, c.name).unwrap_err().code(),
+                        "desk_token_required"
+                    );
+                }
             }
         }
+        // The roles' shape: a check-in desk checks in and registers walk-ins but lists and
+        // exports nobody; a booth refers; the exhibition records sales; the committee does all
+        // but the host's own.
+        let can = |role: &str, name: &str| authorize(&desk_as(role), name).is_ok();
+        assert!(can("checkin", "checkin") && can("checkin", "person_create"));
+        assert!(!can("checkin", "person_list") && !can("checkin", "people_export_xlsx"));
+        assert!(can("booth", "booth_visitor") && can("booth", "referral_create"));
+        assert!(!can("booth", "checkin") && !can("booth", "referral_move"));
+        assert!(can("exhibition", "family_day_record") && !can("exhibition", "family_decide"));
+        assert!(can("committee", "person_list") && !can("committee", "demo_remove"));
         assert_eq!(
             authorize(&desk(), "demo%5Fremove").unwrap_err().code(),
             "unknown_command"
@@ -368,23 +516,58 @@ mod tests {
     }
 
     #[test]
-    fn a_desk_is_recorded_by_its_own_name() {
+    fn a_desk_is_recorded_by_its_own_name_and_a_booth_by_its_own_entity() {
         let checkin = command("checkin").unwrap();
         let a = stamp(
             &desk(),
             checkin,
             serde_json::json!({ "code": "X", "desk": "الجهاز الرئيس" }),
-        );
+        )
+        .unwrap();
         assert_eq!(a["desk"], "منصة 2");
         assert_eq!(a["code"], "X");
-        let a = stamp(&desk(), command("family_decide").unwrap(), Value::Null);
+        let a = stamp(&desk(), command("family_decide").unwrap(), Value::Null).unwrap();
         assert_eq!(a["by"], "منصة 2");
         // The host names itself.
         let a = stamp(
             &Caller::Host,
             checkin,
             serde_json::json!({ "desk": "منصة 1" }),
-        );
+        )
+        .unwrap();
         assert_eq!(a["desk"], "منصة 1");
+        // A booth refers for its own entity, whatever it sends.
+        let a = stamp(
+            &desk_as("booth"),
+            command("referral_create").unwrap(),
+            serde_json::json!({ "entity_id": 99, "opportunity_ids": [1] }),
+        )
+        .unwrap();
+        assert_eq!(a["entity_id"], 7);
+        // The committee's device is not limited to an entity.
+        let a = stamp(
+            &desk(),
+            command("booth_visitor").unwrap(),
+            serde_json::json!({ "entity_id": 3 }),
+        )
+        .unwrap();
+        assert_eq!(a["entity_id"], 3);
+    }
+
+    #[test]
+    fn devices_other_than_the_committee_s_see_personal_numbers_masked() {
+        let answer = serde_json::json!({
+            "people": [{ "full_name": "سارة علي", "national_id": "1098765432", "mobile": "0551234567" }],
+            "person": { "mobile": null, "badge_code": "K7M4QX2" }
+        });
+        let seen = shape(&desk_as("checkin"), answer.clone());
+        assert_eq!(seen["people"][0]["national_id"], "••••••5432");
+        assert_eq!(seen["people"][0]["mobile"], "••••••4567");
+        assert_eq!(seen["people"][0]["full_name"], "سارة علي");
+        assert_eq!(seen["person"]["badge_code"], "K7M4QX2");
+        assert!(seen["person"]["mobile"].is_null());
+        for whole in [desk(), Caller::Host] {
+            assert_eq!(shape(&whole, answer.clone()), answer);
+        }
     }
 }

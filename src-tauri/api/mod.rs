@@ -75,6 +75,9 @@ struct PeopleExportArgs {
 #[derive(Deserialize)]
 struct DeskCreateArgs {
     name: String,
+    /// `checkin` (the default), `booth` (with `entity_id`), `exhibition` or `committee`.
+    #[serde(default)]
+    role: Option<String>,
     /// A booth device: the entity whose booth it is.
     #[serde(default)]
     entity_id: Option<i64>,
@@ -300,7 +303,12 @@ pub fn call(core: &Core, command: &str, a: Value) -> Result<Value> {
 /// it; a desk's commands record the desk by its own name.
 pub fn call_as(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<Value> {
     let row = authorize(caller, command)?;
-    let a = access::stamp(caller, row, a);
+    let a = access::stamp(caller, row, a)?;
+    dispatch(core, caller, command, a).map(|v| access::shape(caller, v))
+}
+
+/// Runs an authorized command with its stamped arguments.
+fn dispatch(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<Value> {
     match command {
         "app_info" => out(core.info()?),
         "forum_list" => out(forum::list(&*core.read()?)?),
@@ -504,16 +512,23 @@ pub fn call_as(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<
         "desk_list" => out(desk::list(&*core.read()?)?),
         "desk_create" => {
             let a: DeskCreateArgs = args(a)?;
-            let desk = desk::create(&core.conn(), &a.name, a.entity_id)?;
+            let role = a.role.as_deref().unwrap_or(if a.entity_id.is_some() {
+                "booth"
+            } else {
+                "checkin"
+            });
+            let desk = desk::create(&core.conn(), &a.name, role, a.entity_id)?;
             core.pairing().new_code_made();
             out(desk)
         }
         // The device asking: a desk sees itself (a booth device, its entity); the host, nothing.
         "desk_me" => out(match caller {
-            Caller::Desk { desk, .. } => {
-                json!({ "host": false, "desk": desk::get(&*core.read()?, desk.id)? })
-            }
-            _ => json!({ "host": true, "desk": null }),
+            Caller::Desk { desk, .. } => json!({
+                "host": false,
+                "desk": desk::get(&*core.read()?, desk.id)?,
+                "allowed": access::allowed(caller),
+            }),
+            _ => json!({ "host": true, "desk": null, "allowed": access::allowed(caller) }),
         }),
         "desk_revoke" => out(desk::revoke(&core.conn(), args::<Id>(a)?.id)?),
         "desk_new_code" => {

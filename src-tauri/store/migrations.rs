@@ -491,6 +491,13 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE entity ADD COLUMN released_booth_id INTEGER REFERENCES booth(id) ON DELETE SET NULL;
     "#,
+    // 18: every paired device has a role (what it may do is decided in api::access). Desks
+    // paired before roles keep doing what they did (the committee's), booth devices are booths.
+    r#"
+    ALTER TABLE desk ADD COLUMN role TEXT NOT NULL DEFAULT 'committee'
+        CHECK (role IN ('checkin', 'booth', 'exhibition', 'committee'));
+    UPDATE desk SET role = 'booth' WHERE entity_id IS NOT NULL;
+    "#,
 ];
 
 pub fn latest() -> i64 {

@@ -35,6 +35,8 @@ pub struct ReferInput {
     pub desk: String,
     /// When it was scanned (RFC 3339), for a referral queued while the network was down.
     pub scanned_at: Option<String>,
+    /// Only opportunities of this entity (a booth device refers to its own entity's).
+    pub entity_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -278,6 +280,12 @@ pub(crate) fn refer_in(tx: &Connection, input: &ReferInput) -> Result<Vec<Referr
         let o = super::opportunity::get(tx, opp)?;
         if o.forum_id != input.forum_id {
             return Err(AppError::field("opportunity_ids", "الفرصة من ملتقى آخر"));
+        }
+        if input.entity_id.is_some_and(|e| e != o.entity_id) {
+            return Err(AppError::Forbidden(format!(
+                "«{}» ليست من فرص جهة هذا الركن؛ يحيل كل ركن إلى فرص جهته",
+                o.title
+            )));
         }
         let existing: Option<i64> = tx
             .query_row(

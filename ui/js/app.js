@@ -37,6 +37,34 @@ const routes = [
 let cleanup = null;
 let current = 0;
 
+// The command each screen cannot work without: a device whose role may not run it does not
+// see the screen in the navigation (the core refuses the commands anyway).
+const NEEDS = {
+  dashboard: 'checkin_stats', people: 'person_list', desk: 'checkin', entities: 'entity_create',
+  floor: 'floor_plan', families: 'family_list', tracks: 'opportunity_create', certificates: 'certificate_eligible',
+  forums: 'forum_create', settings: 'demo_status',
+};
+let allowed = null;
+async function fitNavToRole() {
+  try {
+    const me = await call('desk_me');
+    if (me.host) return;
+    allowed = new Set(me.allowed);
+    for (const a of document.querySelectorAll('#nav a')) {
+      const need = NEEDS[a.dataset.route];
+      a.hidden = Boolean(need) && !allowed.has(need);
+    }
+    // A booth device reaches its booth screen from the navigation.
+    if (me.desk?.role === 'booth' && !document.querySelector('#nav a[data-route="booth"]')) {
+      const link = document.createElement('a');
+      link.href = '#/booth';
+      link.dataset.route = 'tracks';
+      link.textContent = 'شاشة الركن';
+      document.getElementById('nav').prepend(link);
+    }
+  } catch { /* not paired yet: the pairing screen follows */ }
+}
+
 async function route() {
   const hash = location.hash || '#/dashboard';
   const found = routes.map((r) => [r, hash.match(r.re)]).find(([, m]) => m);
@@ -80,6 +108,7 @@ window.addEventListener('multaqa:pair-required', () => {
   renderPairing(view);
 });
 window.addEventListener('hashchange', route);
+fitNavToRole();
 route();
 watchPairings();
 call('app_info')

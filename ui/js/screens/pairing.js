@@ -19,9 +19,10 @@ export function renderPairing(view, prefilled = '') {
       const p = await call('desk_pair', { code: code.value });
       localStorage.setItem(TOKEN_KEY, p.token);
       localStorage.setItem('multaqa.desk', p.desk_name);
-      // A booth device opens its entity's booth screen, in that entity's forum.
+      // Each role opens its own screen; a booth device its entity's booth, in that forum.
       if (p.entity_id) localStorage.setItem('multaqa.forum', String(p.forum_id));
-      location.replace(`${location.pathname}#/${p.entity_id ? 'booth' : 'desk'}`);
+      const home = { checkin: 'desk', booth: 'booth', exhibition: 'families', committee: 'dashboard' }[p.role] || 'desk';
+      location.replace(`${location.pathname}#/${home}`);
       location.reload();
     } catch (e) {
       error.replaceChildren(errorBox(e));

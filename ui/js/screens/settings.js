@@ -107,15 +107,20 @@ export async function render(view) {
     const list = h('tbody');
     const name = h('input', { type: 'text', id: 'desk-new-name', placeholder: 'منصة 2', 'aria-label': 'اسم المنصة' });
     const add = h('button.btn.primary', { type: 'button', id: 'desk-add' }, 'إضافة منصة');
-    // A booth device: paired as the booth of one entity of the current forum.
-    const entity = h('select', { id: 'desk-new-entity', 'aria-label': 'نوع الجهاز' },
-      h('option', { value: '' }, 'منصة تسجيل'));
+    // Each device gets a role when paired (what it may do is decided in the core); a booth
+    // device is the booth of one entity of the current forum.
+    const role = h('select', { id: 'desk-new-role', 'aria-label': 'دور الجهاز' },
+      [['checkin', 'منصة تسجيل الحضور'], ['booth', 'ركن جهة ممكنة'], ['exhibition', 'منصة معرض الأسر المنتجة'], ['committee', 'جهاز اللجنة المنظمة']]
+        .map(([v, l]) => h('option', { value: v }, l)));
+    const entity = h('select', { id: 'desk-new-entity', 'aria-label': 'جهة الركن', hidden: true },
+      h('option', { value: '' }, '— اختر جهة الركن —'));
+    role.addEventListener('change', () => { entity.hidden = role.value !== 'booth'; });
     const forumId = currentForumId();
     if (forumId) {
       try {
         const { entities } = await call('entity_list', { forum_id: forumId });
         entity.append(...entities.filter((e) => e.status !== 'withdrew')
-          .map((e) => h('option', { value: e.id }, `ركن: ${e.name_ar}`)));
+          .map((e) => h('option', { value: e.id }, e.name_ar)));
       } catch { /* registration desks only */ }
     }
     const paint = async () => {
@@ -126,7 +131,7 @@ export async function render(view) {
         qrs.set(d.id, await pairingQr(urls[0], d.pairing_code));
       }
       list.replaceChildren(...(desks.length ? desks.map((d) => h('tr', {},
-        h('td.name', {}, d.name, d.entity_name ? h('span.hint', {}, ` — ركن ${d.entity_name}`) : null),
+        h('td.name', {}, d.name, h('span.hint', {}, ` — ${d.role_label}${d.entity_name ? `: ${d.entity_name}` : ''}`)),
         h('td', {}, d.revoked ? h('span.chip', { style: '--chip:#b3261e' }, 'أُلغي اقترانها')
           : d.paired ? h('div', {}, h('span.chip', { style: '--chip:#0b6b4a' }, 'مقترنة'),
             d.paired_from ? h('span.hint', {}, ` ${pairedFrom(d)}`) : null)
@@ -140,7 +145,7 @@ export async function render(view) {
     };
     add.addEventListener('click', async () => {
       try {
-        await call('desk_create', { name: name.value, entity_id: entity.value ? Number(entity.value) : null });
+        await call('desk_create', { name: name.value, role: role.value, entity_id: role.value === 'booth' && entity.value ? Number(entity.value) : null });
         name.value = '';
         entity.value = '';
         paint();
@@ -158,7 +163,7 @@ export async function render(view) {
     } catch { /* shown on the next visit */ }
     return h('section.card', { id: 'desks-section' },
       h('h2', {}, 'منصات التسجيل'),
-      h('div.toolbar', {}, name, entity, add),
+      h('div.toolbar', {}, name, role, entity, add),
       attempts,
       h('table.data', { id: 'desk-table' }, h('tbody', {}), list));
   }
