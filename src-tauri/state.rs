@@ -54,6 +54,59 @@ impl Core {
         })
     }
 
+    /// A backup of the database now, named by `reason`, into the backups folder and the second
+    /// folder when one is set (see [`crate::store::backup`]).
+    pub fn backup(&self, reason: &str) -> Result<crate::store::backup::BackupFile> {
+        let mirror = store::get_setting(&*self.read()?, crate::store::backup::MIRROR_SETTING)?
+            .filter(|m| !m.trim().is_empty())
+            .map(std::path::PathBuf::from);
+        crate::store::backup::make(self.store.path(), reason, mirror.as_deref())
+    }
+
+    /// Every [`crate::store::backup::EVERY_MINUTES`] minutes while a forum runs (today is one
+    /// of its days), a backup; the thread ends when the app closes.
+    fn spawn_backups(&self) {
+        let weak = Arc::downgrade(&self.store);
+        let _ = std::thread::Builder::new()
+            .name("backups".into())
+            .spawn(move || {
+                let every =
+                    std::time::Duration::from_secs(crate::store::backup::EVERY_MINUTES * 60);
+                let mut last = std::time::Instant::now();
+                loop {
+                    std::thread::sleep(std::time::Duration::from_secs(30));
+                    let Some(store) = weak.upgrade() else { return };
+                    if last.elapsed() < every {
+                        continue;
+                    }
+                    last = std::time::Instant::now();
+                    let running = (|| -> Result<bool> {
+                        let conn = store.read()?;
+                        let today = chrono::Utc::now()
+                            .with_timezone(&crate::checkin::venue_offset())
+                            .date_naive();
+                        Ok(matches!(
+                            crate::forum::default_for(&conn, today)?,
+                            Some((_, "running"))
+                        ))
+                    })()
+                    .unwrap_or(false);
+                    if running {
+                        let mirror = store
+                            .read()
+                            .ok()
+                            .and_then(|c| {
+                                store::get_setting(&c, crate::store::backup::MIRROR_SETTING).ok()
+                            })
+                            .flatten()
+                            .filter(|m| !m.trim().is_empty())
+                            .map(std::path::PathBuf::from);
+                        let _ = crate::store::backup::make(store.path(), "auto", mirror.as_deref());
+                    }
+                }
+            });
+    }
+
     /// Opens the database for an interactive start (window or server): on the very first start
     /// of a new database, loads the demo forum. Removing the demo later keeps it removed.
     pub fn open_interactive(path: &Path) -> Result<Core> {
@@ -65,6 +118,7 @@ impl Core {
                 store::set_setting(&conn, "first_start_done", &crate::calendar::now_utc())?;
             }
         }
+        core.spawn_backups();
         Ok(core)
     }
 

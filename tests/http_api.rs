@@ -12,7 +12,7 @@ use crate::common::{core, forum_json, temp_db, TempDb};
 pub struct Server {
     pub base: String,
     pub addr: SocketAddr,
-    _db: TempDb,
+    pub db: TempDb,
     _stop: tokio::sync::oneshot::Sender<()>,
 }
 
@@ -42,7 +42,7 @@ pub fn start_with(lan: bool) -> Server {
     Server {
         base: format!("http://{addr}"),
         addr,
-        _db: db,
+        db,
         _stop: stop,
     }
 }

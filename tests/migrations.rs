@@ -55,6 +55,17 @@ fn every_earlier_version_reaches_latest_with_data() {
             migrations::latest(),
             "from v{v}"
         );
+        // A database with a schema is backed up before it is migrated, at its old version.
+        let backups =
+            multaqa::store::backup::list(&multaqa::store::backup::folder(&db.path)).unwrap();
+        if v >= 1 {
+            assert_eq!(backups.len(), 1, "from v{v}");
+            assert_eq!(backups[0].reason, "migration");
+            let old = open_connection(std::path::Path::new(&backups[0].path)).unwrap();
+            assert_eq!(migrations::version(&old).unwrap(), v);
+        } else {
+            assert!(backups.is_empty());
+        }
         assert_eq!(
             schema(&conn),
             fresh_schema,

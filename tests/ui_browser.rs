@@ -805,6 +805,16 @@ async fn chromium_pairs_a_desk_from_the_qr_link() {
     assert_eq!(paired["desk_name"], "منصة 2");
     wait_text(&c, "#toasts", "اقترنت «منصة 2»").await;
     screenshot(&c, "chromium-pairing-toast.png").await;
+    // A backup on request, listed with its reason.
+    click(&c, "#backup-now").await;
+    wait_text(&c, "#toasts", "حُفظت نسخة احتياطية").await;
+    wait_text(&c, "#backup-table", "يدوية").await;
+    let listed = api(&url, "backup_list", json!({})).await;
+    assert!(listed["backups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|b| b["reason"] == "manual"));
     // What the QR code on the host's settings screen opens.
     c.goto(&format!("{url}/#/pair/{code}")).await.unwrap();
     wait_css(&c, "#scan").await;

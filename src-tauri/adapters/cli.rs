@@ -117,6 +117,14 @@ pub enum Command {
         #[command(subcommand)]
         action: BoothsAction,
     },
+    /// A consistent copy of the database (SQLite's own, safe while desks work) to FILE.
+    Backup {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Replaces the database with a backup, after checking its integrity and schema version
+    /// and backing up what it replaces. Close the app first.
+    Restore { file: PathBuf },
     /// Paired devices (registration desks, booths, the exhibition, the committee's laptops).
     Desk {
         #[command(subcommand)]
@@ -895,6 +903,24 @@ fn run(cli: Cli) -> Result<()> {
             };
             let outcome = checkin::check_in(&mut core.conn(), &req)?;
             print_json(&outcome)
+        }
+        Some(Command::Backup { out }) => {
+            if !path.exists() {
+                return Err(AppError::field(
+                    "db",
+                    &format!("لا توجد قاعدة بيانات في {}", path.display()),
+                ));
+            }
+            let bytes = crate::store::backup::copy_to(&path, &out)?;
+            print_json(&serde_json::json!({ "out": out, "bytes": bytes }))
+        }
+        Some(Command::Restore { file }) => {
+            let before = crate::store::backup::restore(&path, &file)?;
+            print_json(&serde_json::json!({
+                "restored": file,
+                "db": path,
+                "previous_kept_in": before.map(|b| b.path),
+            }))
         }
         Some(Command::Desk { action }) => {
             let core = Core::open(&path)?;

@@ -50,6 +50,16 @@ struct DaysArgs {
 }
 
 #[derive(Deserialize)]
+struct FolderArgs {
+    #[serde(default)]
+    folder: String,
+}
+
+fn store_setting(core: &Core, key: &str) -> Result<Option<String>> {
+    crate::store::get_setting(&*core.read()?, key)
+}
+
+#[derive(Deserialize)]
 struct HijriArgs {
     year: i32,
     month: u8,
@@ -289,7 +299,11 @@ where
         + 'static,
 {
     let table = crate::sheet::read_table(&a.file.file_name, &a.file.bytes()?)?;
-    let job = core.start_job(move |core, progress| out(import(core, &a, &table, progress)?));
+    let job = core.start_job(move |core, progress| {
+        // Every import is preceded by a backup (made beside the desks, never holding the writer).
+        core.backup("import")?;
+        out(import(core, &a, &table, progress)?)
+    });
     out(json!({ "job_id": job }))
 }
 
@@ -361,7 +375,21 @@ fn dispatch(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<Val
         }
         "demo_status" => out(demo::status(&*core.read()?)?),
         "demo_load" => out(json!({ "forum_id": demo::load_in_steps(core.store())? })),
-        "demo_remove" => out(json!({ "removed": demo::remove(&core.conn())? })),
+        "demo_remove" => {
+            core.backup("demo_remove")?;
+            out(json!({ "removed": demo::remove(&core.conn())? }))
+        }
+        "backup_list" => out(json!({
+            "folder": crate::store::backup::folder(core.store().path()),
+            "mirror": store_setting(core, crate::store::backup::MIRROR_SETTING)?,
+            "backups": crate::store::backup::list(&crate::store::backup::folder(core.store().path()))?,
+        })),
+        "backup_now" => out(core.backup("manual")?),
+        "backup_mirror_set" => {
+            let folder = crate::text::clean(&args::<FolderArgs>(a)?.folder);
+            crate::store::set_setting(&core.conn(), crate::store::backup::MIRROR_SETTING, &folder)?;
+            out(json!({ "mirror": folder }))
+        }
         "categories" => out(person::categories(&*core.read()?)?),
         "consent_text" => out(json!({
             "version": person::CONSENT_VERSION,

@@ -1,6 +1,7 @@
 //! The one SQLite file behind everything: opening it (WAL, foreign keys, FULL sync), migrating
 //! it, and handing out the connection. Domain modules write their own SQL against it.
 
+pub mod backup;
 pub mod migrations;
 
 use std::path::{Path, PathBuf};
@@ -87,6 +88,11 @@ impl Store {
             }
         }
         let mut conn = open_connection(path)?;
+        // A database about to be migrated is backed up first (a migration is one way).
+        let version = migrations::version(&conn)?;
+        if version > 0 && version < migrations::latest() {
+            backup::make(path, "migration", None)?;
+        }
         migrations::apply_all(&mut conn)?;
         conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));

@@ -1,6 +1,6 @@
 // Settings (الإعدادات): about this installation, and the demo data.
 import { call, transport, onHost } from '../api.js';
-import { h, toast, confirmDialog } from '../dom.js';
+import { h, toast, confirmDialog, venueTime } from '../dom.js';
 import { formatCode, pairedFrom } from '../pairing-watch.js';
 import { currentForumId } from '../forum-context.js';
 
@@ -20,10 +20,12 @@ export async function render(view) {
   const lan = transport === 'tauri' ? await lanSection() : null;
   const desks = onHost ? await desksSection() : null;
   const cats = onHost ? await categoriesSection() : null;
+  const backups = onHost ? await backupsSection() : null;
   view.append(...[
     h('header.page-head', {}, h('h1', {}, 'الإعدادات')),
     lan,
     desks,
+    backups,
     cats,
     h('section.card', {},
       h('h2', {}, 'عن البرنامج'),
@@ -56,6 +58,41 @@ export async function render(view) {
       h('label.check', {}, toggle, 'السماح لمنصات التسجيل في الشبكة بالاتصال بهذا الجهاز'),
       h('p.hint', {}, 'كل منصة تحتاج رمز اقتران مرة واحدة، ويمكن إلغاء اقترانها في أي وقت.'),
       info);
+  }
+
+  /** The backups: made every 15 minutes while a forum runs and before every import, migration,
+   *  demo removal and restore; a second folder (a USB stick) when set; one made on request. */
+  async function backupsSection() {
+    const list = h('tbody');
+    const mirror = h('input', { type: 'text', id: 'backup-mirror', dir: 'ltr', placeholder: '/media/usb/multaqa', 'aria-label': 'مجلد ثانٍ للنسخ' });
+    const paint = async () => {
+      const b = await call('backup_list');
+      mirror.value = b.mirror || '';
+      const reasons = { auto: 'تلقائية', import: 'قبل استيراد', migration: 'قبل تحديث البيانات', demo_remove: 'قبل حذف التجريبي', restore: 'قبل استرجاع', manual: 'يدوية' };
+      list.replaceChildren(...(b.backups.length ? b.backups.slice(0, 30).map((x) => h('tr', {},
+        h('td', {}, venueTime(x.made_at, { date: true })),
+        h('td', {}, reasons[x.reason] || x.reason),
+        h('td.num', {}, `${(x.bytes / 1024 / 1024).toFixed(1)} ميغابايت`),
+        h('td', { dir: 'ltr' }, h('code', {}, x.file_name))))
+        : [h('tr', {}, h('td.empty-row', { colspan: 4 }, 'لا توجد نسخ بعد.'))]));
+      folder.textContent = b.folder;
+    };
+    const folder = h('code', { dir: 'ltr', id: 'backup-folder' });
+    const now = h('button.btn.primary', { type: 'button', id: 'backup-now', onclick: async () => {
+      now.disabled = true;
+      try { const b = await call('backup_now'); toast(`حُفظت نسخة احتياطية: ${b.file_name}`); await paint(); } catch (e) { toast(e.message, 'error'); } finally { now.disabled = false; }
+    } }, 'نسخة احتياطية الآن');
+    const saveMirror = h('button.btn', { type: 'button', id: 'backup-mirror-save', onclick: async () => {
+      try { await call('backup_mirror_set', { folder: mirror.value }); toast(mirror.value.trim() ? 'تُحفظ النسخ في المجلد الثاني أيضًا' : 'أُلغي المجلد الثاني'); } catch (e) { toast(e.message, 'error'); }
+    } }, 'حفظ المجلد');
+    await paint();
+    return h('section.card', { id: 'backups-section' },
+      h('h2', {}, 'النسخ الاحتياطية'),
+      h('p.hint', {}, 'تُحفظ نسخة كل 15 دقيقة أثناء أيام الملتقى، وقبل كل استيراد وتحديث وحذف للبيانات التجريبية واسترجاع، وتُبقى آخر 24 نسخة ونسخة من كل يوم. المجلد: ', folder,
+        '. الاسترجاع من سطر الأوامر بعد إغلاق البرنامج: multaqa --db … restore ملف-النسخة'),
+      h('div.toolbar', {}, now, mirror, saveMirror),
+      h('table.data.compact', { id: 'backup-table' },
+        h('thead', {}, h('tr', {}, ['الوقت', 'السبب', 'الحجم', 'الملف'].map((t) => h('th', { scope: 'col' }, t)))), list));
   }
 
   async function categoriesSection() {
