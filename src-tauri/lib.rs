@@ -8,6 +8,7 @@ pub mod adapters;
 pub mod api;
 pub mod archive;
 pub mod assets;
+pub mod audit;
 pub mod badge;
 pub mod bench;
 pub mod calendar;

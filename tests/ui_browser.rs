@@ -809,6 +809,13 @@ async fn chromium_pairs_a_desk_from_the_qr_link() {
     click(&c, "#backup-now").await;
     wait_text(&c, "#toasts", "حُفظت نسخة احتياطية").await;
     wait_text(&c, "#backup-table", "يدوية").await;
+    // The audit trail: the pairing just made is there, and the chain verifies.
+    c.goto(&format!("{url}/#/dashboard")).await.unwrap();
+    c.goto(&format!("{url}/#/settings")).await.unwrap();
+    wait_text(&c, "#audit-table", "desk_pair").await;
+    click(&c, "#audit-verify").await;
+    wait_text(&c, "#audit-state", "سجل التدقيق سليم").await;
+    screenshot(&c, "chromium-audit.png").await;
     let listed = api(&url, "backup_list", json!({})).await;
     assert!(listed["backups"]
         .as_array()

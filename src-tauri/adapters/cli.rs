@@ -125,6 +125,11 @@ pub enum Command {
     /// Replaces the database with a backup, after checking its integrity and schema version
     /// and backing up what it replaces. Close the app first.
     Restore { file: PathBuf },
+    /// The audit trail: list it, verify its chain (exits non-zero when it was edited), export it.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
     /// Paired devices (registration desks, booths, the exhibition, the committee's laptops).
     Desk {
         #[command(subcommand)]
@@ -432,6 +437,24 @@ pub enum BenchWhat {
     Import {
         #[arg(long, default_value_t = 50_000)]
         rows: usize,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditAction {
+    /// Rows as JSON lines, newest first.
+    List {
+        #[arg(long)]
+        command: Option<String>,
+        #[arg(long, default_value_t = 100)]
+        limit: i64,
+    },
+    /// Recomputes the chain; prints the result; exit status 1 when a row was changed or removed.
+    Verify,
+    /// The trail as an .xlsx.
+    Export {
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -914,8 +937,43 @@ fn run(cli: Cli) -> Result<()> {
             let bytes = crate::store::backup::copy_to(&path, &out)?;
             print_json(&serde_json::json!({ "out": out, "bytes": bytes }))
         }
+        Some(Command::Audit { action }) => {
+            let core = Core::open(&path)?;
+            let conn = core.read()?;
+            match action {
+                AuditAction::List { command, limit } => {
+                    for e in crate::audit::list(&conn, command.as_deref(), None, limit)? {
+                        print_json(&e)?;
+                    }
+                    Ok(())
+                }
+                AuditAction::Verify => {
+                    let v = crate::audit::verify(&conn)?;
+                    print_json(&v)?;
+                    if v.ok {
+                        Ok(())
+                    } else {
+                        Err(AppError::Conflict(v.message))
+                    }
+                }
+                AuditAction::Export { out } => {
+                    std::fs::write(&out, crate::audit::export_xlsx(&conn)?)?;
+                    print_json(&serde_json::json!({ "out": out }))
+                }
+            }
+        }
         Some(Command::Restore { file }) => {
             let before = crate::store::backup::restore(&path, &file)?;
+            {
+                let core = Core::open(&path)?;
+                crate::audit::append(
+                    &mut core.conn(),
+                    "سطر الأوامر",
+                    "restore",
+                    &serde_json::json!({ "file": file }),
+                    &serde_json::json!({}),
+                )?;
+            }
             print_json(&serde_json::json!({
                 "restored": file,
                 "db": path,
@@ -927,6 +985,13 @@ fn run(cli: Cli) -> Result<()> {
             match action {
                 DeskAction::Create { name, role, entity } => {
                     let d = crate::desk::create(&core.conn(), &name, &role, entity)?;
+                    crate::audit::append(
+                        &mut core.conn(),
+                        "سطر الأوامر",
+                        "desk_create",
+                        &serde_json::json!({ "role": role, "entity_id": entity }),
+                        &serde_json::json!({ "id": d.id }),
+                    )?;
                     let mut v = serde_json::to_value(&d)
                         .map_err(|e| AppError::Internal(format!("تعذر كتابة الجهاز: {e}")))?;
                     v["code"] = serde_json::Value::from(d.pairing_code.clone());
@@ -1003,10 +1068,52 @@ fn tempfile_dir() -> Result<PathBuf> {
     Ok(dir)
 }
 
+/// The audit name of a command line that changes data (`None`: it only reads or prints).
+fn changes(command: &Option<Command>) -> Option<&'static str> {
+    Some(match command.as_ref()? {
+        Command::Demo { .. } => "demo_load",
+        Command::Import { .. } => "person_import",
+        Command::Certificates { .. } => "certificate_issue",
+        Command::Checkin { .. } => "checkin",
+        Command::Refer { .. } => "referral_create",
+        Command::Entities {
+            action: EntitiesAction::Import { .. },
+        } => "entity_import",
+        Command::Families {
+            action: FamiliesAction::Import { .. },
+        } => "family_import",
+        Command::Opportunities {
+            action: OpportunitiesAction::Import { .. },
+        } => "opportunity_import",
+        Command::Outcomes {
+            action: OutcomesAction::Import { .. },
+        } => "outcomes_import",
+        _ => return None,
+    })
+}
+
 /// Entry point of the `multaqa` binary.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
+    // A change made from the command line is audited like one made in the window.
+    let audited = changes(&cli.command).map(|name| (name, format!("{:?}", cli.command)));
+    let db = db_path(&cli).ok();
+    let done = run(cli);
+    if let (Ok(()), Some((name, line)), Some(db)) = (&done, audited, db) {
+        let appended = Core::open(&db).and_then(|core| {
+            crate::audit::append(
+                &mut core.conn(),
+                "سطر الأوامر",
+                name,
+                &serde_json::json!({ "code": line }),
+                &serde_json::json!({}),
+            )
+        });
+        if let Err(e) = appended {
+            eprintln!("audit: {name}: {e}");
+        }
+    }
+    match done {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("خطأ [{}]: {e}", e.code());

@@ -119,6 +119,8 @@ pub struct Command {
     pub who: Option<&'static str>,
     /// The argument that names the entity: a booth device's own entity is written into it.
     pub entity: Option<&'static str>,
+    /// It changes data: each run is appended to the audit trail (see [`crate::audit`]).
+    pub writes: bool,
 }
 
 impl Command {
@@ -129,7 +131,12 @@ impl Command {
             body: Body::Small,
             who: None,
             entity: None,
+            writes: false,
         }
+    }
+    const fn writes(mut self) -> Command {
+        self.writes = true;
+        self
     }
     /// The host and the committee's devices.
     const fn committee(name: &'static str) -> Command {
@@ -170,113 +177,139 @@ pub const COMMANDS: &[Command] = &[
     Command::committee("forum_default").also(ALL),
     Command::committee("hijri_date").also(ALL),
     Command::committee("forum_get").also(ALL),
-    Command::committee("forum_create").images(),
-    Command::committee("forum_update").images(),
-    Command::host("forum_delete"),
+    Command::committee("forum_create").images().writes(),
+    Command::committee("forum_update").images().writes(),
+    Command::host("forum_delete").writes(),
     Command::committee("forum_logo").also(ALL),
     Command::committee("forum_days").also(ALL),
     Command::committee("demo_status"),
-    Command::host("demo_load"),
-    Command::host("demo_remove"),
+    Command::host("demo_load").writes(),
+    Command::host("demo_remove").writes(),
     Command::host("backup_list"),
+    Command::host("audit_list"),
+    Command::host("audit_verify"),
+    Command::host("audit_export_xlsx"),
     Command::host("backup_now"),
-    Command::host("backup_mirror_set"),
+    Command::host("backup_mirror_set").writes(),
     Command::committee("categories").also(ALL),
     Command::committee("consent_text").also(CHECKIN),
     Command::committee("offices"),
     Command::committee("person_list"),
     Command::committee("people_export_xlsx"),
     Command::committee("person_get"),
-    Command::committee("person_create").also(CHECKIN),
-    Command::committee("person_update"),
-    Command::committee("person_delete"),
+    Command::committee("person_create").also(CHECKIN).writes(),
+    Command::committee("person_update").writes(),
+    Command::committee("person_delete").writes(),
     Command::committee("person_search").also(CHECKIN | BOOTH),
     Command::committee("desk_context").also(ALL),
-    Command::committee("checkin").also(CHECKIN).by("desk"),
-    Command::committee("checkin_undo").also(CHECKIN).by("by"),
+    Command::committee("checkin")
+        .also(CHECKIN)
+        .by("desk")
+        .writes(),
+    Command::committee("checkin_undo")
+        .also(CHECKIN)
+        .by("by")
+        .writes(),
     Command::committee("checkin_stats").also(CHECKIN),
     Command::committee("import_preview").file(),
-    Command::committee("person_import_start").file().by("by"),
+    Command::committee("person_import_start")
+        .file()
+        .by("by")
+        .writes(),
     Command::committee("person_import_rejects_xlsx").file(),
     Command::committee("job_status").also(ALL),
-    Command::host("category_save"),
+    Command::host("category_save").writes(),
     Command::host("desk_list"),
-    Command::host("desk_create"),
+    Command::host("desk_create").writes(),
     Command::committee("desk_me").also(ALL),
-    Command::host("desk_new_code"),
-    Command::host("desk_revoke"),
+    Command::host("desk_new_code").writes(),
+    Command::host("desk_revoke").writes(),
     Command::host("desk_pairing_log"),
-    Command::new("desk_pair", Access::Anyone),
+    Command::new("desk_pair", Access::Anyone).writes(),
     Command::committee("qr_svg").also(ALL),
     Command::committee("certificate_kinds"),
     Command::committee("certificate_eligible"),
     Command::committee("certificate_courses"),
     Command::committee("certificate_placeholders"),
-    Command::committee("certificate_issue_start").by("by"),
+    Command::committee("certificate_issue_start")
+        .by("by")
+        .writes(),
     Command::committee("certificate_verify"),
     Command::committee("certificate_template"),
-    Command::committee("certificate_template_save").images(),
+    Command::committee("certificate_template_save")
+        .images()
+        .writes(),
     Command::committee("certificate_preview").images(),
-    Command::committee("certificate_revoke"),
+    Command::committee("certificate_revoke").writes(),
     Command::committee("badge_print_start").also(CHECKIN),
     // The exhibitions (api/exhibition.rs).
     Command::committee("entity_vocab").also(BOOTH | EXHIBITION),
     Command::committee("entity_list").also(BOOTH | EXHIBITION),
     Command::committee("entity_get"),
-    Command::committee("entity_create").images(),
-    Command::committee("entity_update").images(),
-    Command::host("entity_delete"),
-    Command::committee("entity_status"),
-    Command::committee("entity_staff_add"),
-    Command::committee("entity_staff_link"),
-    Command::committee("entity_import_start").file(),
+    Command::committee("entity_create").images().writes(),
+    Command::committee("entity_update").images().writes(),
+    Command::host("entity_delete").writes(),
+    Command::committee("entity_status").writes(),
+    Command::committee("entity_staff_add").writes(),
+    Command::committee("entity_staff_link").writes(),
+    Command::committee("entity_import_start").file().writes(),
     Command::committee("entity_export_xlsx"),
     Command::committee("floor_plan").also(EXHIBITION),
-    Command::committee("hall_save"),
-    Command::committee("zone_save"),
-    Command::host("zone_delete"),
-    Command::committee("booth_create"),
-    Command::committee("booth_grid"),
-    Command::committee("booth_update"),
-    Command::host("booth_delete"),
-    Command::committee("booth_assign").by("by"),
-    Command::committee("booth_unassign"),
+    Command::committee("hall_save").writes(),
+    Command::committee("zone_save").writes(),
+    Command::host("zone_delete").writes(),
+    Command::committee("booth_create").writes(),
+    Command::committee("booth_grid").writes(),
+    Command::committee("booth_update").writes(),
+    Command::host("booth_delete").writes(),
+    Command::committee("booth_assign").by("by").writes(),
+    Command::committee("booth_unassign").writes(),
     Command::committee("where_is").also(EXHIBITION | CHECKIN),
     Command::committee("booth_signs_pdf"),
     Command::committee("floor_plan_pdf"),
     Command::committee("family_vocab").also(EXHIBITION),
     Command::committee("family_list").also(EXHIBITION),
     Command::committee("family_get").also(EXHIBITION),
-    Command::committee("family_create").images().by("by"),
-    Command::committee("family_update").images(),
-    Command::host("family_delete"),
-    Command::committee("family_decide").by("by"),
+    Command::committee("family_create")
+        .images()
+        .by("by")
+        .writes(),
+    Command::committee("family_update").images().writes(),
+    Command::host("family_delete").writes(),
+    Command::committee("family_decide").by("by").writes(),
     Command::committee("family_quotas").also(EXHIBITION),
-    Command::committee("family_quota_save"),
+    Command::committee("family_quota_save").writes(),
     Command::committee("family_day_sheet").also(EXHIBITION),
     Command::committee("family_day_record")
         .also(EXHIBITION)
-        .by("by"),
+        .by("by")
+        .writes(),
     Command::committee("family_totals").also(EXHIBITION),
     Command::committee("family_sales_xlsx"),
-    Command::committee("family_import_start").file().by("by"),
+    Command::committee("family_import_start")
+        .file()
+        .by("by")
+        .writes(),
     // The three tracks (api/tracks.rs).
     Command::committee("track_vocab").also(BOOTH),
     Command::committee("opportunity_list"),
     Command::committee("opportunity_get"),
     Command::committee("opportunity_waitlist"),
-    Command::committee("opportunity_create"),
-    Command::committee("opportunity_update"),
-    Command::host("opportunity_delete"),
-    Command::committee("opportunity_import_start").file(),
+    Command::committee("opportunity_create").writes(),
+    Command::committee("opportunity_update").writes(),
+    Command::host("opportunity_delete").writes(),
+    Command::committee("opportunity_import_start")
+        .file()
+        .writes(),
     Command::committee("opportunity_export_xlsx"),
     Command::committee("referral_create")
         .also(BOOTH)
         .by("desk")
-        .entity("entity_id"),
+        .entity("entity_id")
+        .writes(),
     Command::committee("referral_list"),
     Command::committee("referral_get"),
-    Command::committee("referral_move").by("by"),
+    Command::committee("referral_move").by("by").writes(),
     Command::committee("booth_visitor")
         .also(BOOTH)
         .entity("entity_id"),
@@ -287,8 +320,11 @@ pub const COMMANDS: &[Command] = &[
     Command::committee("impact_report_pdf"),
     Command::committee("forum_report"),
     Command::committee("forum_report_file"),
-    Command::committee("follow_up_record").by("by"),
-    Command::committee("outcomes_import_start").file().by("by"),
+    Command::committee("follow_up_record").by("by").writes(),
+    Command::committee("outcomes_import_start")
+        .file()
+        .by("by")
+        .writes(),
 ];
 
 use role::{ALL, BOOTH, CHECKIN, EXHIBITION};
@@ -374,6 +410,15 @@ pub fn stamp(caller: &Caller, command: &Command, mut args: Value) -> Result<Valu
         }
     }
     Ok(args)
+}
+
+/// Who acted, as the audit trail records it.
+pub fn who(caller: &Caller) -> String {
+    match caller {
+        Caller::Host => "الجهاز الرئيس".to_string(),
+        Caller::Desk { desk, .. } => format!("{} ({})", desk.name, desk.role_label),
+        Caller::Stranger { addr } => format!("جهاز غير مقترن ({addr})"),
+    }
 }
 
 /// Whether `caller` sees personal numbers whole: the host and the committee's devices do.

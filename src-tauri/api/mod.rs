@@ -50,6 +50,16 @@ struct DaysArgs {
 }
 
 #[derive(Deserialize)]
+struct AuditArgs {
+    #[serde(default)]
+    command: Option<String>,
+    #[serde(default)]
+    who: Option<String>,
+    #[serde(default)]
+    limit: Option<i64>,
+}
+
+#[derive(Deserialize)]
 struct FolderArgs {
     #[serde(default)]
     folder: String,
@@ -318,7 +328,18 @@ pub fn call(core: &Core, command: &str, a: Value) -> Result<Value> {
 pub fn call_as(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<Value> {
     let row = authorize(caller, command)?;
     let a = access::stamp(caller, row, a)?;
-    dispatch(core, caller, command, a).map(|v| access::shape(caller, v))
+    let recorded = row.writes.then(|| a.clone());
+    let out = dispatch(core, caller, command, a)?;
+    if let Some(args) = recorded {
+        // The change is made and answered; its audit row follows it (a failure to write the
+        // row is reported on stderr, never undoes the change).
+        if let Err(e) =
+            crate::audit::append(&mut core.conn(), &access::who(caller), command, &args, &out)
+        {
+            eprintln!("audit: {command}: {e}");
+        }
+    }
+    Ok(access::shape(caller, out))
 }
 
 /// Runs an authorized command with its stamped arguments.
@@ -385,6 +406,24 @@ fn dispatch(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<Val
             "backups": crate::store::backup::list(&crate::store::backup::folder(core.store().path()))?,
         })),
         "backup_now" => out(core.backup("manual")?),
+        "audit_list" => {
+            let a: AuditArgs = args(a)?;
+            out(crate::audit::list(
+                &*core.read()?,
+                a.command.as_deref().filter(|c| !c.is_empty()),
+                a.who.as_deref().filter(|c| !c.is_empty()),
+                a.limit.unwrap_or(200),
+            )?)
+        }
+        "audit_verify" => out(crate::audit::verify(&*core.read()?)?),
+        "audit_export_xlsx" => {
+            use base64::Engine;
+            out(json!({
+                "file_name": "سجل-التدقيق.xlsx",
+                "data_base64": base64::engine::general_purpose::STANDARD
+                    .encode(crate::audit::export_xlsx(&*core.read()?)?),
+            }))
+        }
         "backup_mirror_set" => {
             let folder = crate::text::clean(&args::<FolderArgs>(a)?.folder);
             crate::store::set_setting(&core.conn(), crate::store::backup::MIRROR_SETTING, &folder)?;

@@ -498,6 +498,25 @@ pub const MIGRATIONS: &[&str] = &[
         CHECK (role IN ('checkin', 'booth', 'exhibition', 'committee'));
     UPDATE desk SET role = 'booth' WHERE entity_id IS NOT NULL;
     "#,
+    // 19: the audit trail, append-only, each row hashed with the one before it; the personal
+    // column is outside the hash (retention may erase it).
+    r#"
+    CREATE TABLE audit (
+        id        INTEGER PRIMARY KEY,
+        at        TEXT NOT NULL,
+        who       TEXT NOT NULL,
+        command   TEXT NOT NULL,
+        record    TEXT NOT NULL DEFAULT '',
+        summary   TEXT NOT NULL DEFAULT '',
+        personal  TEXT NOT NULL DEFAULT '',
+        hash      TEXT NOT NULL
+    );
+    CREATE INDEX audit_command ON audit(command, id);
+    CREATE TRIGGER audit_no_update BEFORE UPDATE OF id, at, who, command, record, summary, hash ON audit
+    BEGIN SELECT RAISE(ABORT, 'سجل التدقيق يُضاف إليه فقط'); END;
+    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+    BEGIN SELECT RAISE(ABORT, 'سجل التدقيق يُضاف إليه فقط'); END;
+    "#,
 ];
 
 pub fn latest() -> i64 {

@@ -1,6 +1,6 @@
 // Settings (الإعدادات): about this installation, and the demo data.
 import { call, transport, onHost } from '../api.js';
-import { h, toast, confirmDialog, venueTime } from '../dom.js';
+import { h, toast, confirmDialog, venueTime, saveFile, debounce } from '../dom.js';
 import { formatCode, pairedFrom } from '../pairing-watch.js';
 import { currentForumId } from '../forum-context.js';
 
@@ -21,11 +21,13 @@ export async function render(view) {
   const desks = onHost ? await desksSection() : null;
   const cats = onHost ? await categoriesSection() : null;
   const backups = onHost ? await backupsSection() : null;
+  const audit = onHost ? await auditSection() : null;
   view.append(...[
     h('header.page-head', {}, h('h1', {}, 'الإعدادات')),
     lan,
     desks,
     backups,
+    audit,
     cats,
     h('section.card', {},
       h('h2', {}, 'عن البرنامج'),
@@ -93,6 +95,39 @@ export async function render(view) {
       h('div.toolbar', {}, now, mirror, saveMirror),
       h('table.data.compact', { id: 'backup-table' },
         h('thead', {}, h('tr', {}, ['الوقت', 'السبب', 'الحجم', 'الملف'].map((t) => h('th', { scope: 'col' }, t)))), list));
+  }
+
+  /** The audit trail: the latest changes, filtered by command or by who; verify; export. */
+  async function auditSection() {
+    const body = h('tbody');
+    const command = h('input', { type: 'search', id: 'audit-command', dir: 'ltr', placeholder: 'checkin', 'aria-label': 'الإجراء' });
+    const who = h('input', { type: 'search', id: 'audit-who', placeholder: 'منصة 1 (منصة تسجيل الحضور)', 'aria-label': 'من' });
+    const state = h('p', { id: 'audit-state', role: 'status' });
+    const paint = async () => {
+      const rows = await call('audit_list', { command: command.value.trim() || null, who: who.value.trim() || null, limit: 100 });
+      body.replaceChildren(...(rows.length ? rows.map((e) => h('tr', {},
+        h('td.num', {}, String(e.id)), h('td', {}, venueTime(e.at, { date: true })), h('td', {}, e.who),
+        h('td', { dir: 'ltr' }, h('code', {}, e.command)), h('td', { dir: 'ltr' }, e.record)))
+        : [h('tr', {}, h('td.empty-row', { colspan: 5 }, 'لا تغييرات مسجلة بعد.'))]));
+    };
+    const verify = h('button.btn', { type: 'button', id: 'audit-verify', onclick: async () => {
+      const v = await call('audit_verify');
+      state.className = v.ok ? 'notice ok' : 'notice error';
+      state.textContent = v.message;
+    } }, 'التحقق من سلامة السجل');
+    const exportBtn = h('button.btn', { type: 'button', id: 'audit-export', onclick: async () => {
+      const f = await call('audit_export_xlsx');
+      await saveFile(f.file_name, f.data_base64, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    } }, 'تصدير Excel');
+    command.addEventListener('input', debounce(paint, 250));
+    who.addEventListener('input', debounce(paint, 250));
+    await paint();
+    return h('section.card', { id: 'audit-section' },
+      h('h2', {}, 'سجل التدقيق'),
+      h('p.hint', {}, 'كل تغيير يُسجَّل بوقته ومن قام به؛ كل سطر يحمل بصمة السطر الذي قبله فيُكشف أي تعديل للملف.'),
+      h('div.toolbar', {}, command, who, verify, exportBtn), state,
+      h('div.table-wrap', {}, h('table.data.compact', { id: 'audit-table' },
+        h('thead', {}, h('tr', {}, ['#', 'الوقت', 'من', 'الإجراء', 'السجل'].map((t) => h('th', { scope: 'col' }, t)))), body)));
   }
 
   async function categoriesSection() {
