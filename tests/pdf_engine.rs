@@ -181,9 +181,23 @@ fn certificates_print_each_name_and_a_qr_that_verifies() {
         })
         .unwrap();
     let qr = tool("zbarimg", &["-q", "--raw", png.to_str().unwrap()]);
-    assert!(qr.trim().starts_with("SEF-1441-01-000001."), "{qr}");
+    assert!(qr.trim().starts_with("SEF-1441-01-000001|"), "{qr}");
     let checked: serde_json::Value = serde_json::from_str(&run(&["verify", qr.trim()])).unwrap();
     assert_eq!(checked["status"], "genuine");
+    // An employer with the public key alone (no database) verifies the printed code too.
+    let key: serde_json::Value = serde_json::from_str(&run(&["certificate-key"])).unwrap();
+    let key = key["public_key"].as_str().unwrap().to_string();
+    let offline = std::process::Command::new(crate::common::APP)
+        .args(["verify", qr.trim(), "--public-key", &key])
+        .output()
+        .unwrap();
+    assert!(
+        offline.status.success(),
+        "{}",
+        String::from_utf8_lossy(&offline.stderr)
+    );
+    let offline: serde_json::Value = serde_json::from_slice(&offline.stdout).unwrap();
+    assert_eq!(offline["status"], "genuine");
     // The signed QR shows the holder, whose name is on page 1.
     let name = checked["name"].as_str().unwrap();
     assert!(
@@ -195,6 +209,11 @@ fn certificates_print_each_name_and_a_qr_that_verifies() {
         .replace("SEF-1441-01-000001", "SEF-1441-01-000002");
     let checked: serde_json::Value = serde_json::from_str(&run(&["verify", &forged])).unwrap();
     assert_eq!(checked["status"], "forged");
+    let offline = std::process::Command::new(crate::common::APP)
+        .args(["verify", &forged, "--public-key", &key])
+        .output()
+        .unwrap();
+    assert!(!offline.status.success(), "a forged code fails offline too");
 
     // One file per person: as many one-page PDFs as certificates, each named and holding its
     // own serial and name.

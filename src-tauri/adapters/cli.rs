@@ -96,7 +96,15 @@ pub enum Command {
         layout: String,
     },
     /// Tell whether a certificate is genuine, revoked or forged, from its serial or QR text.
-    Verify { text: String },
+    /// With `--public-key` (what the committee gives employers): checked with that key alone,
+    /// no database needed (revocation is not known then).
+    Verify {
+        text: String,
+        #[arg(long)]
+        public_key: Option<String>,
+    },
+    /// The public key that verifies this installation's certificates (to give verifiers).
+    CertificateKey,
     /// Write the PDF engine's proof sheet (shaped Arabic, tashkeel, mixed text, fitted names, QR).
     PdfSpecimen {
         #[arg(long)]
@@ -576,10 +584,30 @@ fn run(cli: Cli) -> Result<()> {
                 "bytes": printed.pdf.len(),
             }))
         }
-        Some(Command::Verify { text }) => {
+        Some(Command::Verify {
+            text,
+            public_key: Some(key),
+        }) => {
+            let v = crate::certificate::signing::check_offline(&key, &text)?;
+            print_json(&v)?;
+            if v.status == "genuine" {
+                Ok(())
+            } else {
+                Err(AppError::Conflict(v.message))
+            }
+        }
+        Some(Command::Verify {
+            text,
+            public_key: None,
+        }) => {
             let core = Core::open(&path)?;
             let v = crate::certificate::verify(&core.conn(), &text)?;
             print_json(&v)
+        }
+        Some(Command::CertificateKey) => {
+            let core = Core::open(&path)?;
+            let key = crate::certificate::signing::public_key(&core.conn())?;
+            print_json(&serde_json::json!({ "public_key": key }))
         }
         Some(Command::PdfSpecimen { out }) => {
             std::fs::write(&out, crate::pdf::specimen::specimen()?)?;

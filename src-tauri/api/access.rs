@@ -231,6 +231,7 @@ pub const COMMANDS: &[Command] = &[
     Command::committee("certificate_eligible"),
     Command::committee("certificate_courses"),
     Command::committee("certificate_placeholders"),
+    Command::committee("certificate_public_key"),
     Command::committee("certificate_issue_start")
         .by("by")
         .writes(),

@@ -630,6 +630,9 @@ fn dispatch(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<Val
                 a.course_id,
             )?)
         }
+        "certificate_public_key" => out(json!({
+            "public_key": crate::certificate::signing::public_key(&core.conn())?,
+        })),
         "certificate_placeholders" => out(crate::certificate::PLACEHOLDERS),
         "certificate_courses" => out(crate::certificate::courses(
             &*core.read()?,

@@ -3,6 +3,7 @@
 //! offline verification of the keyed signature printed in each certificate's QR code.
 
 pub mod render;
+pub mod signing;
 
 use base64::Engine;
 use hmac::{Hmac, Mac};
@@ -465,12 +466,9 @@ fn signature(key: &[u8], serial: &str, name: &str) -> Result<String> {
     Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&out[..8]))
 }
 
-/// What the QR code on a certificate says: `SERIAL.SIGNATURE`.
+/// What the QR code on a certificate says: `SERIAL|NAME|SIGNATURE` (Ed25519, see [`signing`]).
 pub fn qr_text(conn: &Connection, serial: &str, name: &str) -> Result<String> {
-    Ok(format!(
-        "{serial}.{}",
-        signature(&key(conn)?, serial, name)?
-    ))
+    Ok(signing::qr(&signing::signing_key(conn)?, serial, name))
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -580,7 +578,7 @@ fn issue_to(
         .and_then(|d| d.label.hijri_parts)
         .map(|h| h.year)
         .unwrap_or(0);
-    let k = key(tx)?;
+    let k = signing::signing_key(tx)?;
     let mut last: i64 = tx
         .query_row(
             "SELECT last FROM certificate_serial WHERE forum_id = ?1",
@@ -644,7 +642,7 @@ fn issue_to(
         };
         let name = r.name.clone();
         out.push(Issued {
-            qr: format!("{serial}.{}", signature(&k, &serial, &name)?),
+            qr: signing::qr(&k, &serial, &name),
             serial,
             person_id: (!entities).then_some(r.person_id),
             name,
@@ -698,13 +696,32 @@ struct Stored {
     reason: Option<String>,
 }
 
-/// Checks a serial, or the text of a certificate's QR code (`SERIAL.SIGNATURE`), offline.
+/// What a verifier typed or scanned: a bare serial, an older certificate's keyed signature
+/// (`SERIAL.SIGNATURE`), or a signed QR (`SERIAL|NAME|SIGNATURE`).
+enum Claim {
+    Bare,
+    Keyed(String),
+    Signed { name: String, sig: String },
+}
+
+/// Checks a serial, or the text of a certificate's QR code, against the records: whether it
+/// exists and its state (a bare serial), or whose it is (a signed code).
 pub fn verify(conn: &Connection, input: &str) -> Result<Verification> {
-    let (serial, sig) = match input.trim().rsplit_once('.') {
-        Some((s, g)) => (s, Some(g.trim().to_string())),
-        None => (input, None),
+    let (serial, claim) = if let Some((s, name, sig)) = signing::parse(input) {
+        (
+            s.to_string(),
+            Claim::Signed {
+                name: name.to_string(),
+                sig: sig.to_string(),
+            },
+        )
+    } else {
+        match input.trim().rsplit_once('.') {
+            Some((s, g)) => (s.to_string(), Claim::Keyed(g.trim().to_string())),
+            None => (input.to_string(), Claim::Bare),
+        }
     };
-    let serial = text::latin_digits(&text::clean(serial)).to_uppercase();
+    let serial = text::latin_digits(&text::clean(&serial)).to_uppercase();
     let row = conn
         .query_row(
             "SELECT c.recipient_name, c.kind, f.name_ar, c.issued_at, c.revoked_at, c.revoke_reason
@@ -733,26 +750,37 @@ pub fn verify(conn: &Connection, input: &str) -> Result<Verification> {
             issued_at: None,
         });
     };
-    let k = key(conn)?;
-    let expected = signature(&k, &serial, &c.name)?;
-    // A name corrected after printing: the paper carries the signature of the name it shows.
-    let printed_as: Option<String> = match &sig {
-        Some(g) if *g != expected => {
-            let mut stmt =
-                conn.prepare_cached("SELECT name FROM certificate_name WHERE serial = ?1")?;
-            let names = stmt
-                .query_map([&serial], |r| r.get::<_, String>(0))?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
+    // The names this certificate was printed with: now, and before each correction.
+    let mut names = vec![c.name.clone()];
+    {
+        let mut stmt =
+            conn.prepare_cached("SELECT name FROM certificate_name WHERE serial = ?1")?;
+        let old = stmt.query_map([&serial], |r| r.get::<_, String>(0))?;
+        for n in old {
+            names.push(n?);
+        }
+    }
+    // The name the paper shows, when its signature holds.
+    let printed: Option<Option<String>> = match &claim {
+        Claim::Bare => None,
+        Claim::Keyed(g) => {
+            let k = key(conn)?;
             let mut hit = None;
-            for n in names {
-                if signature(&k, &serial, &n)? == *g {
-                    hit = Some(n);
+            for n in &names {
+                if signature(&k, &serial, n)? == *g {
+                    hit = Some(n.clone());
                     break;
                 }
             }
-            hit
+            Some(hit)
         }
-        _ => None,
+        Claim::Signed { name, sig } => {
+            let public = signing::signing_key(conn)?.verifying_key();
+            Some(
+                (signing::signed(&public, &serial, name, sig) && names.contains(name))
+                    .then(|| name.clone()),
+            )
+        }
     };
     let replaced_by: Option<String> = conn
         .query_row(
@@ -770,7 +798,7 @@ pub fn verify(conn: &Connection, input: &str) -> Result<Verification> {
         forum: None,
         issued_at: None,
     };
-    match sig {
+    match printed {
         // Only the QR code's signature shows whose certificate it is: typing serials in order
         // tells whether each exists and its state, never a name.
         None => Ok(if c.revoked_at.is_some() {
@@ -784,22 +812,22 @@ pub fn verify(conn: &Connection, input: &str) -> Result<Verification> {
                 "توجد شهادة سارية بهذا الرقم؛ امسح رمز QR على الشهادة لمعرفة اسم صاحبها".into(),
             )
         }),
-        Some(g) if g != expected && printed_as.is_none() => Ok(state(
+        Some(None) => Ok(state(
             "forged",
             "الشهادة مزوّرة: التوقيع في رمز QR لا يطابق سجلات الملتقى".to_string(),
         )),
-        Some(_) => {
+        Some(Some(shown)) => {
             let (status, message) = if c.revoked_at.is_some() {
                 let mut m = format!("الشهادة ملغاة: {}", c.reason.unwrap_or_default());
                 if let Some(new) = &replaced_by {
                     m.push_str(&format!("، واستُبدلت بالشهادة {new}"));
                 }
                 ("revoked", m)
-            } else if let Some(old) = &printed_as {
+            } else if shown != c.name {
                 (
                     "genuine",
                     format!(
-                        "شهادة صحيحة صدرت باسم «{old}»، وصُحّح الاسم بعدها إلى «{}»",
+                        "شهادة صحيحة صدرت باسم «{shown}»، وصُحّح الاسم بعدها إلى «{}»",
                         c.name
                     ),
                 )
@@ -902,24 +930,49 @@ mod tests {
         );
         let v = verify(&conn, &one.qr).unwrap();
         assert_eq!(v.name.as_deref(), Some(one.name.as_str()));
-        // A tampered signature, or a genuine signature moved onto another serial.
-        let (serial, sig) = one.qr.rsplit_once('.').unwrap();
+        // A tampered signature, a genuine signature moved onto another serial, another name.
+        let (rest, sig) = one.qr.rsplit_once('|').unwrap();
         let mut bad = sig.to_string().into_bytes();
         bad[0] = if bad[0] == b'A' { b'B' } else { b'A' };
         assert_eq!(
             verify(
                 &conn,
-                &format!("{serial}.{}", String::from_utf8(bad).unwrap())
+                &format!("{rest}|{}", String::from_utf8(bad).unwrap())
             )
             .unwrap()
             .status,
             "forged"
         );
         assert_eq!(
-            verify(&conn, &format!("{}.{sig}", issued[1].serial))
+            verify(&conn, &format!("{}|{}|{sig}", issued[1].serial, one.name))
                 .unwrap()
                 .status,
             "forged"
+        );
+        assert_eq!(
+            verify(&conn, &format!("{}|{}|{sig}", one.serial, issued[1].name))
+                .unwrap()
+                .status,
+            "forged"
+        );
+        // A certificate printed before signatures were public keeps verifying.
+        let keyed = format!(
+            "{}.{}",
+            one.serial,
+            signature(&key(&conn).unwrap(), &one.serial, &one.name).unwrap()
+        );
+        assert_eq!(verify(&conn, &keyed).unwrap().status, "genuine");
+        assert_eq!(
+            verify(&conn, &format!("{}.AAAAAAAAAAA", one.serial))
+                .unwrap()
+                .status,
+            "forged"
+        );
+        // With the public key alone (no database), the same code verifies.
+        let public = signing::public_key(&conn).unwrap();
+        assert_eq!(
+            signing::check_offline(&public, &one.qr).unwrap().status,
+            "genuine"
         );
         assert_eq!(verify(&conn, "SEF-1441-999999").unwrap().status, "unknown");
         assert!(revoke(&conn, &one.serial, " ").is_err());

@@ -48,6 +48,7 @@ export async function render(view) {
     h('section.card.verify', {},
       h('h2', {}, 'التحقق من شهادة'),
       h('p.hint', {}, 'اكتب رقم الشهادة أو امسح رمز QR المطبوع عليها.'),
+      h('p.hint', { id: 'public-key' }, 'المفتاح العام الذي تتحقق به الجهات من الشهادات دون البرنامج: ', h('code', { dir: 'ltr', id: 'public-key-value' }, '…')),
       h('form.toolbar', { id: 'verify-form' }, verifyInput, h('button.btn', { type: 'submit' }, 'تحقق')),
       verifyResult));
 
@@ -161,6 +162,7 @@ export async function render(view) {
     }
   });
 
+  call('certificate_public_key').then((k) => { view.querySelector('#public-key-value').textContent = k.public_key; }).catch(() => {});
   kind.addEventListener('change', () => { designSlot.replaceChildren(); load(); });
   course.addEventListener('change', () => load());
   await load();
