@@ -27,6 +27,7 @@ pub mod name_generator;
 pub mod pdf;
 pub mod person;
 pub mod qr;
+pub mod retention;
 pub mod sheet;
 pub mod state;
 pub mod store;

@@ -284,6 +284,46 @@ async fn chromium_against_multaqa_serve() {
     )
     .await;
     create_forum_through_the_form(&c, "chromium").await;
+
+    // Retention: the 2019 forum's follow-up window has passed; its personal data is erased
+    // after the export is offered and its name is typed again; the figures stay.
+    let forum_id = api(&url, "forum_list", json!({}))
+        .await
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["is_demo"] == true)
+        .unwrap()["id"]
+        .clone();
+    let before = api(&url, "impact_report", json!({ "forum_id": forum_id })).await;
+    catch_downloads(&c).await;
+    click(&c, &format!("button[data-erase='{forum_id}']")).await;
+    click(&c, "#confirm-ok").await;
+    downloaded(&c, "كشف-الزوار.xlsx").await;
+    type_in(
+        &c,
+        &format!("#erase-confirm-{forum_id}"),
+        "ملتقى التمكين الاجتماعي بمنطقة جازان\u{E007}",
+    )
+    .await;
+    wait_text(&c, "#toasts", "مُحيت البيانات الشخصية").await;
+    wait_text(&c, "#forum-list", "مُحيت البيانات الشخصية").await;
+    screenshot(&c, "chromium-forum-erased.png").await;
+    let after = api(&url, "impact_report", json!({ "forum_id": forum_id })).await;
+    assert_eq!(after["families_empowered"], before["families_empowered"]);
+    let people = api(
+        &url,
+        "person_list",
+        json!({ "forum_id": forum_id, "limit": 5 }),
+    )
+    .await;
+    for p in people["people"].as_array().unwrap() {
+        assert!(
+            p["full_name"].as_str().unwrap().starts_with("مشارك رقم"),
+            "{p}"
+        );
+        assert!(p["national_id"].is_null() && p["mobile"].is_null(), "{p}");
+    }
     c.close().await.unwrap();
 }
 

@@ -105,6 +105,12 @@ pub enum Command {
     },
     /// The public key that verifies this installation's certificates (to give verifiers).
     CertificateKey,
+    /// Erases a forum's personal data once its follow-up window has passed (every figure
+    /// stays); export what you need first (people export). Prints a JSON summary.
+    ErasePersonal {
+        #[arg(long)]
+        forum: i64,
+    },
     /// Write the PDF engine's proof sheet (shaped Arabic, tashkeel, mixed text, fitted names, QR).
     PdfSpecimen {
         #[arg(long)]
@@ -603,6 +609,14 @@ fn run(cli: Cli) -> Result<()> {
             let core = Core::open(&path)?;
             let v = crate::certificate::verify(&core.conn(), &text)?;
             print_json(&v)
+        }
+        Some(Command::ErasePersonal { forum }) => {
+            let core = Core::open(&path)?;
+            let today = chrono::Utc::now()
+                .with_timezone(&crate::checkin::venue_offset())
+                .date_naive();
+            let done = crate::retention::erase(core.store(), forum, today)?;
+            print_json(&done)
         }
         Some(Command::CertificateKey) => {
             let core = Core::open(&path)?;
@@ -1104,6 +1118,7 @@ fn changes(command: &Option<Command>) -> Option<&'static str> {
         Command::Certificates { .. } => "certificate_issue",
         Command::Checkin { .. } => "checkin",
         Command::Refer { .. } => "referral_create",
+        Command::ErasePersonal { .. } => "retention_erase",
         Command::Entities {
             action: EntitiesAction::Import { .. },
         } => "entity_import",

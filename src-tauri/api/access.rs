@@ -186,6 +186,8 @@ pub const COMMANDS: &[Command] = &[
     Command::host("demo_load").writes(),
     Command::host("demo_remove").writes(),
     Command::host("backup_list"),
+    Command::committee("retention_status"),
+    Command::host("retention_erase").writes(),
     Command::host("audit_list"),
     Command::host("audit_verify"),
     Command::host("audit_export_xlsx"),

@@ -50,6 +50,19 @@ struct DaysArgs {
 }
 
 #[derive(Deserialize)]
+struct EraseArgs {
+    forum_id: i64,
+    #[serde(default)]
+    confirm: String,
+}
+
+fn venue_today() -> chrono::NaiveDate {
+    chrono::Utc::now()
+        .with_timezone(&checkin::venue_offset())
+        .date_naive()
+}
+
+#[derive(Deserialize)]
 struct AuditArgs {
     #[serde(default)]
     command: Option<String>,
@@ -406,6 +419,27 @@ fn dispatch(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<Val
             "backups": crate::store::backup::list(&crate::store::backup::folder(core.store().path()))?,
         })),
         "backup_now" => out(core.backup("manual")?),
+        "retention_status" => out(crate::retention::status(
+            &*core.read()?,
+            args::<ForumId>(a)?.forum_id,
+            venue_today(),
+        )?),
+        "retention_erase" => {
+            let a: EraseArgs = args(a)?;
+            let forum = forum::get(&*core.read()?, a.forum_id)?;
+            // The forum's name typed again: erasing cannot be undone.
+            if crate::text::clean(&a.confirm) != forum.name_ar {
+                return Err(AppError::field(
+                    "confirm",
+                    "اكتب اسم الملتقى كما هو لتأكيد المحو (لا يمكن التراجع عنه)",
+                ));
+            }
+            out(crate::retention::erase(
+                core.store(),
+                a.forum_id,
+                venue_today(),
+            )?)
+        }
         "audit_list" => {
             let a: AuditArgs = args(a)?;
             out(crate::audit::list(

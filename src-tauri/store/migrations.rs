@@ -517,6 +517,10 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
     BEGIN SELECT RAISE(ABORT, 'سجل التدقيق يُضاف إليه فقط'); END;
     "#,
+    // 20: when a forum's personal data was erased (retention).
+    r#"
+    ALTER TABLE forum ADD COLUMN personal_erased_at TEXT;
+    "#,
 ];
 
 pub fn latest() -> i64 {

@@ -1,6 +1,6 @@
 // Forum setup (إعداد الملتقى): the list of editions and the create/edit form.
 import { call, ApiError } from '../api.js';
-import { h, toast, confirmDialog, dayName, errorBox, withHijri } from '../dom.js';
+import { h, toast, confirmDialog, dayName, errorBox, withHijri, saveFile } from '../dom.js';
 
 export async function render(view, params) {
   if (params.mode === 'list') return renderList(view);
@@ -24,6 +24,20 @@ async function renderList(view) {
   const list = h('div.forum-list', { id: 'forum-list' });
   for (const f of forums) list.append(forumCard(f));
   view.append(header, list);
+  // Retention: once a forum's follow-up window has passed, its personal data can be erased.
+  for (const f of forums) {
+    call('retention_status', { forum_id: f.id }).then((st) => {
+      const actions = list.querySelector(`[data-forum-id="${f.id}"] .actions`);
+      if (!actions) return;
+      if (st.erased_at) {
+        actions.append(h('span.hint', {}, 'مُحيت البيانات الشخصية'));
+      } else if (st.erasable_now) {
+        actions.append(h('button.btn.danger-outline', { type: 'button', dataset: { erase: f.id }, onclick: () => erasePersonal(f) }, 'محو البيانات الشخصية'));
+      } else {
+        actions.append(h('span.hint', {}, `يمكن محو البيانات الشخصية ابتداءً من ${st.erasable_from}`));
+      }
+    }).catch(() => {});
+  }
   // Logos load after the list is on screen.
   for (const f of forums.filter((x) => x.has_logo)) {
     call('forum_logo', { id: f.id }).then((logo) => {
@@ -60,6 +74,33 @@ function committeeSummary(title, members) {
   return h('details.committee', {},
     h('summary', {}, `${title} (${members.length})`),
     h('ul', {}, members.map((m) => h('li', {}, h('strong', {}, m.name), m.role ? ` — ${m.role}` : ''))));
+}
+
+async function erasePersonal(f) {
+  const ok = await confirmDialog('محو البيانات الشخصية',
+    `ستُمحى أسماء زوار «${f.name_ar}» وأرقام هوياتهم وجوالاتهم وأرقام ملفاتهم من البرنامج نهائيًا، وتبقى الأعداد والتقارير كما هي. صدّر كشف الزوار أولًا إن احتجته.`,
+    'متابعة');
+  if (!ok) return;
+  try {
+    const x = await call('people_export_xlsx', { forum_id: f.id });
+    await saveFile(x.file_name, x.data_base64, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  } catch { /* the export is offered, not required */ }
+  // The forum's name typed again, in the card: erasing cannot be undone.
+  const actions = document.querySelector(`[data-forum-id="${f.id}"] .actions`);
+  const typed = h('input', { type: 'text', id: `erase-confirm-${f.id}`, placeholder: f.name_ar, 'aria-label': 'اكتب اسم الملتقى للتأكيد' });
+  const form = h('form.inline-form', {}, typed, h('button.btn.danger', { type: 'submit' }, 'محو نهائي'));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    try {
+      const r = await call('retention_erase', { forum_id: f.id, confirm: typed.value });
+      toast(`مُحيت البيانات الشخصية لـ${r.people} شخصًا و${r.families} أسرة`);
+      window.dispatchEvent(new HashChangeEvent('hashchange'));
+    } catch (e) {
+      toast(e.message, 'error');
+    }
+  });
+  actions?.append(form);
+  typed.focus();
 }
 
 async function removeForum(f) {
