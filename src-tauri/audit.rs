@@ -39,6 +39,10 @@ const BULK: &[&str] = &[
     "photos",
     "token",
     "template",
+    "password",
+    "current",
+    "new",
+    "admin_token",
 ];
 
 #[derive(Debug, Clone, Serialize, PartialEq)]

@@ -73,6 +73,10 @@ pub enum AppError {
     #[error("{0}")]
     TooLarge(String),
 
+    /// The host is locked with the admin password and this needs it (see `admin`).
+    #[error("البرنامج مقفل بكلمة مرور المشرف؛ أدخلها للمتابعة")]
+    AdminLocked,
+
     /// Too many wrong attempts (pairing codes): wait before trying again.
     #[error("{message}")]
     TooManyAttempts {
@@ -111,6 +115,7 @@ impl AppError {
             AppError::DeskTokenRequired => "desk_token_required",
             AppError::TooLarge(_) => "too_large",
             AppError::TooManyAttempts { .. } => "too_many_attempts",
+            AppError::AdminLocked => "admin_locked",
             AppError::Internal(_) => "internal",
         }
     }

@@ -5,6 +5,7 @@
 //! [`adapters`] (window, HTTP, CLI) call. See `ARCHITECTURE.md`.
 
 pub mod adapters;
+pub mod admin;
 pub mod api;
 pub mod archive;
 pub mod assets;

@@ -17,6 +17,7 @@ pub struct Core {
     jobs: Arc<Mutex<HashMap<String, JobStatus>>>,
     pairing: Arc<crate::desk::PairingThrottle>,
     names: Arc<crate::person::name_index::NameIndex>,
+    admin: Arc<crate::admin::Sessions>,
 }
 
 /// Progress of long work (an import) that the UI polls: rows done of total, then the result
@@ -51,6 +52,7 @@ impl Core {
             jobs: Arc::new(Mutex::new(HashMap::new())),
             pairing: Arc::default(),
             names: Arc::default(),
+            admin: Arc::default(),
         })
     }
 
@@ -139,6 +141,11 @@ impl Core {
     }
 
     /// The store itself, for work that takes the writer in short turns (imports).
+    /// The window's admin sessions (see [`crate::admin`]).
+    pub fn admin(&self) -> &crate::admin::Sessions {
+        &self.admin
+    }
+
     pub fn store(&self) -> &Store {
         &self.store
     }

@@ -872,6 +872,35 @@ async fn chromium_pairs_a_desk_from_the_qr_link() {
     assert_eq!(stored, json!([true, "منصة البوابة الشمالية", "#/desk"]));
     let desks = api(&url, "desk_list", json!({})).await;
     assert_eq!(desks[0]["paired"], true);
+
+    // The admin lock: with a password set, adding a device asks for it first.
+    api(
+        &url,
+        "admin_password_set",
+        json!({ "current": "", "new": "كلمة-سر-اللجنة" }),
+    )
+    .await;
+    let refused = api(&url, "desk_create", json!({ "name": "منصة 9" })).await;
+    assert_eq!(refused["error"]["code"], "admin_locked", "{refused}");
+    c.goto(&format!("{url}/#/dashboard")).await.unwrap();
+    c.goto(&format!("{url}/#/settings")).await.unwrap();
+    wait_text(&c, "#admin-state", "البرنامج مقفل").await;
+    type_in(&c, "#desk-new-name", "منصة 9").await;
+    click(&c, "#desk-add").await;
+    wait_css(&c, "#unlock-dialog[open]").await;
+    type_in(&c, "#unlock-password", "خطأ\u{E007}").await;
+    wait_text(&c, "#unlock-error", "غير صحيحة").await;
+    screenshot(&c, "chromium-admin-unlock.png").await;
+    let pw = wait_css(&c, "#unlock-password").await;
+    pw.clear().await.unwrap();
+    pw.send_keys("كلمة-سر-اللجنة\u{E007}").await.unwrap();
+    wait_text(&c, "#desk-table", "منصة 9").await;
+    let desks = api(&url, "desk_list", json!({})).await;
+    assert!(desks
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["name"] == "منصة 9"));
     c.close().await.unwrap();
 }
 

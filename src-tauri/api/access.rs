@@ -121,6 +121,9 @@ pub struct Command {
     pub entity: Option<&'static str>,
     /// It changes data: each run is appended to the audit trail (see [`crate::audit`]).
     pub writes: bool,
+    /// Settings, pairing, deletion, demo removal: behind the admin password when the host is
+    /// locked (see [`crate::admin`]).
+    pub admin: bool,
 }
 
 impl Command {
@@ -132,7 +135,12 @@ impl Command {
             who: None,
             entity: None,
             writes: false,
+            admin: false,
         }
+    }
+    const fn admin(mut self) -> Command {
+        self.admin = true;
+        self
     }
     const fn writes(mut self) -> Command {
         self.writes = true;
@@ -179,20 +187,24 @@ pub const COMMANDS: &[Command] = &[
     Command::committee("forum_get").also(ALL),
     Command::committee("forum_create").images().writes(),
     Command::committee("forum_update").images().writes(),
-    Command::host("forum_delete").writes(),
+    Command::host("forum_delete").writes().admin(),
     Command::committee("forum_logo").also(ALL),
     Command::committee("forum_days").also(ALL),
     Command::committee("demo_status"),
-    Command::host("demo_load").writes(),
-    Command::host("demo_remove").writes(),
+    Command::host("demo_load").writes().admin(),
+    Command::host("demo_remove").writes().admin(),
+    Command::host("admin_status"),
+    Command::host("admin_unlock"),
+    Command::host("admin_lock"),
+    Command::host("admin_password_set").writes(),
     Command::host("backup_list"),
     Command::committee("retention_status"),
-    Command::host("retention_erase").writes(),
+    Command::host("retention_erase").writes().admin(),
     Command::host("audit_list"),
     Command::host("audit_verify"),
     Command::host("audit_export_xlsx"),
     Command::host("backup_now"),
-    Command::host("backup_mirror_set").writes(),
+    Command::host("backup_mirror_set").writes().admin(),
     Command::committee("categories").also(ALL),
     Command::committee("consent_text").also(CHECKIN),
     Command::committee("offices"),
@@ -220,12 +232,12 @@ pub const COMMANDS: &[Command] = &[
         .writes(),
     Command::committee("person_import_rejects_xlsx").file(),
     Command::committee("job_status").also(ALL),
-    Command::host("category_save").writes(),
+    Command::host("category_save").writes().admin(),
     Command::host("desk_list"),
-    Command::host("desk_create").writes(),
+    Command::host("desk_create").writes().admin(),
     Command::committee("desk_me").also(ALL),
-    Command::host("desk_new_code").writes(),
-    Command::host("desk_revoke").writes(),
+    Command::host("desk_new_code").writes().admin(),
+    Command::host("desk_revoke").writes().admin(),
     Command::host("desk_pairing_log"),
     Command::new("desk_pair", Access::Anyone).writes(),
     Command::committee("qr_svg").also(ALL),
@@ -251,7 +263,7 @@ pub const COMMANDS: &[Command] = &[
     Command::committee("entity_get"),
     Command::committee("entity_create").images().writes(),
     Command::committee("entity_update").images().writes(),
-    Command::host("entity_delete").writes(),
+    Command::host("entity_delete").writes().admin(),
     Command::committee("entity_status").writes(),
     Command::committee("entity_staff_add").writes(),
     Command::committee("entity_staff_link").writes(),
@@ -260,11 +272,11 @@ pub const COMMANDS: &[Command] = &[
     Command::committee("floor_plan").also(EXHIBITION),
     Command::committee("hall_save").writes(),
     Command::committee("zone_save").writes(),
-    Command::host("zone_delete").writes(),
+    Command::host("zone_delete").writes().admin(),
     Command::committee("booth_create").writes(),
     Command::committee("booth_grid").writes(),
     Command::committee("booth_update").writes(),
-    Command::host("booth_delete").writes(),
+    Command::host("booth_delete").writes().admin(),
     Command::committee("booth_assign").by("by").writes(),
     Command::committee("booth_unassign").writes(),
     Command::committee("where_is").also(EXHIBITION | CHECKIN),
@@ -278,7 +290,7 @@ pub const COMMANDS: &[Command] = &[
         .by("by")
         .writes(),
     Command::committee("family_update").images().writes(),
-    Command::host("family_delete").writes(),
+    Command::host("family_delete").writes().admin(),
     Command::committee("family_decide").by("by").writes(),
     Command::committee("family_quotas").also(EXHIBITION),
     Command::committee("family_quota_save").writes(),
@@ -300,7 +312,7 @@ pub const COMMANDS: &[Command] = &[
     Command::committee("opportunity_waitlist"),
     Command::committee("opportunity_create").writes(),
     Command::committee("opportunity_update").writes(),
-    Command::host("opportunity_delete").writes(),
+    Command::host("opportunity_delete").writes().admin(),
     Command::committee("opportunity_import_start")
         .file()
         .writes(),

@@ -340,6 +340,12 @@ pub fn call(core: &Core, command: &str, a: Value) -> Result<Value> {
 /// it; a desk's commands record the desk by its own name.
 pub fn call_as(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<Value> {
     let row = authorize(caller, command)?;
+    if row.admin && matches!(caller, Caller::Host) && crate::admin::is_locked(&*core.read()?)? {
+        let token = a.get("admin_token").and_then(Value::as_str);
+        if !core.admin().valid(token) {
+            return Err(AppError::AdminLocked);
+        }
+    }
     let a = access::stamp(caller, row, a)?;
     let recorded = row.writes.then(|| a.clone());
     let out = dispatch(core, caller, command, a)?;
@@ -419,6 +425,31 @@ fn dispatch(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<Val
             "backups": crate::store::backup::list(&crate::store::backup::folder(core.store().path()))?,
         })),
         "backup_now" => out(core.backup("manual")?),
+        "admin_status" => {
+            let token = a.get("admin_token").and_then(Value::as_str);
+            out(json!({
+                "locked": crate::admin::is_locked(&*core.read()?)?,
+                "unlocked": core.admin().valid(token),
+            }))
+        }
+        "admin_unlock" => {
+            let password = a
+                .get("password")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            out(json!({ "admin_token": core.admin().unlock(&*core.read()?, password)? }))
+        }
+        "admin_lock" => {
+            core.admin().close_all();
+            out(json!({ "locked": true }))
+        }
+        "admin_password_set" => {
+            let current = a.get("current").and_then(Value::as_str).unwrap_or_default();
+            let new = a.get("new").and_then(Value::as_str).unwrap_or_default();
+            crate::admin::set_password(&core.conn(), current, new)?;
+            core.admin().close_all();
+            out(json!({ "locked": !new.is_empty() }))
+        }
         "retention_status" => out(crate::retention::status(
             &*core.read()?,
             args::<ForumId>(a)?.forum_id,

@@ -27,7 +27,26 @@ function toApiError(e) {
   return new ApiError({ code: 'transport', message: String(e) });
 }
 
+/** The host's admin session (after the admin password), for locked commands. */
+export const ADMIN_KEY = 'multaqa.adminToken';
+
+/** Runs a command; a command the admin lock holds asks for the password once, then runs. */
 export async function call(command, args = {}) {
+  try {
+    return await send(command, withAdmin(args));
+  } catch (e) {
+    if (!(e instanceof ApiError) || e.code !== 'admin_locked' || !window.multaqaUnlock) throw e;
+    if (!(await window.multaqaUnlock())) throw e;
+    return send(command, withAdmin(args));
+  }
+}
+
+function withAdmin(args) {
+  const token = sessionStorage.getItem(ADMIN_KEY);
+  return token && args && typeof args === 'object' && !Array.isArray(args) ? { ...args, admin_token: token } : args;
+}
+
+async function send(command, args) {
   if (tauri) {
     try {
       return await tauri.invoke(command, args);

@@ -1,6 +1,6 @@
 // The shell: hash router, navigation and the current-forum picker. Each screen module exports
 // `render(view, params)` and may return a cleanup function (timers, listeners).
-import { call } from './api.js';
+import { call, ADMIN_KEY } from './api.js';
 import * as booth from './screens/booth.js';
 import * as certificates from './screens/certificates.js';
 import * as dashboard from './screens/dashboard.js';
@@ -36,6 +36,36 @@ const routes = [
 
 let cleanup = null;
 let current = 0;
+
+// The admin lock: a command it holds asks for the password here (see api.js `call`).
+window.multaqaUnlock = () => new Promise((resolve) => {
+  const dlg = document.getElementById('unlock-dialog');
+  const input = dlg.querySelector('#unlock-password');
+  const error = dlg.querySelector('#unlock-error');
+  input.value = '';
+  error.textContent = '';
+  const form = dlg.querySelector('#unlock-form');
+  const submit = async (ev) => {
+    if (ev.submitter?.value === 'cancel') return;
+    ev.preventDefault();
+    try {
+      const r = await call('admin_unlock', { password: input.value });
+      sessionStorage.setItem(ADMIN_KEY, r.admin_token);
+      dlg.close('ok');
+    } catch (e) {
+      error.textContent = e.message;
+      input.select();
+    }
+  };
+  form.addEventListener('submit', submit);
+  dlg.addEventListener('close', () => {
+    form.removeEventListener('submit', submit);
+    resolve(dlg.returnValue === 'ok' && Boolean(sessionStorage.getItem(ADMIN_KEY)));
+  }, { once: true });
+  dlg.returnValue = '';
+  dlg.showModal();
+  input.focus();
+});
 
 // The command each screen cannot work without: a device whose role may not run it does not
 // see the screen in the navigation (the core refuses the commands anyway).

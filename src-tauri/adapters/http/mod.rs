@@ -58,7 +58,7 @@ fn status_for(e: &AppError) -> StatusCode {
         AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::NotFound { .. } | AppError::UnknownCommand(_) => StatusCode::NOT_FOUND,
         AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
-        AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+        AppError::Forbidden(_) | AppError::AdminLocked => StatusCode::FORBIDDEN,
         AppError::DeskTokenRequired => StatusCode::UNAUTHORIZED,
         AppError::Duplicate { .. } | AppError::Conflict(_) => StatusCode::CONFLICT,
         AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,

@@ -1,5 +1,5 @@
 // Settings (الإعدادات): about this installation, and the demo data.
-import { call, transport, onHost } from '../api.js';
+import { call, transport, onHost, ADMIN_KEY } from '../api.js';
 import { h, toast, confirmDialog, venueTime, saveFile, debounce } from '../dom.js';
 import { formatCode, pairedFrom } from '../pairing-watch.js';
 import { currentForumId } from '../forum-context.js';
@@ -22,10 +22,12 @@ export async function render(view) {
   const cats = onHost ? await categoriesSection() : null;
   const backups = onHost ? await backupsSection() : null;
   const audit = onHost ? await auditSection() : null;
+  const lock = onHost ? await lockSection() : null;
   view.append(...[
     h('header.page-head', {}, h('h1', {}, 'الإعدادات')),
     lan,
     desks,
+    lock,
     backups,
     audit,
     cats,
@@ -95,6 +97,32 @@ export async function render(view) {
       h('div.toolbar', {}, now, mirror, saveMirror),
       h('table.data.compact', { id: 'backup-table' },
         h('thead', {}, h('tr', {}, ['الوقت', 'السبب', 'الحجم', 'الملف'].map((t) => h('th', { scope: 'col' }, t)))), list));
+  }
+
+  /** The admin lock: a password for settings, pairing, deletion and demo removal. */
+  async function lockSection() {
+    const st = await call('admin_status');
+    const current = h('input', { type: 'password', id: 'admin-current', autocomplete: 'current-password', placeholder: 'كلمة المرور الحالية', 'aria-label': 'كلمة المرور الحالية', hidden: !st.locked });
+    const next = h('input', { type: 'password', id: 'admin-new', autocomplete: 'new-password', placeholder: 'كلمة مرور جديدة (8 أحرف على الأقل)', 'aria-label': 'كلمة المرور الجديدة' });
+    const state = h('p', { id: 'admin-state', role: 'status' }, st.locked ? 'البرنامج مقفل: الإعدادات والاقتران والحذف تحتاج كلمة المرور.' : 'لا توجد كلمة مرور للمشرف.');
+    const save = h('button.btn.primary', { type: 'button', id: 'admin-save', onclick: async () => {
+      try {
+        const r = await call('admin_password_set', { current: current.value, new: next.value });
+        sessionStorage.removeItem(ADMIN_KEY);
+        toast(r.locked ? 'حُفظت كلمة مرور المشرف؛ البرنامج مقفل' : 'أُزيلت كلمة مرور المشرف');
+        current.value = ''; next.value = '';
+        current.hidden = !r.locked;
+        state.textContent = r.locked ? 'البرنامج مقفل: الإعدادات والاقتران والحذف تحتاج كلمة المرور.' : 'لا توجد كلمة مرور للمشرف.';
+      } catch (e) { toast(e.message, 'error'); }
+    } }, 'حفظ كلمة المرور');
+    const lockNow = h('button.btn', { type: 'button', id: 'admin-lock', onclick: async () => {
+      await call('admin_lock');
+      sessionStorage.removeItem(ADMIN_KEY);
+      toast('قُفل البرنامج');
+    } }, 'قفل الآن');
+    return h('section.card', { id: 'lock-section' },
+      h('h2', {}, 'قفل المشرف'), state,
+      h('div.toolbar', {}, current, next, save, lockNow));
   }
 
   /** The audit trail: the latest changes, filtered by command or by who; verify; export. */
