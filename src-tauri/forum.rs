@@ -686,6 +686,31 @@ pub fn logo_bytes(conn: &Connection, id: i64) -> Result<Option<Vec<u8>>> {
         .optional()?)
 }
 
+/// The lines under a report's title: the forum's days in both calendars, its venue and patron,
+/// and the day the report was made (venue date, both calendars).
+pub fn report_lines(forum: &Forum) -> Vec<String> {
+    let (hijri, gregorian) = dates_ar(forum);
+    let today = chrono::Utc::now()
+        .with_timezone(&crate::checkin::venue_offset())
+        .date_naive();
+    let made = crate::calendar::label(today);
+    let mut lines = Vec::new();
+    if !hijri.is_empty() {
+        lines.push(format!("أيام الملتقى: {hijri}، الموافق {gregorian}"));
+    }
+    if !forum.venue.trim().is_empty() {
+        lines.push(format!("المكان: {}", forum.venue));
+    }
+    if !forum.patron.trim().is_empty() {
+        lines.push(format!("برعاية: {}", forum.patron));
+    }
+    lines.push(format!(
+        "أُعدّ التقرير في {} الموافق {}",
+        made.hijri, made.gregorian
+    ));
+    lines
+}
+
 /// The forum's dates in one line each (Hijri, Gregorian), for print.
 pub fn dates_ar(forum: &Forum) -> (String, String) {
     let first = forum

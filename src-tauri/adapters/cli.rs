@@ -722,18 +722,11 @@ fn run(cli: Cli) -> Result<()> {
             let conn = core.read()?;
             let report = crate::forum_report::figures(&conn, forum)?;
             if let Some(out) = out {
-                let lower = out.to_string_lossy().to_lowercase();
-                let bytes = if lower.ends_with(".xlsx") {
-                    crate::forum_report::export_xlsx(&report)?
-                } else if lower.ends_with(".pdf") {
-                    crate::forum_report::print::pdf(&conn, &report)?
-                } else {
-                    return Err(AppError::field(
-                        "out",
-                        "اكتب اسم ملف ينتهي بـ ‎.pdf‎ أو ‎.xlsx‎",
-                    ));
-                };
-                std::fs::write(&out, bytes)?;
+                write_report(
+                    &out,
+                    || crate::forum_report::print::pdf(&conn, &report),
+                    || crate::forum_report::export_xlsx(&report),
+                )?;
             }
             print_json(&report)
         }
@@ -748,18 +741,11 @@ fn run(cli: Cli) -> Result<()> {
             let core = Core::open(&path)?;
             let report = crate::track::report::impact(&*core.read()?, forum, require_90_days)?;
             if let Some(out) = out {
-                let lower = out.to_string_lossy().to_lowercase();
-                let bytes = if lower.ends_with(".xlsx") {
-                    crate::track::report::export_xlsx(&report)?
-                } else if lower.ends_with(".pdf") {
-                    crate::track::report::print::pdf(&*core.read()?, &report)?
-                } else {
-                    return Err(AppError::field(
-                        "out",
-                        "اكتب اسم ملف ينتهي بـ ‎.pdf‎ أو ‎.xlsx‎",
-                    ));
-                };
-                std::fs::write(&out, bytes)?;
+                write_report(
+                    &out,
+                    || crate::track::report::print::pdf(&*core.read()?, &report),
+                    || crate::track::report::export_xlsx(&report),
+                )?;
             }
             print_json(&report)
         }
@@ -1108,6 +1094,27 @@ fn tempfile_dir() -> Result<PathBuf> {
     let dir = std::env::temp_dir().join(format!("multaqa-bench-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir)?;
     Ok(dir)
+}
+
+/// Writes a report to `out` as a PDF or an .xlsx, by its extension.
+fn write_report(
+    out: &std::path::Path,
+    pdf: impl FnOnce() -> Result<Vec<u8>>,
+    xlsx: impl FnOnce() -> Result<Vec<u8>>,
+) -> Result<()> {
+    let lower = out.to_string_lossy().to_lowercase();
+    let bytes = if lower.ends_with(".xlsx") {
+        xlsx()?
+    } else if lower.ends_with(".pdf") {
+        pdf()?
+    } else {
+        return Err(AppError::field(
+            "out",
+            "اكتب اسم ملف ينتهي بـ ‎.pdf‎ أو ‎.xlsx‎",
+        ));
+    };
+    std::fs::write(out, bytes)?;
+    Ok(())
 }
 
 /// The audit name of a command line that changes data (`None`: it only reads or prints).

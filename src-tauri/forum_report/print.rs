@@ -77,29 +77,11 @@ fn counts(f: &mut Flow, head: &str, what: &str, c: &[Count], color: Color) -> Re
 pub fn pdf(conn: &Connection, r: &FinalReport) -> Result<Vec<u8>> {
     let forum = &r.forum;
     let logo = crate::forum::logo_bytes(conn, forum.id)?;
-    let (hijri, gregorian) = crate::forum::dates_ar(forum);
-    let today = chrono::Utc::now()
-        .with_timezone(&crate::checkin::venue_offset())
-        .date_naive();
-    let made = crate::calendar::label(today);
     let mut f = Flow::new(
         &format!("التقرير الختامي — {}", forum.name_ar),
         &format!("{} · التقرير الختامي", forum.name_ar),
     );
-    let mut lines = Vec::new();
-    if !hijri.is_empty() {
-        lines.push(format!("أيام الملتقى: {hijri}، الموافق {gregorian}"));
-    }
-    if !forum.venue.trim().is_empty() {
-        lines.push(format!("المكان: {}", forum.venue));
-    }
-    if !forum.patron.trim().is_empty() {
-        lines.push(format!("برعاية: {}", forum.patron));
-    }
-    lines.push(format!(
-        "أُعدّ التقرير في {} الموافق {}",
-        made.hijri, made.gregorian
-    ));
+    let lines = crate::forum::report_lines(forum);
     f.title_band("التقرير الختامي", &forum.name_ar, logo.as_deref(), &lines)?;
     f.gap(2.0);
     let a = &r.attendance;

@@ -40,29 +40,11 @@ fn days(v: Option<f64>) -> String {
 pub fn pdf(conn: &Connection, r: &Impact) -> Result<Vec<u8>> {
     let forum = crate::forum::get(conn, r.forum_id)?;
     let logo = crate::forum::logo_bytes(conn, forum.id)?;
-    let (hijri, gregorian) = crate::forum::dates_ar(&forum);
-    let today = chrono::Utc::now()
-        .with_timezone(&crate::checkin::venue_offset())
-        .date_naive();
-    let made = crate::calendar::label(today);
     let mut f = Flow::new(
         &format!("تقرير التمكين — {}", forum.name_ar),
         &format!("{} · تقرير التمكين", forum.name_ar),
     );
-    let mut lines = Vec::new();
-    if !hijri.is_empty() {
-        lines.push(format!("أيام الملتقى: {hijri}، الموافق {gregorian}"));
-    }
-    if !forum.venue.trim().is_empty() {
-        lines.push(format!("المكان: {}", forum.venue));
-    }
-    if !forum.patron.trim().is_empty() {
-        lines.push(format!("برعاية: {}", forum.patron));
-    }
-    lines.push(format!(
-        "أُعدّ التقرير في {} الموافق {}",
-        made.hijri, made.gregorian
-    ));
+    let lines = crate::forum::report_lines(&forum);
     f.title_band(
         "تقرير التمكين: الأسر الممكَّنة",
         &forum.name_ar,
