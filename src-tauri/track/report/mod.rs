@@ -232,17 +232,16 @@ pub fn impact(conn: &Connection, forum_id: i64, require_90_days: bool) -> Result
             let Some(t) = track_of.get(&id).and_then(|c| track(c)) else {
                 continue;
             };
-            let state: String = r.get(1)?;
-            let Some(stage) = t.stage(&state) else {
+            // Borrowed from the row: only a step's first time is kept (and copied).
+            let Some(stage) = t.stage(r.get_ref(1)?.as_str().unwrap_or_default()) else {
                 continue;
             };
             if stage.funnel > 0 {
-                let at: String = r.get(2)?;
-                reached
-                    .entry(id)
-                    .or_default()
-                    .entry(stage.funnel)
-                    .or_insert(at);
+                if let std::collections::btree_map::Entry::Vacant(v) =
+                    reached.entry(id).or_default().entry(stage.funnel)
+                {
+                    v.insert(r.get(2)?);
+                }
             }
         }
     }
@@ -316,12 +315,14 @@ pub fn impact(conn: &Connection, forum_id: i64, require_90_days: bool) -> Result
         .iter()
         .filter_map(|p| family_of.get(p).copied())
         .collect();
-    let group = |key: &dyn Fn(&Row) -> String| -> Vec<Group> {
-        let mut g: BTreeMap<String, Tally> = BTreeMap::new();
-        for r in &rows {
+    // Whether each row empowers, decided once for every grouping.
+    let empowers: Vec<bool> = rows.iter().map(empowered_row).collect();
+    let group = |key: &dyn for<'r> Fn(&'r Row) -> &'r str| -> Vec<Group> {
+        let mut g: HashMap<&str, Tally> = HashMap::new();
+        for (r, empowered) in rows.iter().zip(&empowers) {
             let e = g.entry(key(r)).or_default();
             e.0.insert(r.person);
-            if empowered_row(r) {
+            if *empowered {
                 e.1.insert(r.person);
                 e.2.insert(r.family.as_str());
             }
@@ -329,7 +330,7 @@ pub fn impact(conn: &Connection, forum_id: i64, require_90_days: bool) -> Result
         let mut out: Vec<Group> = g
             .into_iter()
             .map(|(key, (a, b, c))| Group {
-                key,
+                key: key.to_string(),
                 people_referred: a.len(),
                 people_empowered: b.len(),
                 families_empowered: c.len(),
@@ -344,7 +345,7 @@ pub fn impact(conn: &Connection, forum_id: i64, require_90_days: bool) -> Result
     };
     let people_referred = rows.iter().map(|r| r.person).collect::<HashSet<_>>().len();
     // Days in their order (the day outside the forum's days last), not by size.
-    let mut by_day = group(&|r| r.day.clone());
+    let mut by_day = group(&|r| r.day.as_str());
     by_day.sort_by_key(|g| {
         g.key
             .strip_prefix("اليوم ")
@@ -367,16 +368,15 @@ pub fn impact(conn: &Connection, forum_id: i64, require_90_days: bool) -> Result
             unique_families: families.len(),
         },
         by_track,
-        by_office: group(&|r| r.office.clone()),
-        by_entity: group(&|r| r.entity.clone()),
-        by_gender: group(&|r| r.gender.clone()),
+        by_office: group(&|r| r.office.as_str()),
+        by_entity: group(&|r| r.entity.as_str()),
+        by_gender: group(&|r| r.gender.as_str()),
         by_disability: group(&|r| {
             if r.disability {
                 "ذوو الإعاقة"
             } else {
                 "دون إعاقة"
             }
-            .to_string()
         }),
         by_day,
         definition,
