@@ -402,7 +402,7 @@ impl Page {
     /// Drawn in module units under one transformation, one whole-number rectangle per run of
     /// dark modules: thousands of codes per batch cost little to write.
     pub fn qr(&mut self, m: &QrMatrix, x: f32, y: f32, size: f32, color: Color) {
-        use printpdf::DictItem::Int;
+        use std::fmt::Write;
         let cell = size / m.size as f32;
         self.ops.push(Op::SaveGraphicsState);
         self.ops.push(Op::SetFillColor { col: color.pdf() });
@@ -410,6 +410,10 @@ impl Page {
         self.ops.push(Op::SetTransformationMatrix {
             matrix: printpdf::CurTransMat::Raw([cell, 0.0, 0.0, -cell, x, y + size]),
         });
+        // The dark runs of each row as whole-number rectangles, written out once as the path's
+        // content (one operation for the whole code: a signed certificate's code has a few
+        // hundred runs, and an operation each would cost more than the page's text).
+        let mut path = String::with_capacity(m.size * m.size / 2);
         for row in 0..m.size {
             let mut col = 0;
             while col < m.size {
@@ -421,19 +425,12 @@ impl Page {
                 while col < m.size && m.is_dark(col, row) {
                     col += 1;
                 }
-                self.ops.push(Op::Unknown {
-                    key: "re".into(),
-                    value: vec![
-                        Int(start as i64),
-                        Int(row as i64),
-                        Int((col - start) as i64),
-                        Int(1),
-                    ],
-                });
+                let _ = writeln!(path, "{start} {row} {} 1 re", col - start);
             }
         }
+        path.push('f');
         self.ops.push(Op::Unknown {
-            key: "f".into(),
+            key: path,
             value: Vec::new(),
         });
         self.ops.push(Op::RestoreGraphicsState);
