@@ -1503,6 +1503,17 @@ async fn chromium_reviews_families_and_records_sales() {
     click(&c, &format!("{row} .reason-form button[type=submit]")).await;
     wait_text(&c, &row, "مرفوضة").await;
     // The application's details show the decision with its reason and who took it.
+    let label = wait_css(&c, &format!("{row} td.row-actions button:last-child"))
+        .await
+        .attr("aria-label")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        label,
+        format!("تفاصيل {}", applied["head_name"].as_str().unwrap()),
+        "row buttons name their family"
+    );
     click(&c, &format!("{row} td.row-actions button:last-child")).await;
     wait_text(&c, "#family-history", "المنتج يحتاج ترخيصًا من البلدية").await;
     wait_css(&c, "#fa-photos").await;

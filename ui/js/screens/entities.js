@@ -94,8 +94,8 @@ export async function render(view) {
       h('td.num', {}, String(e.staff_count)),
       h('td', {}, e.needs_label || '—'),
       h('td.row-actions', {},
-        h('button.btn.small', { type: 'button', onclick: () => openForm(e) }, 'تعديل'),
-        h('button.btn.small.danger-outline', { type: 'button', onclick: () => remove(e) }, 'حذف')));
+        h('button.btn.small', { type: 'button', 'aria-label': `تعديل ${e.name_ar}`, onclick: () => openForm(e) }, 'تعديل'),
+        h('button.btn.small.danger-outline', { type: 'button', 'aria-label': `حذف ${e.name_ar}`, onclick: () => remove(e) }, 'حذف')));
   }
 
   async function remove(e) {

@@ -90,7 +90,7 @@ export async function render(view) {
 
   function row(f) {
     const actions = h('td.row-actions');
-    const decide = (to, label, cls = '') => h(`button.btn.small${cls}`, { type: 'button', dataset: { to }, onclick: () => act(f, to, actions) }, label);
+    const decide = (to, label, cls = '') => h(`button.btn.small${cls}`, { type: 'button', dataset: { to }, 'aria-label': `${label}: ${f.head_name}`, onclick: () => act(f, to, actions) }, label);
     const moves = {
       applied: [decide('approved', 'قبول', '.primary'), decide('waitlisted', 'انتظار'), decide('rejected', 'رفض', '.danger-outline')],
       waitlisted: [decide('approved', 'قبول', '.primary'), decide('rejected', 'رفض', '.danger-outline'), decide('withdrawn', 'سحب')],
@@ -99,7 +99,7 @@ export async function render(view) {
       rejected: [decide('applied', 'إعادة النظر')],
       withdrawn: [],
     }[f.status] || [];
-    actions.append(...moves, h('button.btn.small', { type: 'button', onclick: () => openForm(f) }, 'التفاصيل'));
+    actions.append(...moves, h('button.btn.small', { type: 'button', 'aria-label': `تفاصيل ${f.head_name}`, onclick: () => openForm(f) }, 'التفاصيل'));
     return h('tr', { dataset: { familyId: f.id } },
       h('td.name', {}, f.head_name),
       h('td', {}, f.category_label),
