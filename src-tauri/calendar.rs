@@ -98,6 +98,23 @@ pub fn from_hijri(year: i32, month: u8, day: u8) -> Option<NaiveDate> {
         .find(|g| to_hijri(*g) == Some(want))
 }
 
+/// A date typed in the Hijri calendar, ready to show and store, or the Arabic reason it does
+/// not exist.
+pub fn hijri_label(year: i32, month: u8, day: u8) -> crate::error::Result<DateLabel> {
+    let date = from_hijri(year, month, day).ok_or_else(|| {
+        crate::error::AppError::field(
+            "hijri",
+            &if (1..=12).contains(&month) && (1300..=1600).contains(&year) {
+                let name = HIJRI_MONTHS[usize::from(month) - 1];
+                format!("لا يوجد يوم {day} في {name} {year}هـ")
+            } else {
+                "اكتب اليوم والشهر والسنة الهجرية (من 1300 إلى 1600هـ)".to_string()
+            },
+        )
+    })?;
+    Ok(label(date))
+}
+
 /// The current time as stored in the database: RFC 3339 UTC to the second.
 pub fn now_utc() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
@@ -388,5 +405,9 @@ mod tests {
         assert_eq!(from_hijri(1445, 13, 1), None);
         assert_eq!(from_hijri(1445, 1, 0), None);
         assert_eq!(from_hijri(200, 1, 1), None);
+        let said = hijri_label(1445, short, 30).unwrap_err().to_string();
+        assert!(said.contains("لا يوجد يوم 30 في"), "{said}");
+        assert!(hijri_label(1445, 13, 1).is_err());
+        assert_eq!(hijri_label(1441, 3, 13).unwrap().date, "2019-11-10");
     }
 }

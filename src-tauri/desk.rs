@@ -32,6 +32,15 @@ pub const ROLES: &[(&str, &str)] = &[
     ("committee", "جهاز اللجنة المنظمة"),
 ];
 
+/// A device's role when none is named: a booth when it has an entity, else a check-in desk.
+pub fn default_role(entity: Option<i64>) -> &'static str {
+    if entity.is_some() {
+        "booth"
+    } else {
+        "checkin"
+    }
+}
+
 pub fn role_label(code: &str) -> &'static str {
     ROLES
         .iter()

@@ -72,6 +72,18 @@ pub struct Erased {
     pub bytes_after: u64,
 }
 
+/// The forum's name typed again, as the screen asks before erasing (it cannot be undone).
+pub fn confirm(conn: &Connection, forum_id: i64, typed: &str) -> Result<()> {
+    let forum = crate::forum::get(conn, forum_id)?;
+    if crate::text::clean(typed) != forum.name_ar {
+        return Err(AppError::field(
+            "confirm",
+            "اكتب اسم الملتقى كما هو لتأكيد المحو (لا يمكن التراجع عنه)",
+        ));
+    }
+    Ok(())
+}
+
 /// Erases the forum's personal data (see the module's notes); refused before the window ends
 /// (the date is said) and a second time.
 pub fn erase(store: &Store, forum_id: i64, today: chrono::NaiveDate) -> Result<Erased> {
@@ -222,6 +234,14 @@ mod tests {
             crate::track::report::impact(&store.read().unwrap(), forum, false).unwrap();
         let before_report = crate::forum_report::figures(&store.read().unwrap(), forum).unwrap();
         let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        // The name typed again, exactly.
+        assert!(confirm(&store.conn(), forum, "ملتقى آخر").is_err());
+        confirm(
+            &store.conn(),
+            forum,
+            " ملتقى التمكين الاجتماعي بمنطقة جازان ",
+        )
+        .unwrap();
         // Too early: refused with the date it becomes possible.
         let e = erase(&store, forum, d("2020-01-01")).unwrap_err();
         assert!(e.to_string().contains("2020-11-11"), "{e}");

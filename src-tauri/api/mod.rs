@@ -393,21 +393,7 @@ fn dispatch(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<Val
         // A date typed in the Hijri calendar, as the Gregorian date the forms store.
         "hijri_date" => {
             let a: HijriArgs = args(a)?;
-            let month_name = crate::calendar::HIJRI_MONTHS
-                .get(usize::from(a.month.clamp(1, 12)) - 1)
-                .copied()
-                .unwrap_or_default();
-            let date = crate::calendar::from_hijri(a.year, a.month, a.day).ok_or_else(|| {
-                AppError::field(
-                    "hijri",
-                    &if (1..=12).contains(&a.month) && (1300..=1600).contains(&a.year) {
-                        format!("لا يوجد يوم {} في {month_name} {}هـ", a.day, a.year)
-                    } else {
-                        "اكتب اليوم والشهر والسنة الهجرية (من 1300 إلى 1600هـ)".to_string()
-                    },
-                )
-            })?;
-            out(crate::calendar::label(date))
+            out(crate::calendar::hijri_label(a.year, a.month, a.day)?)
         }
         "forum_days" => {
             let a: DaysArgs = args(a)?;
@@ -457,14 +443,7 @@ fn dispatch(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<Val
         )?),
         "retention_erase" => {
             let a: EraseArgs = args(a)?;
-            let forum = forum::get(&*core.read()?, a.forum_id)?;
-            // The forum's name typed again: erasing cannot be undone.
-            if crate::text::clean(&a.confirm) != forum.name_ar {
-                return Err(AppError::field(
-                    "confirm",
-                    "اكتب اسم الملتقى كما هو لتأكيد المحو (لا يمكن التراجع عنه)",
-                ));
-            }
+            crate::retention::confirm(&*core.read()?, a.forum_id, &a.confirm)?;
             out(crate::retention::erase(
                 core.store(),
                 a.forum_id,
@@ -644,11 +623,7 @@ fn dispatch(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<Val
         "desk_list" => out(desk::list(&*core.read()?)?),
         "desk_create" => {
             let a: DeskCreateArgs = args(a)?;
-            let role = a.role.as_deref().unwrap_or(if a.entity_id.is_some() {
-                "booth"
-            } else {
-                "checkin"
-            });
+            let role = a.role.as_deref().unwrap_or(desk::default_role(a.entity_id));
             let desk = desk::create(&core.conn(), &a.name, role, a.entity_id)?;
             core.pairing().new_code_made();
             out(desk)
