@@ -6,13 +6,10 @@
 //! Invariants: the password is never stored, only its salted hash; a wrong password is answered
 //! like a missing one (and slowly, by the hash itself).
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
-use base64::Engine;
 use rusqlite::Connection;
 
 use crate::error::{AppError, Result};
@@ -35,11 +32,7 @@ fn check(conn: &Connection, password: &str) -> Result<bool> {
     let Some(stored) = store::get_setting(conn, SETTING)?.filter(|h| !h.is_empty()) else {
         return Ok(false);
     };
-    let parsed = PasswordHash::new(&stored)
-        .map_err(|e| AppError::Internal(format!("بصمة كلمة المرور تالفة: {e}")))?;
-    Ok(hasher()?
-        .verify_password(password.as_bytes(), &parsed)
-        .is_ok())
+    matches(&stored, password)
 }
 
 /// Sets (or changes, with the current one; or removes, with an empty `new`) the password.
@@ -50,62 +43,56 @@ pub fn set_password(conn: &Connection, current: &str, new: &str) -> Result<()> {
     if new.is_empty() {
         return store::set_setting(conn, SETTING, "");
     }
-    if new.chars().count() < 8 {
-        return Err(AppError::field("new", "كلمة المرور ثمانية أحرف على الأقل"));
+    check_length("new", new)?;
+    store::set_setting(conn, SETTING, &hash(new)?)
+}
+
+/// The window's unlocked sessions (kept while the app runs).
+pub type Sessions = crate::session::Sessions<()>;
+
+/// Sessions that last [`SESSION_MINUTES`] of inactivity.
+pub fn sessions() -> Sessions {
+    Sessions::new(Duration::from_secs(SESSION_MINUTES * 60))
+}
+
+/// A session for the right password.
+pub fn unlock(sessions: &Sessions, conn: &Connection, password: &str) -> Result<String> {
+    if !check(conn, password)? {
+        return Err(AppError::field("password", "كلمة مرور المشرف غير صحيحة"));
     }
+    Ok(sessions.open(()))
+}
+
+/// The salted Argon2id hash of a password (PHC string), as stored.
+pub(crate) fn hash(password: &str) -> Result<String> {
     let mut salt = [0u8; 16];
     salt.copy_from_slice(uuid::Uuid::new_v4().as_bytes());
     let salt = SaltString::encode_b64(&salt)
         .map_err(|e| AppError::Internal(format!("ملح كلمة المرور: {e}")))?;
-    let phc = hasher()?
-        .hash_password(new.as_bytes(), &salt)
+    Ok(hasher()?
+        .hash_password(password.as_bytes(), &salt)
         .map_err(|e| AppError::Internal(format!("تعذر حفظ كلمة المرور: {e}")))?
-        .to_string();
-    store::set_setting(conn, SETTING, &phc)
+        .to_string())
 }
 
-/// The window's unlocked sessions (kept while the app runs).
-#[derive(Default)]
-pub struct Sessions {
-    open: Mutex<HashMap<String, Instant>>,
+/// Does `password` match the stored hash?
+pub(crate) fn matches(stored: &str, password: &str) -> Result<bool> {
+    let parsed = PasswordHash::new(stored)
+        .map_err(|e| AppError::Internal(format!("بصمة كلمة المرور تالفة: {e}")))?;
+    Ok(hasher()?
+        .verify_password(password.as_bytes(), &parsed)
+        .is_ok())
 }
 
-impl Sessions {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Instant>> {
-        self.open.lock().unwrap_or_else(|p| p.into_inner())
-    }
+/// The shortest password accepted (the admin's and the accounts').
+pub const MIN_PASSWORD: usize = 8;
 
-    /// A session for the right password.
-    pub fn unlock(&self, conn: &Connection, password: &str) -> Result<String> {
-        if !check(conn, password)? {
-            return Err(AppError::field("password", "كلمة مرور المشرف غير صحيحة"));
-        }
-        let mut bytes = [0u8; 32];
-        bytes[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
-        bytes[16..].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
-        let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
-        self.lock().insert(token.clone(), Instant::now());
-        Ok(token)
+/// The error for a password shorter than [`MIN_PASSWORD`], on `field`.
+pub(crate) fn check_length(field: &str, password: &str) -> Result<()> {
+    if password.chars().count() < MIN_PASSWORD {
+        return Err(AppError::field(field, "كلمة المرور ثمانية أحرف على الأقل"));
     }
-
-    /// Is `token` an open session? Each use keeps it open.
-    pub fn valid(&self, token: Option<&str>) -> bool {
-        let Some(token) = token else { return false };
-        let mut open = self.lock();
-        let ttl = Duration::from_secs(SESSION_MINUTES * 60);
-        open.retain(|_, at| at.elapsed() < ttl);
-        match open.get_mut(token) {
-            Some(at) => {
-                *at = Instant::now();
-                true
-            }
-            None => false,
-        }
-    }
-
-    pub fn close_all(&self) {
-        self.lock().clear();
-    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -130,17 +117,17 @@ mod tests {
             "{stored}"
         );
         assert!(!stored.contains("كلمة"));
-        let sessions = Sessions::default();
-        assert!(sessions.unlock(&conn, "خطأ").is_err());
-        let token = sessions.unlock(&conn, "كلمة-سر-اللجنة").unwrap();
-        assert!(sessions.valid(Some(&token)));
-        assert!(!sessions.valid(Some("other")) && !sessions.valid(None));
+        let sessions = sessions();
+        assert!(unlock(&sessions, &conn, "خطأ").is_err());
+        let token = unlock(&sessions, &conn, "كلمة-سر-اللجنة").unwrap();
+        assert!(sessions.get(Some(&token)).is_some());
+        assert!(sessions.get(Some("other")).is_none() && sessions.get(None).is_none());
         // Changing needs the current one; removing unlocks the app.
         assert!(set_password(&conn, "خطأ", "كلمة-جديدة-طويلة").is_err());
         set_password(&conn, "كلمة-سر-اللجنة", "كلمة-جديدة-طويلة").unwrap();
-        assert!(sessions.unlock(&conn, "كلمة-سر-اللجنة").is_err());
+        assert!(unlock(&sessions, &conn, "كلمة-سر-اللجنة").is_err());
         sessions.close_all();
-        assert!(!sessions.valid(Some(&token)));
+        assert!(sessions.get(Some(&token)).is_none());
         set_password(&conn, "كلمة-جديدة-طويلة", "").unwrap();
         assert!(!is_locked(&conn).unwrap());
     }

@@ -43,6 +43,7 @@ const BULK: &[&str] = &[
     "current",
     "new",
     "admin_token",
+    "account_token",
 ];
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -223,7 +224,7 @@ pub fn list(
 ) -> Result<Vec<Entry>> {
     let mut stmt = conn.prepare(
         "SELECT id, at, who, command, record, summary, personal, hash FROM audit
-          WHERE (?1 IS NULL OR command = ?1) AND (?2 IS NULL OR who = ?2)
+          WHERE (?1 IS NULL OR command = ?1) AND (?2 IS NULL OR instr(who, ?2) > 0)
           ORDER BY id DESC LIMIT ?3",
     )?;
     let rows = stmt.query_map(params![command, who, limit.clamp(1, 100_000)], |r| {

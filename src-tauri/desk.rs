@@ -359,15 +359,16 @@ const MAX_WAIT: StdDuration = StdDuration::from_secs(5 * 60);
 /// An address's wrong attempts are forgotten after this long without one.
 const FORGET_AFTER: StdDuration = StdDuration::from_secs(30 * 60);
 
+/// Wrong attempts of one kind (an address's pairing codes, a username's passwords).
 #[derive(Debug, Clone, Copy)]
-struct Failures {
+pub(crate) struct Failures {
     count: u32,
     last: Instant,
 }
 
 impl Failures {
     /// How long until another attempt is allowed.
-    fn wait(&self, free: u32, now: Instant) -> StdDuration {
+    pub(crate) fn wait(&self, free: u32, now: Instant) -> StdDuration {
         if self.count < free || now.duration_since(self.last) > FORGET_AFTER {
             return StdDuration::ZERO;
         }
@@ -376,7 +377,7 @@ impl Failures {
         (self.last + wait).saturating_duration_since(now)
     }
 
-    fn add(slot: &mut Option<Failures>, now: Instant) {
+    pub(crate) fn add(slot: &mut Option<Failures>, now: Instant) {
         let count = match slot {
             Some(f) if now.duration_since(f.last) <= FORGET_AFTER => f.count + 1,
             _ => 1,

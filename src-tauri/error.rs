@@ -77,6 +77,10 @@ pub enum AppError {
     #[error("البرنامج مقفل بكلمة مرور المشرف؛ أدخلها للمتابعة")]
     AdminLocked,
 
+    /// Accounts are in use and nobody is signed in here (see `account`).
+    #[error("سجّل الدخول بحسابك في اللجنة المنظمة للمتابعة")]
+    SignInRequired,
+
     /// Too many wrong attempts (pairing codes): wait before trying again.
     #[error("{message}")]
     TooManyAttempts {
@@ -116,6 +120,7 @@ impl AppError {
             AppError::TooLarge(_) => "too_large",
             AppError::TooManyAttempts { .. } => "too_many_attempts",
             AppError::AdminLocked => "admin_locked",
+            AppError::SignInRequired => "sign_in_required",
             AppError::Internal(_) => "internal",
         }
     }

@@ -4,6 +4,7 @@
 //! [`store`], [`error`], [`state`]. The command registry [`api`] is what the three adapters in
 //! [`adapters`] (window, HTTP, CLI) call. See `ARCHITECTURE.md`.
 
+pub mod account;
 pub mod adapters;
 pub mod admin;
 pub mod api;
@@ -29,6 +30,7 @@ pub mod pdf;
 pub mod person;
 pub mod qr;
 pub mod retention;
+pub mod session;
 pub mod sheet;
 pub mod state;
 pub mod store;

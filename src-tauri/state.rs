@@ -18,6 +18,7 @@ pub struct Core {
     pairing: Arc<crate::desk::PairingThrottle>,
     names: Arc<crate::person::name_index::NameIndex>,
     admin: Arc<crate::admin::Sessions>,
+    sign_ins: Arc<crate::account::SignIns>,
 }
 
 /// Progress of long work (an import) that the UI polls: rows done of total, then the result
@@ -52,7 +53,8 @@ impl Core {
             jobs: Arc::new(Mutex::new(HashMap::new())),
             pairing: Arc::default(),
             names: Arc::default(),
-            admin: Arc::default(),
+            admin: Arc::new(crate::admin::sessions()),
+            sign_ins: Arc::default(),
         })
     }
 
@@ -144,6 +146,11 @@ impl Core {
     /// The window's admin sessions (see [`crate::admin`]).
     pub fn admin(&self) -> &crate::admin::Sessions {
         &self.admin
+    }
+
+    /// The committee members signed in (see [`crate::account`]).
+    pub fn sign_ins(&self) -> &crate::account::SignIns {
+        &self.sign_ins
     }
 
     pub fn store(&self) -> &Store {

@@ -1,5 +1,6 @@
 //! The one integration-test binary (each extra test binary would relink the whole app).
 
+mod accounts;
 mod audit;
 mod backups;
 mod badges;

@@ -1920,3 +1920,78 @@ async fn chromium_booth_scans_refers_and_a_rescan_updates() {
     screenshot(&c, "chromium-person-form.png").await;
     c.close().await.unwrap();
 }
+
+/// Accounts in Chromium (issue 13): once the committee has an account the host asks who is
+/// working, every screen waits for the one sign-in, the sidebar names the member, the admin
+/// adds a member from Settings, and signing out asks again.
+#[tokio::test(flavor = "multi_thread")]
+async fn chromium_signs_in_members_and_the_admin_adds_one() {
+    let db = temp_db();
+    let (_server, url) = spawn_serve(&db);
+    let sara = api(
+        &url,
+        "account_create",
+        json!({ "username": "sara", "display_name": "سارة الحربي", "role": "admin", "password": "كلمة-مرور-سارة" }),
+    )
+    .await;
+    assert_eq!(sara["role"], "admin", "{sara}");
+    let (_driver, port) = start_chromedriver();
+    let profile = tempfile::tempdir().unwrap();
+    let c = chromium_session(&profile, port).await;
+    c.goto(&format!("{url}/#/settings")).await.unwrap();
+    wait_css(&c, "#sign-in-dialog[open]").await;
+    type_in(&c, "#sign-in-username", "sara").await;
+    type_in(&c, "#sign-in-password", "خطأ").await;
+    click(&c, "#sign-in-ok").await;
+    wait_text(&c, "#sign-in-error", "غير صحيحة").await;
+    c.find(Locator::Css("#sign-in-password"))
+        .await
+        .unwrap()
+        .clear()
+        .await
+        .unwrap();
+    type_in(&c, "#sign-in-password", "كلمة-مرور-سارة").await;
+    screenshot(&c, "chromium-sign-in.png").await;
+    click(&c, "#sign-in-ok").await;
+    wait_text(&c, "#account-name", "سارة الحربي — مشرف").await;
+    wait_text(&c, "#account-table", "سارة الحربي").await;
+    // The admin adds a member.
+    type_in(&c, "#account-new-name", "علي عسيري").await;
+    type_in(&c, "#account-new-username", "ali").await;
+    c.execute(
+        "const s = document.getElementById('account-new-role'); s.value = 'committee'; s.dispatchEvent(new Event('change'));",
+        vec![],
+    )
+    .await
+    .unwrap();
+    type_in(&c, "#account-new-password", "كلمة-مرور-علي").await;
+    click(&c, "#account-add").await;
+    wait_text(&c, "#account-table", "علي عسيري").await;
+    c.execute(
+        "document.getElementById('accounts-section').scrollIntoView()",
+        vec![],
+    )
+    .await
+    .unwrap();
+    screenshot(&c, "chromium-accounts.png").await;
+    // Signing out asks again; Ali signs in and the sidebar names him.
+    click(&c, "#account-sign-out").await;
+    wait_css(&c, "#sign-in-dialog[open]").await;
+    type_in(&c, "#sign-in-username", "ali").await;
+    type_in(&c, "#sign-in-password", "كلمة-مرور-علي").await;
+    click(&c, "#sign-in-ok").await;
+    wait_text(&c, "#account-name", "علي عسيري — عضو اللجنة المنظمة").await;
+    // What he cannot do is not offered: managing accounts is the admin's.
+    wait_text(&c, "#accounts-admin-only", "لحسابات المشرفين").await;
+    assert!(c.find(Locator::Css("#account-add")).await.is_err());
+    c.close().await.unwrap();
+    let conn = rusqlite::Connection::open(&db.path).unwrap();
+    let who: String = conn
+        .query_row(
+            "SELECT who FROM audit WHERE command = 'account_create' ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(who.starts_with("سارة الحربي (مشرف)"), "{who}");
+}

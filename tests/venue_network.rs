@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 use crate::common::forum_json;
 use crate::http_api::{post, start_with, Server};
 
-fn from(last: u8) -> Client {
+pub fn from(last: u8) -> Client {
     Client::builder()
         .local_address(IpAddr::V4(Ipv4Addr::new(127, 0, 0, last)))
         .timeout(Duration::from_secs(30))
@@ -21,7 +21,7 @@ fn from(last: u8) -> Client {
         .unwrap()
 }
 
-fn send(
+pub fn send(
     client: &Client,
     s: &Server,
     path: &str,
@@ -42,7 +42,7 @@ fn paired_desk(s: &Server, name: &str, last: u8) -> String {
 }
 
 /// A device of `role` (a booth: of `entity`) paired from 127.0.0.`last`: its token.
-fn paired_as(s: &Server, name: &str, last: u8, role: &str, entity: Option<i64>) -> String {
+pub fn paired_as(s: &Server, name: &str, last: u8, role: &str, entity: Option<i64>) -> String {
     let (st, desk) = post(
         s,
         "desk_create",

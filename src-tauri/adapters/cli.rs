@@ -144,6 +144,12 @@ pub enum Command {
         #[command(subcommand)]
         action: AuditAction,
     },
+    /// Committee members' accounts: add one, list them, set a password, disable or enable one.
+    /// Passwords are read from the first line of standard input, never from the command line.
+    Account {
+        #[command(subcommand)]
+        action: AccountAction,
+    },
     /// Paired devices (registration desks, booths, the exhibition, the committee's laptops).
     Desk {
         #[command(subcommand)]
@@ -470,6 +476,29 @@ pub enum AuditAction {
         #[arg(long)]
         out: PathBuf,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AccountAction {
+    /// Adds an account (the first one must be an admin) and prints it as JSON; the password is
+    /// the first line of standard input.
+    Create {
+        username: String,
+        /// The name the audit trail and the decisions show.
+        #[arg(long)]
+        name: String,
+        /// admin, committee, checkin or exhibition.
+        #[arg(long, default_value = "committee")]
+        role: String,
+    },
+    /// Every account as one JSON line.
+    List,
+    /// Sets an account's password (from standard input); its sign-ins end.
+    Password { username: String },
+    /// Disables an account (its sign-ins end at once).
+    Disable { username: String },
+    /// Enables a disabled account.
+    Enable { username: String },
 }
 
 #[derive(Subcommand, Debug)]
@@ -1008,6 +1037,52 @@ fn run(cli: Cli) -> Result<()> {
                 "previous_kept_in": before.map(|b| b.path),
             }))
         }
+        Some(Command::Account { action }) => {
+            let core = Core::open(&path)?;
+            let password = || -> Result<String> {
+                let mut line = String::new();
+                std::io::stdin().read_line(&mut line)?;
+                Ok(line.trim_end_matches(['\r', '\n']).to_string())
+            };
+            let enabling = matches!(action, AccountAction::Enable { .. });
+            match action {
+                AccountAction::Create {
+                    username,
+                    name,
+                    role,
+                } => print_json(&crate::account::create(
+                    &core.conn(),
+                    &crate::account::AccountInput {
+                        username,
+                        display_name: name,
+                        role,
+                        password: password()?,
+                    },
+                )?),
+                AccountAction::List => {
+                    for a in crate::account::list(&*core.read()?)? {
+                        print_json(&a)?;
+                    }
+                    Ok(())
+                }
+                AccountAction::Password { username } => {
+                    let a = crate::account::by_username(&*core.read()?, &username)?;
+                    crate::account::set_password(&core.conn(), a.id, &password()?)?;
+                    print_json(&serde_json::json!({ "reset": true, "username": a.username }))
+                }
+                AccountAction::Disable { username } | AccountAction::Enable { username } => {
+                    let a = crate::account::by_username(&*core.read()?, &username)?;
+                    print_json(&crate::account::update(
+                        &mut core.conn(),
+                        a.id,
+                        &crate::account::AccountChange {
+                            active: Some(enabling),
+                            ..Default::default()
+                        },
+                    )?)
+                }
+            }
+        }
         Some(Command::Desk { action }) => {
             let core = Core::open(&path)?;
             match action {
@@ -1126,6 +1201,15 @@ fn changes(command: &Option<Command>) -> Option<&'static str> {
         Command::Checkin { .. } => "checkin",
         Command::Refer { .. } => "referral_create",
         Command::ErasePersonal { .. } => "retention_erase",
+        Command::Account {
+            action: AccountAction::Create { .. },
+        } => "account_create",
+        Command::Account {
+            action: AccountAction::Password { .. },
+        } => "account_password_reset",
+        Command::Account {
+            action: AccountAction::Disable { .. } | AccountAction::Enable { .. },
+        } => "account_update",
         Command::Entities {
             action: EntitiesAction::Import { .. },
         } => "entity_import",

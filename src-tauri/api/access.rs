@@ -19,6 +19,7 @@ use std::net::IpAddr;
 
 use serde_json::Value;
 
+use crate::account::Account;
 use crate::desk::Desk;
 use crate::error::{AppError, Result};
 
@@ -114,9 +115,13 @@ pub struct Command {
     pub name: &'static str,
     pub access: Access,
     pub body: Body,
-    /// The argument that records who acted (`desk`, `by`): set from the desk's token for a
-    /// desk, never taken from what the desk sent.
+    /// The argument that records who acted (`by`): the signed-in member's name, else a
+    /// desk's own name from its token — never what a desk sent.
     pub who: Option<&'static str>,
+    /// The argument that records the device it was done at (`desk`): a desk's own name.
+    pub at: Option<&'static str>,
+    /// It runs before anyone signs in (what the sign-in screen itself needs).
+    pub open: bool,
     /// The argument that names the entity: a booth device's own entity is written into it.
     pub entity: Option<&'static str>,
     /// It changes data: each run is appended to the audit trail (see [`crate::audit`]).
@@ -133,6 +138,8 @@ impl Command {
             access,
             body: Body::Small,
             who: None,
+            at: None,
+            open: false,
             entity: None,
             writes: false,
             admin: false,
@@ -176,11 +183,19 @@ impl Command {
         self.who = Some(field);
         self
     }
+    const fn at(mut self, field: &'static str) -> Command {
+        self.at = Some(field);
+        self
+    }
+    const fn open(mut self) -> Command {
+        self.open = true;
+        self
+    }
 }
 
 /// Every command, with who may run it. A command missing here cannot be run at all.
 pub const COMMANDS: &[Command] = &[
-    Command::committee("app_info").also(ALL),
+    Command::committee("app_info").also(ALL).open(),
     Command::committee("forum_list").also(ALL),
     Command::committee("forum_default").also(ALL),
     Command::committee("hijri_date").also(ALL),
@@ -197,6 +212,16 @@ pub const COMMANDS: &[Command] = &[
     Command::host("admin_unlock"),
     Command::host("admin_lock"),
     Command::host("admin_password_set").writes(),
+    Command::committee("account_me").also(ALL).open(),
+    Command::committee("account_sign_in").also(ALL).open(),
+    Command::committee("account_sign_out").also(ALL).open(),
+    Command::committee("account_password_change")
+        .also(ALL)
+        .writes(),
+    Command::host("account_list"),
+    Command::host("account_create").writes().admin(),
+    Command::host("account_update").writes().admin(),
+    Command::host("account_password_reset").writes().admin(),
     Command::host("backup_list"),
     Command::committee("retention_status"),
     Command::host("retention_erase").writes().admin(),
@@ -218,7 +243,7 @@ pub const COMMANDS: &[Command] = &[
     Command::committee("desk_context").also(ALL),
     Command::committee("checkin")
         .also(CHECKIN)
-        .by("desk")
+        .at("desk")
         .writes(),
     Command::committee("checkin_undo")
         .also(CHECKIN)
@@ -235,11 +260,11 @@ pub const COMMANDS: &[Command] = &[
     Command::host("category_save").writes().admin(),
     Command::host("desk_list"),
     Command::host("desk_create").writes().admin(),
-    Command::committee("desk_me").also(ALL),
+    Command::committee("desk_me").also(ALL).open(),
     Command::host("desk_new_code").writes().admin(),
     Command::host("desk_revoke").writes().admin(),
     Command::host("desk_pairing_log"),
-    Command::new("desk_pair", Access::Anyone).writes(),
+    Command::new("desk_pair", Access::Anyone).open().writes(),
     Command::committee("qr_svg").also(ALL),
     Command::committee("certificate_kinds"),
     Command::committee("certificate_eligible"),
@@ -319,7 +344,7 @@ pub const COMMANDS: &[Command] = &[
     Command::committee("opportunity_export_xlsx"),
     Command::committee("referral_create")
         .also(BOOTH)
-        .by("desk")
+        .at("desk")
         .entity("entity_id")
         .writes(),
     Command::committee("referral_list"),
@@ -393,46 +418,101 @@ pub fn authorize(caller: &Caller, name: &str) -> Result<&'static Command> {
     }
 }
 
-/// The commands `caller` may run (for a screen to offer only those).
-pub fn allowed(caller: &Caller) -> Vec<&'static str> {
+/// The commands `caller` (and the member signed in there) may run, for a screen to offer
+/// only those.
+pub fn allowed(caller: &Caller, account: Option<&Account>) -> Vec<&'static str> {
     COMMANDS
         .iter()
         .filter(|c| authorize(caller, c.name).is_ok())
+        .filter(|c| account.is_none_or(|a| authorize_account(a, c).is_ok()))
         .map(|c| c.name)
         .collect()
 }
 
-/// The arguments as the command will see them: a desk's name in the "who" argument, a booth's
-/// own entity in the entity argument (a booth without one is refused).
-pub fn stamp(caller: &Caller, command: &Command, mut args: Value) -> Result<Value> {
-    let Caller::Desk { desk, .. } = caller else {
-        return Ok(args);
+/// May the signed-in `account` run `command`? What both the device (see [`authorize`]) and the
+/// account allow is allowed: an admin account anything, a committee member what a committee
+/// device may and, on the host, the host's own screens except what the admin lock holds;
+/// volunteers their role's rows.
+pub fn authorize_account(account: &Account, command: &Command) -> Result<()> {
+    let ok = match (account.role.as_str(), command.access) {
+        (_, Access::Anyone) | ("admin", _) => true,
+        (role, Access::Roles(roles)) => roles & role::bit(role) != 0,
+        ("committee", Access::Host) => !command.admin,
+        _ => false,
     };
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(format!(
+            "هذا الإجراء غير متاح لحساب بدور «{}»؛ اطلبه من مشرف البرنامج",
+            account.role_label
+        )))
+    }
+}
+
+/// Does `caller` sign in once accounts are in use? The host and the committee's devices do;
+/// check-in, booth and exhibition desks may (volunteers often have no account).
+pub fn signs_in(caller: &Caller) -> bool {
+    match caller {
+        Caller::Host => true,
+        Caller::Desk { desk, .. } => desk.role == "committee",
+        Caller::Stranger { .. } => false,
+    }
+}
+
+/// The arguments as the command will see them: the signed-in member's name (else a desk's own
+/// name) in the "who" argument, a desk's name in the "at" argument, a booth's own entity in the
+/// entity argument (a booth without one is refused).
+pub fn stamp(
+    caller: &Caller,
+    account: Option<&Account>,
+    command: &Command,
+    mut args: Value,
+) -> Result<Value> {
+    let desk = match caller {
+        Caller::Desk { desk, .. } => Some(desk),
+        _ => None,
+    };
+    if desk.is_none() && account.is_none() {
+        return Ok(args);
+    }
     if args.is_null() {
         args = Value::Object(Default::default());
     }
     if let Value::Object(map) = &mut args {
-        if let Some(field) = command.who {
+        let person = account
+            .map(|a| a.display_name.clone())
+            .or_else(|| desk.map(|d| d.name.clone()));
+        if let (Some(field), Some(person)) = (command.who, person) {
+            map.insert(field.to_string(), Value::String(person));
+        }
+        if let (Some(field), Some(desk)) = (command.at, desk) {
             map.insert(field.to_string(), Value::String(desk.name.clone()));
         }
-        if let (Some(field), "booth") = (command.entity, desk.role.as_str()) {
-            let entity = desk.entity_id.ok_or_else(|| {
-                AppError::Forbidden(
-                    "جهاز الركن غير مرتبط بجهة؛ أعد اقترانه من الجهاز الرئيس".into(),
-                )
-            })?;
-            map.insert(field.to_string(), Value::from(entity));
+        if let (Some(field), Some(desk)) = (command.entity, desk) {
+            if desk.role == "booth" {
+                let entity = desk.entity_id.ok_or_else(|| {
+                    AppError::Forbidden(
+                        "جهاز الركن غير مرتبط بجهة؛ أعد اقترانه من الجهاز الرئيس".into(),
+                    )
+                })?;
+                map.insert(field.to_string(), Value::from(entity));
+            }
         }
     }
     Ok(args)
 }
 
-/// Who acted, as the audit trail records it.
-pub fn who(caller: &Caller) -> String {
-    match caller {
+/// Who acted, as the audit trail records it: the member signed in, and the device.
+pub fn who(caller: &Caller, account: Option<&Account>) -> String {
+    let device = match caller {
         Caller::Host => "الجهاز الرئيس".to_string(),
         Caller::Desk { desk, .. } => format!("{} ({})", desk.name, desk.role_label),
         Caller::Stranger { addr } => format!("جهاز غير مقترن ({addr})"),
+    };
+    match account {
+        Some(a) => format!("{} ({}) — {device}", a.display_name, a.role_label),
+        None => device,
     }
 }
 
@@ -583,17 +663,25 @@ mod tests {
         let checkin = command("checkin").unwrap();
         let a = stamp(
             &desk(),
+            None,
             checkin,
             serde_json::json!({ "code": "X", "desk": "الجهاز الرئيس" }),
         )
         .unwrap();
         assert_eq!(a["desk"], "منصة 2");
         assert_eq!(a["code"], "X");
-        let a = stamp(&desk(), command("family_decide").unwrap(), Value::Null).unwrap();
+        let a = stamp(
+            &desk(),
+            None,
+            command("family_decide").unwrap(),
+            Value::Null,
+        )
+        .unwrap();
         assert_eq!(a["by"], "منصة 2");
         // The host names itself.
         let a = stamp(
             &Caller::Host,
+            None,
             checkin,
             serde_json::json!({ "desk": "منصة 1" }),
         )
@@ -602,6 +690,7 @@ mod tests {
         // A booth refers for its own entity, whatever it sends.
         let a = stamp(
             &desk_as("booth"),
+            None,
             command("referral_create").unwrap(),
             serde_json::json!({ "entity_id": 99, "opportunity_ids": [1] }),
         )
@@ -610,11 +699,86 @@ mod tests {
         // The committee's device is not limited to an entity.
         let a = stamp(
             &desk(),
+            None,
             command("booth_visitor").unwrap(),
             serde_json::json!({ "entity_id": 3 }),
         )
         .unwrap();
         assert_eq!(a["entity_id"], 3);
+    }
+
+    fn account(role: &str) -> Account {
+        Account {
+            id: 4,
+            username: "sara".into(),
+            display_name: "سارة الحربي".into(),
+            role: role.into(),
+            role_label: crate::account::role_label(role).into(),
+            active: true,
+            created_at: String::new(),
+            last_sign_in_at: None,
+        }
+    }
+
+    #[test]
+    fn an_account_runs_what_its_role_allows_and_is_recorded_by_name() {
+        for (code, _) in crate::account::ROLES {
+            let a = account(code);
+            for c in COMMANDS {
+                let want = match (*code, c.access) {
+                    (_, Access::Anyone) | ("admin", _) => true,
+                    ("committee", Access::Host) => !c.admin,
+                    (_, Access::Host) => false,
+                    (r, Access::Roles(bits)) => bits & role::bit(r) != 0,
+                };
+                assert_eq!(
+                    authorize_account(&a, c).is_ok(),
+                    want,
+                    "{code} × {}",
+                    c.name
+                );
+            }
+        }
+        let can = |role: &str, name: &str| {
+            authorize_account(&account(role), command(name).unwrap()).is_ok()
+        };
+        assert!(can("admin", "demo_remove") && can("admin", "account_create"));
+        assert!(can("committee", "audit_list") && !can("committee", "account_create"));
+        assert!(!can("committee", "demo_remove"));
+        assert!(can("checkin", "checkin") && !can("checkin", "person_list"));
+        assert!(can("exhibition", "family_day_record") && !can("exhibition", "checkin"));
+        // Who: the member's name in "by", the device's in "at" and beside the name.
+        let a = account("committee");
+        let args = stamp(
+            &desk(),
+            Some(&a),
+            command("family_decide").unwrap(),
+            serde_json::json!({"by": "x"}),
+        )
+        .unwrap();
+        assert_eq!(args["by"], "سارة الحربي");
+        let args = stamp(
+            &desk(),
+            Some(&a),
+            command("checkin").unwrap(),
+            serde_json::json!({"desk": "x"}),
+        )
+        .unwrap();
+        assert_eq!(args["desk"], "منصة 2");
+        let args = stamp(
+            &Caller::Host,
+            Some(&a),
+            command("referral_move").unwrap(),
+            Value::Null,
+        )
+        .unwrap();
+        assert_eq!(args["by"], "سارة الحربي");
+        assert_eq!(
+            who(&desk(), Some(&a)),
+            "سارة الحربي (عضو اللجنة المنظمة) — منصة 2 (جهاز اللجنة المنظمة)"
+        );
+        assert_eq!(who(&Caller::Host, None), "الجهاز الرئيس");
+        assert!(signs_in(&Caller::Host) && signs_in(&desk()) && !signs_in(&desk_as("checkin")));
     }
 
     #[test]

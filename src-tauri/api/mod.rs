@@ -73,6 +73,28 @@ struct AuditArgs {
 }
 
 #[derive(Deserialize)]
+struct SignInArgs {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+}
+
+#[derive(Deserialize)]
+struct AccountUpdateArgs {
+    id: i64,
+    #[serde(flatten)]
+    change: crate::account::AccountChange,
+}
+
+#[derive(Deserialize)]
+struct PasswordResetArgs {
+    id: i64,
+    #[serde(default)]
+    password: String,
+}
+
+#[derive(Deserialize)]
 struct FolderArgs {
     #[serde(default)]
     folder: String,
@@ -340,29 +362,71 @@ pub fn call(core: &Core, command: &str, a: Value) -> Result<Value> {
 /// it; a desk's commands record the desk by its own name.
 pub fn call_as(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<Value> {
     let row = authorize(caller, command)?;
-    if row.admin && matches!(caller, Caller::Host) && crate::admin::is_locked(&*core.read()?)? {
+    let account = signed_in(core, caller, &a)?;
+    match &account {
+        Some(account) => access::authorize_account(account, row)?,
+        None if !row.open
+            && access::signs_in(caller)
+            && crate::account::in_use(&*core.read()?)? =>
+        {
+            return Err(AppError::SignInRequired)
+        }
+        None => {}
+    }
+    // An admin's own sign-in opens what the admin lock holds; anyone else needs the password.
+    let admin_signed_in = account.as_ref().is_some_and(|a| a.role == "admin");
+    if row.admin
+        && !admin_signed_in
+        && matches!(caller, Caller::Host)
+        && crate::admin::is_locked(&*core.read()?)?
+    {
         let token = a.get("admin_token").and_then(Value::as_str);
-        if !core.admin().valid(token) {
+        if core.admin().get(token).is_none() {
             return Err(AppError::AdminLocked);
         }
     }
-    let a = access::stamp(caller, row, a)?;
+    let a = access::stamp(caller, account.as_ref(), row, a)?;
     let recorded = row.writes.then(|| a.clone());
-    let out = dispatch(core, caller, command, a)?;
+    let out = dispatch(core, caller, account.as_ref(), command, a)?;
     if let Some(args) = recorded {
         // The change is made and answered; its audit row follows it (a failure to write the
         // row is reported on stderr, never undoes the change).
-        if let Err(e) =
-            crate::audit::append(&mut core.conn(), &access::who(caller), command, &args, &out)
-        {
+        let who = access::who(caller, account.as_ref());
+        if let Err(e) = crate::audit::append(&mut core.conn(), &who, command, &args, &out) {
             eprintln!("audit: {command}: {e}");
         }
     }
     Ok(access::shape(caller, out))
 }
 
+/// Where a caller signs in from (none for a stranger).
+fn place(caller: &Caller) -> Option<crate::account::Place> {
+    match caller {
+        Caller::Host => Some(crate::account::Place::Host),
+        Caller::Desk { desk, .. } => Some(crate::account::Place::Desk(desk.id)),
+        Caller::Stranger { .. } => None,
+    }
+}
+
+/// The member signed in where `caller` is, by the `account_token` the screen sends.
+fn signed_in(core: &Core, caller: &Caller, a: &Value) -> Result<Option<crate::account::Account>> {
+    let Some(token) = a.get("account_token").and_then(Value::as_str) else {
+        return Ok(None);
+    };
+    let Some(place) = place(caller) else {
+        return Ok(None);
+    };
+    core.sign_ins().account(&*core.read()?, Some(token), place)
+}
+
 /// Runs an authorized command with its stamped arguments.
-fn dispatch(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<Value> {
+fn dispatch(
+    core: &Core,
+    caller: &Caller,
+    account: Option<&crate::account::Account>,
+    command: &str,
+    a: Value,
+) -> Result<Value> {
     match command {
         "app_info" => out(core.info()?),
         "forum_list" => out(forum::list(&*core.read()?)?),
@@ -405,6 +469,66 @@ fn dispatch(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<Val
             core.backup("demo_remove")?;
             out(json!({ "removed": demo::remove(&core.conn())? }))
         }
+        // Committee members' accounts (see crate::account).
+        "account_me" => {
+            let conn = core.read()?;
+            let in_use = crate::account::in_use(&conn)?;
+            out(json!({
+                "in_use": in_use,
+                "required": in_use && access::signs_in(caller),
+                "account": account,
+            }))
+        }
+        "account_sign_in" => {
+            let a: SignInArgs = args(a)?;
+            let place = place(caller).ok_or(AppError::DeskTokenRequired)?;
+            let (token, account) =
+                core.sign_ins()
+                    .sign_in(&core.conn(), &a.username, &a.password, place)?;
+            out(json!({
+                "account_token": token,
+                "account": account,
+                "allowed": access::allowed(caller, Some(&account)),
+            }))
+        }
+        "account_sign_out" => {
+            if let Some(token) = a.get("account_token").and_then(Value::as_str) {
+                core.sign_ins().sign_out(token);
+            }
+            out(json!({ "signed_out": true }))
+        }
+        "account_password_change" => {
+            let account = account.ok_or(AppError::SignInRequired)?;
+            let current = a.get("current").and_then(Value::as_str).unwrap_or_default();
+            let new = a.get("new").and_then(Value::as_str).unwrap_or_default();
+            crate::account::change_own_password(&core.conn(), account.id, current, new)?;
+            out(json!({ "changed": true, "id": account.id }))
+        }
+        "account_list" => out(json!({
+            "accounts": crate::account::list(&*core.read()?)?,
+            "roles": crate::account::ROLES
+                .iter()
+                .map(|(code, label)| json!({ "code": code, "label": label }))
+                .collect::<Vec<_>>(),
+        })),
+        "account_create" => out(crate::account::create(
+            &core.conn(),
+            &args::<crate::account::AccountInput>(a)?,
+        )?),
+        "account_update" => {
+            let a: AccountUpdateArgs = args(a)?;
+            let account = crate::account::update(&mut core.conn(), a.id, &a.change)?;
+            if !account.active {
+                core.sign_ins().end_all_of(account.id);
+            }
+            out(account)
+        }
+        "account_password_reset" => {
+            let a: PasswordResetArgs = args(a)?;
+            crate::account::set_password(&core.conn(), a.id, &a.password)?;
+            core.sign_ins().end_all_of(a.id);
+            out(json!({ "reset": true, "id": a.id }))
+        }
         "backup_list" => out(json!({
             "folder": crate::store::backup::folder(core.store().path()),
             "mirror": store_setting(core, crate::store::backup::MIRROR_SETTING)?,
@@ -415,7 +539,7 @@ fn dispatch(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<Val
             let token = a.get("admin_token").and_then(Value::as_str);
             out(json!({
                 "locked": crate::admin::is_locked(&*core.read()?)?,
-                "unlocked": core.admin().valid(token),
+                "unlocked": core.admin().get(token).is_some(),
             }))
         }
         "admin_unlock" => {
@@ -423,7 +547,9 @@ fn dispatch(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<Val
                 .get("password")
                 .and_then(Value::as_str)
                 .unwrap_or_default();
-            out(json!({ "admin_token": core.admin().unlock(&*core.read()?, password)? }))
+            out(
+                json!({ "admin_token": crate::admin::unlock(core.admin(), &*core.read()?, password)? }),
+            )
         }
         "admin_lock" => {
             core.admin().close_all();
@@ -633,9 +759,9 @@ fn dispatch(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<Val
             Caller::Desk { desk, .. } => json!({
                 "host": false,
                 "desk": desk::get(&*core.read()?, desk.id)?,
-                "allowed": access::allowed(caller),
+                "allowed": access::allowed(caller, account),
             }),
-            _ => json!({ "host": true, "desk": null, "allowed": access::allowed(caller) }),
+            _ => json!({ "host": true, "desk": null, "allowed": access::allowed(caller, account) }),
         }),
         "desk_revoke" => out(desk::revoke(&core.conn(), args::<Id>(a)?.id)?),
         "desk_new_code" => {

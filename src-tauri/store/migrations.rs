@@ -521,6 +521,19 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE forum ADD COLUMN personal_erased_at TEXT;
     "#,
+    // 21: committee members' own accounts (who signs in records a person, not a machine).
+    r#"
+    CREATE TABLE account (
+        id              INTEGER PRIMARY KEY,
+        username        TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        display_name    TEXT NOT NULL,
+        role            TEXT NOT NULL CHECK (role IN ('admin', 'committee', 'checkin', 'exhibition')),
+        password_hash   TEXT NOT NULL,
+        disabled_at     TEXT,
+        created_at      TEXT NOT NULL,
+        last_sign_in_at TEXT
+    );
+    "#,
 ];
 
 pub fn latest() -> i64 {

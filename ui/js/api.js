@@ -30,20 +30,33 @@ function toApiError(e) {
 /** The host's admin session (after the admin password), for locked commands. */
 export const ADMIN_KEY = 'multaqa.adminToken';
 
-/** Runs a command; a command the admin lock holds asks for the password once, then runs. */
+/** The committee member signed in here (see the core's `account`), for every command. */
+export const ACCOUNT_KEY = 'multaqa.accountToken';
+
+// What a refusal asks for before the command is tried again: a sign-in, the admin password.
+const ASK = { sign_in_required: () => window.multaqaSignIn, admin_locked: () => window.multaqaUnlock };
+
+/** Runs a command; when it needs a sign-in or the admin password, asks once, then runs. */
 export async function call(command, args = {}) {
-  try {
-    return await send(command, withAdmin(args));
-  } catch (e) {
-    if (!(e instanceof ApiError) || e.code !== 'admin_locked' || !window.multaqaUnlock) throw e;
-    if (!(await window.multaqaUnlock())) throw e;
-    return send(command, withAdmin(args));
+  for (let tries = 0; ; tries++) {
+    try {
+      return await send(command, withSessions(args));
+    } catch (e) {
+      const ask = e instanceof ApiError && ASK[e.code] && ASK[e.code]();
+      if (!ask || tries >= 2 || !(await ask())) throw e;
+    }
   }
 }
 
-function withAdmin(args) {
-  const token = sessionStorage.getItem(ADMIN_KEY);
-  return token && args && typeof args === 'object' && !Array.isArray(args) ? { ...args, admin_token: token } : args;
+function withSessions(args) {
+  if (!args || typeof args !== 'object' || Array.isArray(args)) return args;
+  const admin = sessionStorage.getItem(ADMIN_KEY);
+  const account = sessionStorage.getItem(ACCOUNT_KEY);
+  return {
+    ...args,
+    ...(admin ? { admin_token: admin } : {}),
+    ...(account ? { account_token: account } : {}),
+  };
 }
 
 async function send(command, args) {

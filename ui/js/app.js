@@ -1,6 +1,6 @@
 // The shell: hash router, navigation and the current-forum picker. Each screen module exports
 // `render(view, params)` and may return a cleanup function (timers, listeners).
-import { call, ADMIN_KEY } from './api.js';
+import { call, ADMIN_KEY, ACCOUNT_KEY } from './api.js';
 import * as booth from './screens/booth.js';
 import * as certificates from './screens/certificates.js';
 import * as dashboard from './screens/dashboard.js';
@@ -67,6 +67,58 @@ window.multaqaUnlock = () => new Promise((resolve) => {
   input.focus();
 });
 
+// Accounts: once the committee has accounts, the host and its devices ask who is working
+// (see api.js `call`); every command that asks while the dialog is open waits for the same
+// sign-in.
+let signingIn = null;
+window.multaqaSignIn = () => {
+  if (signingIn) return signingIn;
+  signingIn = new Promise((resolve) => {
+    const dlg = document.getElementById('sign-in-dialog');
+    const form = dlg.querySelector('#sign-in-form');
+    const user = dlg.querySelector('#sign-in-username');
+    const pass = dlg.querySelector('#sign-in-password');
+    const error = dlg.querySelector('#sign-in-error');
+    pass.value = '';
+    error.textContent = '';
+    const submit = async (ev) => {
+      ev.preventDefault();
+      try {
+        const r = await call('account_sign_in', { username: user.value, password: pass.value });
+        sessionStorage.setItem(ACCOUNT_KEY, r.account_token);
+        form.removeEventListener('submit', submit);
+        dlg.close('ok');
+        showAccount(r.account);
+        fitNavToRole();
+        signingIn = null;
+        resolve(true);
+      } catch (e) {
+        error.textContent = e.message;
+        pass.select();
+      }
+    };
+    form.addEventListener('submit', submit);
+    // The sign-in cannot be dismissed: nothing here works without it.
+    dlg.addEventListener('cancel', (ev) => ev.preventDefault());
+    dlg.showModal();
+    (user.value ? pass : user).focus();
+  });
+  return signingIn;
+};
+
+function showAccount(account) {
+  const box = document.getElementById('account-box');
+  box.hidden = !account;
+  if (account) document.getElementById('account-name').textContent = `${account.display_name} — ${account.role_label}`;
+}
+
+document.getElementById('account-sign-out').addEventListener('click', async () => {
+  try { await call('account_sign_out'); } catch { /* signed out here anyway */ }
+  sessionStorage.removeItem(ACCOUNT_KEY);
+  sessionStorage.removeItem(ADMIN_KEY);
+  location.reload();
+});
+
 // The command each screen cannot work without: a device whose role may not run it does not
 // see the screen in the navigation (the core refuses the commands anyway).
 const NEEDS = {
@@ -78,7 +130,6 @@ let allowed = null;
 async function fitNavToRole() {
   try {
     const me = await call('desk_me');
-    if (me.host) return;
     allowed = new Set(me.allowed);
     for (const a of document.querySelectorAll('#nav a')) {
       const need = NEEDS[a.dataset.route];
@@ -140,6 +191,7 @@ window.addEventListener('multaqa:pair-required', () => {
 window.addEventListener('hashchange', route);
 fitNavToRole();
 route();
+call('account_me').then((me) => showAccount(me.account)).catch(() => {});
 watchPairings();
 call('app_info')
   .then((info) => {

@@ -59,7 +59,7 @@ fn status_for(e: &AppError) -> StatusCode {
         AppError::NotFound { .. } | AppError::UnknownCommand(_) => StatusCode::NOT_FOUND,
         AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
         AppError::Forbidden(_) | AppError::AdminLocked => StatusCode::FORBIDDEN,
-        AppError::DeskTokenRequired => StatusCode::UNAUTHORIZED,
+        AppError::DeskTokenRequired | AppError::SignInRequired => StatusCode::UNAUTHORIZED,
         AppError::Duplicate { .. } | AppError::Conflict(_) => StatusCode::CONFLICT,
         AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
         AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,

@@ -23,10 +23,14 @@ export async function render(view) {
   const backups = onHost ? await backupsSection() : null;
   const audit = onHost ? await auditSection() : null;
   const lock = onHost ? await lockSection() : null;
+  const accounts = onHost ? await accountsSection() : null;
+  const mine = await myAccountSection();
   view.append(...[
     h('header.page-head', {}, h('h1', {}, 'الإعدادات')),
     lan,
+    mine,
     desks,
+    accounts,
     lock,
     backups,
     audit,
@@ -123,6 +127,83 @@ export async function render(view) {
     return h('section.card', { id: 'lock-section' },
       h('h2', {}, 'قفل المشرف'), state,
       h('div.toolbar', {}, current, next, save, lockNow));
+  }
+
+  /** The signed-in member's own password. */
+  async function myAccountSection() {
+    const me = await call('account_me');
+    if (!me.account) return null;
+    const current = h('input', { type: 'password', id: 'my-current', autocomplete: 'current-password', placeholder: 'كلمة المرور الحالية', 'aria-label': 'كلمة المرور الحالية' });
+    const next = h('input', { type: 'password', id: 'my-new', autocomplete: 'new-password', placeholder: 'كلمة مرور جديدة (8 أحرف على الأقل)', 'aria-label': 'كلمة المرور الجديدة' });
+    const save = h('button.btn', { type: 'button', id: 'my-password-save', onclick: async () => {
+      try { await call('account_password_change', { current: current.value, new: next.value }); current.value = ''; next.value = ''; toast('غُيّرت كلمة مرورك'); } catch (e) { toast(e.message, 'error'); }
+    } }, 'تغيير كلمة المرور');
+    return h('section.card', { id: 'my-account-section' },
+      h('h2', {}, 'حسابي'),
+      h('p', {}, `${me.account.display_name} — ${me.account.role_label} (`, h('span', { dir: 'ltr' }, me.account.username), ')'),
+      h('div.toolbar', {}, current, next, save));
+  }
+
+  /** Committee members' accounts: who signs in is who the audit trail and the decisions name. */
+  async function accountsSection() {
+    let data;
+    let manage;
+    try {
+      const me = await call('account_me');
+      // Managing accounts is the admin's (the host before any account exists is the admin).
+      manage = !me.account || me.account.role === 'admin';
+      data = await call('account_list');
+    } catch (e) {
+      return h('section.card', { id: 'accounts-section' }, h('h2', {}, 'حسابات اللجنة'), h('p.hint', {}, e.message));
+    }
+    const roleSelect = (value, label) => h('select', { 'aria-label': label },
+      data.roles.map((r) => h('option', { value: r.code, selected: r.code === value }, r.label)));
+    const body = h('tbody');
+    const paint = () => body.replaceChildren(...(data.accounts.length ? data.accounts.map((a) => {
+      const role = roleSelect(a.role, `دور ${a.display_name}`);
+      role.disabled = !manage;
+      role.addEventListener('change', () => change(a, { role: role.value }, () => { role.value = a.role; }));
+      return h('tr', { class: a.active ? '' : 'muted' },
+        h('td.name', {}, a.display_name, h('small.hint', { dir: 'ltr', style: 'display:block' }, a.username)),
+        h('td', {}, role),
+        h('td', {}, a.active ? (a.last_sign_in_at ? `آخر دخول ${venueTime(a.last_sign_in_at, { date: true })}` : 'لم يدخل بعد')
+          : h('span.chip', { style: '--chip:#b3261e' }, 'معطّل')),
+        h('td.row-actions', {}, !manage ? null : [
+          h('button.btn.small', { type: 'button', 'aria-label': `كلمة مرور جديدة لـ ${a.display_name}`, onclick: (ev) => resetPassword(a, ev.target.closest('td')) }, 'كلمة مرور جديدة'),
+          h('button.btn.small', { type: 'button', class: a.active ? 'btn small danger-outline' : 'btn small', 'aria-label': `${a.active ? 'تعطيل' : 'تفعيل'} ${a.display_name}`,
+            onclick: () => change(a, { active: !a.active }) }, a.active ? 'تعطيل' : 'تفعيل')]));
+    }) : [h('tr', {}, h('td.empty-row', { colspan: 4 }, 'لا توجد حسابات: يعمل الجهاز الرئيس دون تسجيل دخول. أضف حسابًا لكل عضو في اللجنة (الأول مشرف) ليُسجَّل كل إجراء باسم صاحبه.'))]));
+    const reload = async () => { data = await call('account_list'); paint(); };
+    async function change(a, patch, undo) {
+      try { await call('account_update', { id: a.id, ...patch }); toast('حُفظ التغيير'); await reload(); } catch (e) { toast(e.message, 'error'); if (undo) undo(); }
+    }
+    function resetPassword(a, cell) {
+      const pw = h('input', { type: 'password', autocomplete: 'new-password', placeholder: '8 أحرف على الأقل', 'aria-label': `كلمة المرور الجديدة لـ ${a.display_name}` });
+      const save = h('button.btn.small.primary', { type: 'button', onclick: async () => {
+        try { await call('account_password_reset', { id: a.id, password: pw.value }); toast('غُيّرت كلمة المرور وأُنهيت جلسات الحساب'); paint(); } catch (e) { toast(e.message, 'error'); pw.select(); }
+      } }, 'حفظ');
+      cell.replaceChildren(pw, save, h('button.btn.small', { type: 'button', onclick: paint }, 'إلغاء'));
+      pw.focus();
+    }
+    const name = h('input', { type: 'text', id: 'account-new-name', placeholder: 'الاسم كما يظهر في السجل', 'aria-label': 'اسم العضو' });
+    const username = h('input', { type: 'text', id: 'account-new-username', dir: 'ltr', placeholder: 'sara.h', 'aria-label': 'اسم المستخدم', autocomplete: 'off' });
+    const password = h('input', { type: 'password', id: 'account-new-password', placeholder: 'كلمة المرور (8 أحرف على الأقل)', 'aria-label': 'كلمة المرور', autocomplete: 'new-password' });
+    const role = roleSelect(data.accounts.length ? 'committee' : 'admin', 'دور الحساب');
+    role.id = 'account-new-role';
+    const add = h('button.btn.primary', { type: 'button', id: 'account-add', onclick: async () => {
+      try {
+        const a = await call('account_create', { display_name: name.value, username: username.value, role: role.value, password: password.value });
+        toast(`أُضيف حساب ${a.display_name}`);
+        name.value = ''; username.value = ''; password.value = ''; role.value = 'committee';
+        await reload();
+      } catch (e) { toast(e.message, 'error'); }
+    } }, 'إضافة حساب');
+    paint();
+    return h('section.card', { id: 'accounts-section' },
+      h('h2', {}, 'حسابات اللجنة'),
+      h('p.hint', {}, 'بعد إضافة أول حساب يطلب الجهاز الرئيس وأجهزة اللجنة تسجيل الدخول، ويُسجَّل كل قرار وتغيير باسم من قام به. منصات التسجيل والأركان والمعرض تعمل دون تسجيل دخول.'),
+      manage ? h('div.toolbar', {}, name, username, role, password, add) : h('p.hint', { id: 'accounts-admin-only' }, 'إضافة الحسابات وتعديلها لحسابات المشرفين.'),
+      h('table.data', { id: 'account-table' }, h('thead', {}, h('tr', {}, ['العضو', 'الدور', 'الحالة', ''].map((t) => h('th', { scope: 'col' }, t)))), body));
   }
 
   /** The audit trail: the latest changes, filtered by command or by who; verify; export. */
