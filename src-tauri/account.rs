@@ -457,6 +457,11 @@ impl SignIns {
         self.sessions.close(token);
     }
 
+    /// Ends every sign-in (the database was restored: its accounts may differ).
+    pub fn end_all(&self) {
+        self.sessions.close_all();
+    }
+
     /// Ends every session of an account (disabled, or its password reset).
     pub fn end_all_of(&self, id: i64) {
         self.sessions.close_where(|(i, _)| *i == id);

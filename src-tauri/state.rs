@@ -67,6 +67,35 @@ impl Core {
         crate::store::backup::make(self.store.path(), reason, mirror.as_deref())
     }
 
+    /// Replaces the live database with the backup `file` while the app runs (Settings): the
+    /// file is checked, what it replaces is backed up, the content goes in through SQLite under
+    /// the writer, and what the app kept in memory about the old content (the name index, the
+    /// sign-ins and the admin's sessions) is dropped. Refused while an import or another job
+    /// runs. Returns the backup of what was replaced.
+    pub fn restore(&self, file: &Path) -> Result<crate::store::backup::BackupFile> {
+        if self
+            .jobs
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .values()
+            .any(|j| !j.finished)
+        {
+            return Err(AppError::Conflict(
+                "يجري استيراد أو إصدار الآن؛ انتظر حتى ينتهي ثم استرجع النسخة".into(),
+            ));
+        }
+        crate::store::backup::check(file)?;
+        let before = self.backup("restore")?;
+        {
+            let mut conn = self.conn();
+            crate::store::backup::restore_into(&mut conn, file)?;
+        }
+        self.names.clear();
+        self.sign_ins.end_all();
+        self.admin.close_all();
+        Ok(before)
+    }
+
     /// Every [`crate::store::backup::EVERY_MINUTES`] minutes while a forum runs (today is one
     /// of its days), a backup; the thread ends when the app closes.
     fn spawn_backups(&self) {

@@ -143,3 +143,78 @@ fn a_backup_during_check_ins_restores_every_acknowledged_one() {
         .unwrap();
     assert_eq!(n, total, "a refused restore changes nothing");
 }
+
+/// A restore from Settings while the app runs (no restart): the listed backup comes back
+/// whole — people and check-ins made after it are gone, the name search forgets them at once —
+/// what it replaced is kept as a backup, and the trail records the restore.
+#[test]
+fn a_restore_while_the_app_runs_brings_back_the_backup_and_keeps_what_it_replaced() {
+    let s = start();
+    let (_, forum) = post(
+        &s,
+        "forum_create",
+        json!({ "forum": forum_json("ملتقى الاسترجاع") }),
+    );
+    let forum_id = forum["id"].as_i64().unwrap();
+    let person = |name: &str, mobile: &str| {
+        let (st, p) = post(
+            &s,
+            "person_create",
+            json!({ "forum_id": forum_id, "person": { "full_name": name, "mobile": mobile, "category": "visitor" } }),
+        );
+        assert!(st.is_success(), "{p}");
+        p
+    };
+    let before = person("سلمى حسن القحطاني", "0551111111");
+    post(
+        &s,
+        "checkin",
+        json!({ "forum_id": forum_id, "person_id": before["id"], "day": 1 }),
+    );
+    let search = |q: &str| {
+        let (_, found) = post(&s, "person_search", json!({ "forum_id": forum_id, "q": q }));
+        found["people"].as_array().map_or(0, |r| r.len())
+    };
+    assert_eq!(search("سلمى"), 1);
+    let (st, kept) = post(&s, "backup_now", json!({}));
+    assert!(st.is_success(), "{kept}");
+    // After the backup: a new person, a check-in, and a search that has indexed her.
+    let after = person("نورة خالد الشهري", "0552222222");
+    post(
+        &s,
+        "checkin",
+        json!({ "forum_id": forum_id, "person_id": after["id"], "day": 1 }),
+    );
+    assert_eq!(search("نورة"), 1);
+    // Only a listed backup can be restored.
+    let (st, e) = post(&s, "backup_restore", json!({ "file": "/etc/passwd" }));
+    assert_eq!(st.as_u16(), 422, "{e}");
+    let (st, r) = post(&s, "backup_restore", json!({ "file": kept["path"] }));
+    assert!(st.is_success(), "{r}");
+    assert_eq!(search("نورة"), 0, "the name index forgot her");
+    assert_eq!(search("سلمى"), 1);
+    let (_, stats) = post(
+        &s,
+        "checkin_stats",
+        json!({ "forum_id": forum_id, "day": 1 }),
+    );
+    assert_eq!(stats["total"], 1, "{stats}");
+    // What was replaced is a backup of its own, with her in it.
+    let replaced = r["previous_kept_in"]["path"].as_str().unwrap();
+    let old = rusqlite::Connection::open(replaced).unwrap();
+    let n: i64 = old
+        .query_row(
+            "SELECT count(*) FROM person WHERE full_name = 'نورة خالد الشهري'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(n, 1);
+    // The app goes on writing into the restored database, and the trail records the restore.
+    person("ريم سعد العتيبي", "0553333333");
+    assert_eq!(search("ريم"), 1);
+    let (_, trail) = post(&s, "audit_list", json!({ "command": "backup_restore" }));
+    assert_eq!(trail.as_array().unwrap().len(), 1, "{trail}");
+    let (_, verified) = post(&s, "audit_verify", json!({}));
+    assert_eq!(verified["ok"], true, "{verified}");
+}

@@ -849,6 +849,13 @@ async fn chromium_pairs_a_desk_from_the_qr_link() {
     click(&c, "#backup-now").await;
     wait_text(&c, "#toasts", "حُفظت نسخة احتياطية").await;
     wait_text(&c, "#backup-table", "يدوية").await;
+    // Restored from the list while the app runs: it asks first, then says what it kept.
+    click(&c, "#backup-table tbody tr:first-child .row-actions button").await;
+    wait_text(&c, "#confirm-text", "تُحفظ نسخة مما سيُستبدل").await;
+    click(&c, "#confirm-ok").await;
+    wait_text(&c, "#toasts", "استُرجعت نسخة").await;
+    wait_text(&c, "#backup-table", "قبل استرجاع").await;
+    screenshot(&c, "chromium-restored.png").await;
     // The audit trail: the pairing just made is there, and the chain verifies.
     c.goto(&format!("{url}/#/dashboard")).await.unwrap();
     c.goto(&format!("{url}/#/settings")).await.unwrap();

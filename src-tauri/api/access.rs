@@ -229,6 +229,7 @@ pub const COMMANDS: &[Command] = &[
     Command::host("audit_verify"),
     Command::host("audit_export_xlsx"),
     Command::host("backup_now"),
+    Command::host("backup_restore").writes().admin(),
     Command::host("backup_mirror_set").writes().admin(),
     Command::committee("categories").also(ALL),
     Command::committee("consent_text").also(CHECKIN),

@@ -73,6 +73,12 @@ struct AuditArgs {
 }
 
 #[derive(Deserialize)]
+struct RestoreArgs {
+    #[serde(default)]
+    file: String,
+}
+
+#[derive(Deserialize)]
 struct SignInArgs {
     #[serde(default)]
     username: String,
@@ -535,6 +541,28 @@ fn dispatch(
             "backups": crate::store::backup::list(&crate::store::backup::folder(core.store().path()))?,
         })),
         "backup_now" => out(core.backup("manual")?),
+        // One of the listed backups (the backups folder or the second folder) back in place.
+        "backup_restore" => {
+            let wanted = args::<RestoreArgs>(a)?.file;
+            let mut known =
+                crate::store::backup::list(&crate::store::backup::folder(core.store().path()))?;
+            if let Some(m) = store_setting(core, crate::store::backup::MIRROR_SETTING)?
+                .filter(|m| !m.trim().is_empty())
+            {
+                known.extend(crate::store::backup::list(std::path::Path::new(&m))?);
+            }
+            let file = known
+                .into_iter()
+                .find(|b| b.path == wanted || b.file_name == wanted)
+                .ok_or_else(|| {
+                    AppError::field(
+                        "file",
+                        "النسخة المطلوبة غير موجودة في قائمة النسخ الاحتياطية",
+                    )
+                })?;
+            let before = core.restore(std::path::Path::new(&file.path))?;
+            out(json!({ "restored": file, "previous_kept_in": before }))
+        }
         "admin_status" => {
             let token = a.get("admin_token").and_then(Value::as_str);
             out(json!({

@@ -233,6 +233,15 @@ fn build(conn: &Connection, forum_id: i64) -> Result<ForumWords> {
 }
 
 impl NameIndex {
+    /// Forgets every forum's words (the database was replaced by a restore); the next search
+    /// builds them again.
+    pub fn clear(&self) {
+        self.forums
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+    }
+
     /// Brings the forum's words up to date with the database (see the module's invariant).
     fn refresh<'a>(
         &self,

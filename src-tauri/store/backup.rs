@@ -5,7 +5,8 @@
 //! day kept. A restore checks the file first (SQLite's integrity check, the schema version this
 //! app can open) and backs up what it replaces.
 //!
-//! Invariant: a database file is never copied raw while it is open — only through SQLite.
+//! Invariant: a database file is never copied raw — copies and restores go through SQLite
+//! (`VACUUM INTO`, the online backup API), so a restore is safe while the app runs.
 
 use std::path::{Path, PathBuf};
 
@@ -171,7 +172,8 @@ pub fn check(file: &Path) -> Result<i64> {
 }
 
 /// Replaces the database at `db` with the backup `file`, after checking it and backing up what
-/// it replaces (returned). The database must not be open elsewhere (the app closed).
+/// it replaces (returned). Safe while the app has the database open too: the content goes in
+/// through SQLite (see [`restore_into`]).
 pub fn restore(db: &Path, file: &Path) -> Result<Option<BackupFile>> {
     check(file)?;
     let before = if db.exists() {
@@ -179,17 +181,40 @@ pub fn restore(db: &Path, file: &Path) -> Result<Option<BackupFile>> {
     } else {
         None
     };
-    // The backup's content, through SQLite, into a new file beside the database; then moved in.
-    let incoming = db.with_extension("restoring");
-    let _ = std::fs::remove_file(&incoming);
-    copy_to(file, &incoming)?;
-    // The replaced database's journal must never be applied to the restored one.
-    let wal = PathBuf::from(format!("{}-wal", db.display()));
-    let shm = PathBuf::from(format!("{}-shm", db.display()));
-    let _ = std::fs::remove_file(&wal);
-    let _ = std::fs::remove_file(&shm);
-    std::fs::rename(&incoming, db).map_err(|e| io("تعذر وضع النسخة مكان قاعدة البيانات", e))?;
+    let mut conn = super::open_connection(db)?;
+    restore_into(&mut conn, file)?;
     Ok(before)
+}
+
+/// Writes the backup `file` (checked first) over the database of `conn` with SQLite's online
+/// backup API, in one step: other connections see the old content or the new, never a mix; then
+/// migrates it to this app's schema. The caller holds the writer and has backed up what is
+/// replaced.
+pub fn restore_into(conn: &mut Connection, file: &Path) -> Result<()> {
+    check(file)?;
+    let source = Connection::open_with_flags(file, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    {
+        use rusqlite::backup::StepResult;
+        let backup = rusqlite::backup::Backup::new(&source, conn)?;
+        // Every page in one step (one write transaction on the destination); a busy database
+        // is tried again for a few seconds.
+        let mut tries = 0;
+        loop {
+            match backup.step(-1)? {
+                StepResult::Done => break,
+                StepResult::More => continue,
+                _ if tries < 100 => {
+                    tries += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                _ => return Err(AppError::Busy),
+            }
+        }
+    }
+    drop(source);
+    super::migrations::apply_all(conn)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    Ok(())
 }
 
 #[cfg(test)]

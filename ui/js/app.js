@@ -12,7 +12,7 @@ import * as forums from './screens/forums.js';
 import * as people from './screens/people.js';
 import * as settings from './screens/settings.js';
 import * as tracks from './screens/tracks.js';
-import { errorBox } from './dom.js';
+import { errorBox, toast } from './dom.js';
 import { renderPairing } from './screens/pairing.js';
 import { refreshForums, onForumChange } from './forum-context.js';
 import { watchPairings } from './pairing-watch.js';
@@ -192,6 +192,12 @@ window.addEventListener('hashchange', route);
 fitNavToRole();
 route();
 call('account_me').then((me) => showAccount(me.account)).catch(() => {});
+// A restore reloads the window; its result is told once after.
+const restored = sessionStorage.getItem('multaqa.restored');
+if (restored) {
+  sessionStorage.removeItem('multaqa.restored');
+  toast(restored);
+}
 watchPairings();
 call('app_info')
   .then((info) => {

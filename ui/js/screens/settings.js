@@ -81,11 +81,24 @@ export async function render(view) {
         h('td', {}, venueTime(x.made_at, { date: true })),
         h('td', {}, reasons[x.reason] || x.reason),
         h('td.num', {}, `${(x.bytes / 1024 / 1024).toFixed(1)} ميغابايت`),
-        h('td', { dir: 'ltr' }, h('code', {}, x.file_name))))
-        : [h('tr', {}, h('td.empty-row', { colspan: 4 }, 'لا توجد نسخ بعد.'))]));
+        h('td', { dir: 'ltr' }, h('code', {}, x.file_name)),
+        h('td.row-actions', {}, h('button.btn.small.danger-outline', { type: 'button', 'aria-label': `استرجاع نسخة ${venueTime(x.made_at, { date: true })}`, onclick: () => restore(x) }, 'استرجاع'))))
+        : [h('tr', {}, h('td.empty-row', { colspan: 5 }, 'لا توجد نسخ بعد.'))]));
       folder.textContent = b.folder;
     };
     const folder = h('code', { dir: 'ltr', id: 'backup-folder' });
+    async function restore(x) {
+      const when = venueTime(x.made_at, { date: true });
+      const ok = await confirmDialog('استرجاع نسخة احتياطية',
+        `ستعود كل البيانات إلى ما كانت عليه في ${when}، ويضيع ما أُدخل بعدها من هذا الجهاز والمنصات. تُحفظ نسخة مما سيُستبدل أولًا، ثم يُطلب تسجيل الدخول من جديد.`, 'استرجاع');
+      if (!ok) return;
+      try {
+        const r = await call('backup_restore', { file: x.path });
+        sessionStorage.removeItem(ADMIN_KEY);
+        sessionStorage.setItem('multaqa.restored', `استُرجعت نسخة ${when}؛ حُفظ ما استُبدل في \u2068${r.previous_kept_in.file_name}\u2069`);
+        location.reload();
+      } catch (e) { toast(e.message, 'error'); }
+    }
     const now = h('button.btn.primary', { type: 'button', id: 'backup-now', onclick: async () => {
       now.disabled = true;
       try { const b = await call('backup_now'); toast(`حُفظت نسخة احتياطية: ${b.file_name}`); await paint(); } catch (e) { toast(e.message, 'error'); } finally { now.disabled = false; }
@@ -97,10 +110,10 @@ export async function render(view) {
     return h('section.card', { id: 'backups-section' },
       h('h2', {}, 'النسخ الاحتياطية'),
       h('p.hint', {}, 'تُحفظ نسخة كل 15 دقيقة أثناء أيام الملتقى، وقبل كل استيراد وتحديث وحذف للبيانات التجريبية واسترجاع، وتُبقى آخر 24 نسخة ونسخة من كل يوم. المجلد: ', folder,
-        '. الاسترجاع من سطر الأوامر بعد إغلاق البرنامج: multaqa --db … restore ملف-النسخة'),
+        '. الاسترجاع يعيد البيانات إلى وقت النسخة ويحفظ نسخة مما يستبدله أولًا.'),
       h('div.toolbar', {}, now, mirror, saveMirror),
       h('table.data.compact', { id: 'backup-table' },
-        h('thead', {}, h('tr', {}, ['الوقت', 'السبب', 'الحجم', 'الملف'].map((t) => h('th', { scope: 'col' }, t)))), list));
+        h('thead', {}, h('tr', {}, ['الوقت', 'السبب', 'الحجم', 'الملف', ''].map((t) => h('th', { scope: 'col' }, t)))), list));
   }
 
   /** The admin lock: a password for settings, pairing, deletion and demo removal. */
