@@ -137,7 +137,8 @@ pub enum Command {
         out: PathBuf,
     },
     /// Replaces the database with a backup, after checking its integrity and schema version
-    /// and backing up what it replaces. Close the app first.
+    /// and backing up what it replaces (through SQLite: safe while the app runs, which then
+    /// asks its members to sign in again at their next step).
     Restore { file: PathBuf },
     /// The audit trail: list it, verify its chain (exits non-zero when it was edited), export it.
     Audit {
