@@ -137,8 +137,7 @@ pub enum Command {
         out: PathBuf,
     },
     /// Replaces the database with a backup, after checking its integrity and schema version
-    /// and backing up what it replaces (through SQLite: safe while the app runs, which then
-    /// asks its members to sign in again at their next step).
+    /// and backing up what it replaces (through SQLite: safe while the app runs).
     Restore { file: PathBuf },
     /// The audit trail: list it, verify its chain (exits non-zero when it was edited), export it.
     Audit {

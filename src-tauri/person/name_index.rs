@@ -257,7 +257,9 @@ impl NameIndex {
                 let first: Option<i64> =
                     conn.query_row("SELECT min(seq) FROM person_change", [], |r| r.get(0))?;
                 let behind = now - f.seq;
-                first.is_some_and(|first| first > f.seq + 1)
+                // Behind the index: the database was replaced under it (a restore).
+                now < f.seq
+                    || first.is_some_and(|first| first > f.seq + 1)
                     || behind > REBUILD_AFTER as i64
                     || f.dead > f.entries.len() / 4 + 1000
             }
