@@ -9,10 +9,14 @@ use crate::error::{AppError, Result};
 pub fn zip_folder(folder: &str, files: &[(String, Vec<u8>)]) -> Result<Vec<u8>> {
     let failed = |e: String| AppError::Internal(format!("تعذر إنشاء الملف المضغوط: {e}"));
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    // PDFs are compressed already.
-    let opts =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     for (name, bytes) in files {
+        // PDFs are compressed already; text (logs) is not.
+        let method = if name.to_lowercase().ends_with(".pdf") {
+            zip::CompressionMethod::Stored
+        } else {
+            zip::CompressionMethod::Deflated
+        };
+        let opts = zip::write::SimpleFileOptions::default().compression_method(method);
         zip.start_file(format!("{folder}/{name}"), opts)
             .map_err(|e| failed(e.to_string()))?;
         zip.write_all(bytes)?;

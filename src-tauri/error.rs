@@ -90,6 +90,10 @@ pub enum AppError {
 
     #[error("خطأ داخلي: {0}")]
     Internal(String),
+
+    /// The work panicked (a bug): logged with its details by `logs`, told to the user plainly.
+    #[error("{}", crate::logs::PANIC_MESSAGE)]
+    Unexpected,
 }
 
 fn validation_summary(errors: &[FieldError]) -> String {
@@ -122,6 +126,7 @@ impl AppError {
             AppError::AdminLocked => "admin_locked",
             AppError::SignInRequired => "sign_in_required",
             AppError::Internal(_) => "internal",
+            AppError::Unexpected => "unexpected",
         }
     }
 

@@ -25,6 +25,7 @@ pub mod floor;
 pub mod forum;
 pub mod forum_report;
 pub mod import;
+pub mod logs;
 pub mod name_generator;
 pub mod pdf;
 pub mod person;

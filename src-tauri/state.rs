@@ -193,7 +193,7 @@ impl Core {
 
     /// Runs `work` on its own thread; returns the job id to poll with [`Core::job_status`].
     /// `work` reports progress through the callback it is given.
-    pub fn start_job<F>(&self, work: F) -> String
+    pub fn start_job<F>(&self, kind: &'static str, work: F) -> String
     where
         F: FnOnce(&Core, &mut dyn FnMut(usize, usize)) -> Result<serde_json::Value>
             + Send
@@ -216,12 +216,26 @@ impl Core {
                     f(j);
                 }
             };
+            let started = std::time::Instant::now();
+            tracing::info!(job = kind, "job started");
             let result = work(&core, &mut |done, total| {
                 update(&mut |j| {
                     j.done = done;
                     j.total = total;
                 })
             });
+            let secs = format!("{:.2}", started.elapsed().as_secs_f64());
+            match &result {
+                Ok(v) => {
+                    tracing::info!(
+                        job = kind,
+                        secs,
+                        counts = crate::logs::counts(v),
+                        "job finished"
+                    )
+                }
+                Err(e) => tracing::warn!(job = kind, secs, error = e.code(), "job failed"),
+            }
             update(&mut |j| {
                 j.finished = true;
                 match &result {

@@ -1,6 +1,7 @@
 //! The one integration-test binary (each extra test binary would relink the whole app).
 
 mod accounts;
+mod app_log;
 mod audit;
 mod backups;
 mod badges;

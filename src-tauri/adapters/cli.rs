@@ -1232,7 +1232,35 @@ pub fn main() -> ExitCode {
     // A change made from the command line is audited like one made in the window.
     let audited = changes(&cli.command).map(|name| (name, format!("{:?}", cli.command)));
     let db = db_path(&cli).ok();
+    // The log beside the database: this process's start and stop (the subcommand's name only,
+    // never its arguments: they can hold names and numbers).
+    let mode = cli
+        .command
+        .as_ref()
+        .map(|c| {
+            format!("{c:?}")
+                .split(|ch: char| !ch.is_ascii_alphanumeric())
+                .next()
+                .unwrap_or_default()
+                .to_lowercase()
+        })
+        .unwrap_or_else(|| "window".to_string());
+    if let Some(db) = &db {
+        crate::logs::init(db);
+    }
+    let started = std::time::Instant::now();
+    tracing::info!(
+        version = env!("CARGO_PKG_VERSION"),
+        mode,
+        pid = std::process::id(),
+        "start"
+    );
     let done = run(cli);
+    let secs = format!("{:.1}", started.elapsed().as_secs_f64());
+    match &done {
+        Ok(()) => tracing::info!(mode, secs, "stop"),
+        Err(e) => tracing::warn!(mode, secs, error = e.code(), "stop with an error"),
+    }
     if let (Ok(()), Some((name, line)), Some(db)) = (&done, audited, db) {
         let appended = Core::open(&db).and_then(|core| {
             crate::audit::append(

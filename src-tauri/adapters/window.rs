@@ -103,7 +103,7 @@ fn handle_invoke<R: Runtime>(invoke: Invoke<R>) -> bool {
         invoke.resolver.respond_async(async move {
             tauri::async_runtime::spawn_blocking(move || save_download(args))
                 .await
-                .map_err(|e| InvokeError::from(AppError::Internal(e.to_string())))?
+                .map_err(|_| InvokeError::from(AppError::Unexpected))?
                 .map_err(InvokeError::from)
         });
         return true;
@@ -138,7 +138,7 @@ fn handle_invoke<R: Runtime>(invoke: Invoke<R>) -> bool {
     invoke.resolver.respond_async(async move {
         let result = tauri::async_runtime::spawn_blocking(move || api::call(&core, &command, args))
             .await
-            .map_err(|e| InvokeError::from(AppError::Internal(e.to_string())))?;
+            .map_err(|_| InvokeError::from(AppError::Unexpected))?;
         result.map_err(InvokeError::from)
     });
     true
@@ -197,6 +197,22 @@ fn save_download(args: serde_json::Value) -> Result<serde_json::Value> {
 /// Opens the main window and runs until it is closed.
 pub fn run(core: Core) -> Result<()> {
     builder(tauri::Builder::default(), core)
-        .run(tauri::generate_context!())
+        .setup(|app| {
+            // A panic on any thread is logged (see crate::logs), then told in the window.
+            let handle = app.handle().clone();
+            crate::logs::on_panic(move |message| {
+                if let Some(w) = handle.get_webview_window("main") {
+                    let text = serde_json::to_string(message).unwrap_or_default();
+                    let _ = w.eval(format!(
+                        "window.multaqaPanic && window.multaqaPanic({text})"
+                    ));
+                }
+            });
+            Ok(())
+        })
+        // The window's files are the ones the HTTP server serves (embedded once: `assets`).
+        .run(tauri::generate_context!(
+            assets = crate::assets::WindowAssets
+        ))
         .map_err(|e| AppError::Internal(format!("تعذر تشغيل نافذة البرنامج: {e}")))
 }

@@ -228,6 +228,8 @@ pub const COMMANDS: &[Command] = &[
     Command::host("audit_list"),
     Command::host("audit_verify"),
     Command::host("audit_export_xlsx"),
+    Command::host("logs_info"),
+    Command::host("logs_zip"),
     Command::host("backup_now"),
     Command::host("backup_restore").writes().admin(),
     Command::host("backup_mirror_set").writes().admin(),
@@ -513,6 +515,22 @@ pub fn who(caller: &Caller, account: Option<&Account>) -> String {
     };
     match account {
         Some(a) => format!("{} ({}) — {device}", a.display_name, a.role_label),
+        None => device,
+    }
+}
+
+/// Who asked, as the app's log records it: the device, never a person's name (a member by the
+/// number of their account).
+pub fn log_label(caller: &Caller, account: Option<&Account>) -> String {
+    let device = match caller {
+        Caller::Host => "host".to_string(),
+        Caller::Desk { desk, addr } => {
+            format!("desk#{} «{}» {} {addr}", desk.id, desk.name, desk.role)
+        }
+        Caller::Stranger { addr } => format!("unpaired {addr}"),
+    };
+    match account {
+        Some(a) => format!("{device} account#{}", a.id),
         None => device,
     }
 }

@@ -350,7 +350,7 @@ where
         + 'static,
 {
     let table = crate::sheet::read_table(&a.file.file_name, &a.file.bytes()?)?;
-    let job = core.start_job(move |core, progress| {
+    let job = core.start_job("import", move |core, progress| {
         // Every import is preceded by a backup (made beside the desks, never holding the writer).
         core.backup("import")?;
         out(import(core, &a, &table, progress)?)
@@ -367,8 +367,45 @@ pub fn call(core: &Core, command: &str, a: Value) -> Result<Value> {
 /// Runs one command for `caller`: refused (nothing run) unless [`access::authorize`] allows
 /// it; a desk's commands record the desk by its own name.
 pub fn call_as(core: &Core, caller: &Caller, command: &str, a: Value) -> Result<Value> {
+    let started = std::time::Instant::now();
+    let mut account = None;
+    let result = run_as(core, caller, command, a, &mut account);
+    // One line per command: its name, who asked (a device, an account number), how long it
+    // took and its error code — never its arguments (see crate::logs).
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    let by = access::log_label(caller, account.as_ref());
+    match &result {
+        Ok(_) => tracing::info!(command, by, ms = format!("{ms:.1}"), "command"),
+        Err(AppError::Internal(detail)) => {
+            tracing::error!(
+                command,
+                by,
+                ms = format!("{ms:.1}"),
+                detail,
+                "command failed"
+            )
+        }
+        Err(e) => tracing::warn!(
+            command,
+            by,
+            ms = format!("{ms:.1}"),
+            error = e.code(),
+            "command refused"
+        ),
+    }
+    result
+}
+
+fn run_as(
+    core: &Core,
+    caller: &Caller,
+    command: &str,
+    a: Value,
+    signed: &mut Option<crate::account::Account>,
+) -> Result<Value> {
     let row = authorize(caller, command)?;
     let account = signed_in(core, caller, &a)?;
+    signed.clone_from(&account);
     match &account {
         Some(account) => access::authorize_account(account, row)?,
         None if !row.open
@@ -541,6 +578,28 @@ fn dispatch(
             "backups": crate::store::backup::list(&crate::store::backup::folder(core.store().path()))?,
         })),
         "backup_now" => out(core.backup("manual")?),
+        // The app's log files, for support (see crate::logs).
+        "logs_info" => {
+            let dir = crate::logs::folder(core.store().path());
+            let files: Vec<Value> = crate::logs::files(&dir)
+                .iter()
+                .map(|f| {
+                    json!({
+                        "file_name": f.file_name().map(|n| n.to_string_lossy().to_string()),
+                        "bytes": std::fs::metadata(f).map(|m| m.len()).unwrap_or(0),
+                    })
+                })
+                .collect();
+            out(json!({ "folder": dir, "files": files, "keep_days": crate::logs::KEEP_DAYS }))
+        }
+        "logs_zip" => {
+            use base64::Engine;
+            let bytes = crate::logs::zip(&crate::logs::folder(core.store().path()))?;
+            out(json!({
+                "file_name": format!("multaqa-logs-{}.zip", venue_today()),
+                "data_base64": base64::engine::general_purpose::STANDARD.encode(bytes),
+            }))
+        }
         // One of the listed backups (the backups folder or the second folder) back in place.
         "backup_restore" => {
             let wanted = args::<RestoreArgs>(a)?.file;
@@ -843,7 +902,7 @@ fn dispatch(
                 a.person_ids.as_deref(),
                 &a.by,
             )?;
-            let job = core.start_job(move |_, progress| {
+            let job = core.start_job("certificates", move |_, progress| {
                 use base64::Engine;
                 crate::state::lower_priority();
                 let (file_name, bytes) =
@@ -894,7 +953,7 @@ fn dispatch(
             // Read now: an empty selection is answered at once, and the database is free
             // while the pages are drawn.
             let batch = crate::badge::load(&*core.read()?, a.forum_id, &a.selection)?;
-            let job = core.start_job(move |_, progress| {
+            let job = core.start_job("badges", move |_, progress| {
                 use base64::Engine;
                 crate::state::lower_priority();
                 let printed = crate::badge::render(&batch, layout, progress)?;

@@ -27,16 +27,31 @@ pub const ALL: [Face; 8] = [
 ];
 
 impl Face {
+    /// The font file, from the front end's embedded `ui/fonts/` (one copy in the binary).
     pub fn bytes(self) -> &'static [u8] {
+        static FILES: OnceLock<Vec<&'static [u8]>> = OnceLock::new();
+        let files = FILES.get_or_init(|| {
+            ALL.iter()
+                .map(|f| {
+                    // Committed with the source and embedded at build time: always there.
+                    crate::assets::bytes(&format!("fonts/{}", f.file())).unwrap_or_default()
+                })
+                .collect()
+        });
+        files[self as usize]
+    }
+
+    /// Its file under `ui/fonts/`.
+    pub fn file(self) -> &'static str {
         match self {
-            Face::AmiriRegular => include_bytes!("../../ui/fonts/Amiri-Regular.ttf"),
-            Face::AmiriBold => include_bytes!("../../ui/fonts/Amiri-Bold.ttf"),
-            Face::NaskhRegular => include_bytes!("../../ui/fonts/NotoNaskhArabic-Regular.ttf"),
-            Face::NaskhBold => include_bytes!("../../ui/fonts/NotoNaskhArabic-Bold.ttf"),
-            Face::SansArabicRegular => include_bytes!("../../ui/fonts/NotoSansArabic-Regular.ttf"),
-            Face::SansArabicBold => include_bytes!("../../ui/fonts/NotoSansArabic-Bold.ttf"),
-            Face::LatinRegular => include_bytes!("../../ui/fonts/NotoSans-Regular.ttf"),
-            Face::LatinBold => include_bytes!("../../ui/fonts/NotoSans-Bold.ttf"),
+            Face::AmiriRegular => "Amiri-Regular.ttf",
+            Face::AmiriBold => "Amiri-Bold.ttf",
+            Face::NaskhRegular => "NotoNaskhArabic-Regular.ttf",
+            Face::NaskhBold => "NotoNaskhArabic-Bold.ttf",
+            Face::SansArabicRegular => "NotoSansArabic-Regular.ttf",
+            Face::SansArabicBold => "NotoSansArabic-Bold.ttf",
+            Face::LatinRegular => "NotoSans-Regular.ttf",
+            Face::LatinBold => "NotoSans-Bold.ttf",
         }
     }
 

@@ -119,6 +119,19 @@ document.getElementById('account-sign-out').addEventListener('click', async () =
   location.reload();
 });
 
+// Something went wrong inside the app (logged with its details): the window says so and stays.
+window.multaqaPanic = (message) => {
+  let bar = document.getElementById('panic-bar');
+  if (!bar) {
+    bar = document.createElement('div');
+    bar.id = 'panic-bar';
+    bar.className = 'notice error panic-bar';
+    bar.setAttribute('role', 'alert');
+    document.body.prepend(bar);
+  }
+  bar.textContent = message;
+};
+
 // The command each screen cannot work without: a device whose role may not run it does not
 // see the screen in the navigation (the core refuses the commands anyway).
 const NEEDS = {

@@ -158,7 +158,7 @@ async fn guard(State(st): State<AppState>, req: Request, next: Next) -> Response
                     },
                     Ok(Ok(None)) => Caller::Stranger { addr: p.ip() },
                     Ok(Err(e)) => return error_response(e),
-                    Err(e) => return error_response(AppError::Internal(e.to_string())),
+                    Err(_) => return error_response(AppError::Unexpected),
                 }
             }
         }
@@ -189,7 +189,7 @@ async fn health(State(st): State<AppState>) -> Response {
         }))
         .into_response(),
         Ok(Err(e)) => error_response(e),
-        Err(e) => error_response(AppError::Internal(e.to_string())),
+        Err(_) => error_response(AppError::Unexpected),
     }
 }
 
@@ -206,9 +206,24 @@ async fn command(State(st): State<AppState>, req: Request) -> Response {
         .strip_prefix("/api/")
         .unwrap_or_default()
         .to_string();
+    // A request refused here never reaches the registry (which logs every command it runs):
+    // logged here, with the device and the address.
+    let refuse = |e: AppError| {
+        let status = status_for(&e);
+        if !matches!(caller, Caller::Host) {
+            tracing::warn!(
+                path = %parts.uri.path(),
+                by = crate::api::access::log_label(&caller, None),
+                status = status.as_u16(),
+                error = e.code(),
+                "request refused"
+            );
+        }
+        error_response(e)
+    };
     let row = match api::authorize(&caller, &name) {
         Ok(row) => row,
-        Err(e) => return error_response(e),
+        Err(e) => return refuse(e),
     };
     let declared = parts
         .headers
@@ -216,7 +231,7 @@ async fn command(State(st): State<AppState>, req: Request) -> Response {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > DRAIN_MAX as u64) {
-        return error_response(row.body.too_large());
+        return refuse(row.body.too_large());
     }
     let body = match tokio::time::timeout(
         body_timeout(row.body),
@@ -225,9 +240,9 @@ async fn command(State(st): State<AppState>, req: Request) -> Response {
     .await
     {
         Ok(Ok(Some(bytes))) => bytes,
-        Ok(Ok(None)) => return error_response(row.body.too_large()),
+        Ok(Ok(None)) => return refuse(row.body.too_large()),
         Ok(Err(_)) | Err(_) => {
-            return error_response(AppError::BadRequest(
+            return refuse(AppError::BadRequest(
                 "انقطع إرسال الطلب قبل اكتماله؛ أعد المحاولة".into(),
             ))
         }
@@ -237,7 +252,7 @@ async fn command(State(st): State<AppState>, req: Request) -> Response {
     } else {
         match serde_json::from_slice(&body) {
             Ok(v) => v,
-            Err(e) => return error_response(AppError::BadRequest(e.to_string())),
+            Err(e) => return refuse(AppError::BadRequest(e.to_string())),
         }
     };
     drop(body);
@@ -245,7 +260,7 @@ async fn command(State(st): State<AppState>, req: Request) -> Response {
     match tokio::task::spawn_blocking(move || api::call_as(&core, &caller, &name, args)).await {
         Ok(Ok(v)) => Json(v).into_response(),
         Ok(Err(e)) => error_response(e),
-        Err(e) => error_response(AppError::Internal(e.to_string())),
+        Err(_) => error_response(AppError::Unexpected),
     }
 }
 

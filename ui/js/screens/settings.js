@@ -1,6 +1,6 @@
 // Settings (الإعدادات): about this installation, and the demo data.
 import { call, transport, onHost, ADMIN_KEY } from '../api.js';
-import { h, toast, confirmDialog, venueTime, saveFile, debounce } from '../dom.js';
+import { h, toast, confirmDialog, venueTime, saveFile, debounce, counted, NOUNS } from '../dom.js';
 import { formatCode, pairedFrom } from '../pairing-watch.js';
 import { currentForumId } from '../forum-context.js';
 
@@ -22,6 +22,7 @@ export async function render(view) {
   const cats = onHost ? await categoriesSection() : null;
   const backups = onHost ? await backupsSection() : null;
   const audit = onHost ? await auditSection() : null;
+  const logs = onHost ? await logsSection() : null;
   const lock = onHost ? await lockSection() : null;
   const accounts = onHost ? await accountsSection() : null;
   const mine = await myAccountSection();
@@ -34,6 +35,7 @@ export async function render(view) {
     lock,
     backups,
     audit,
+    logs,
     cats,
     h('section.card', {},
       h('h2', {}, 'عن البرنامج'),
@@ -217,6 +219,21 @@ export async function render(view) {
       h('p.hint', {}, 'بعد إضافة أول حساب يطلب الجهاز الرئيس وأجهزة اللجنة تسجيل الدخول، ويُسجَّل كل قرار وتغيير باسم من قام به. منصات التسجيل والأركان والمعرض تعمل دون تسجيل دخول.'),
       manage ? h('div.toolbar', {}, name, username, role, password, add) : h('p.hint', { id: 'accounts-admin-only' }, 'إضافة الحسابات وتعديلها لحسابات المشرفين.'),
       h('table.data', { id: 'account-table' }, h('thead', {}, h('tr', {}, ['العضو', 'الدور', 'الحالة', ''].map((t) => h('th', { scope: 'col' }, t)))), body));
+  }
+
+  /** The app's log files (a week of them) and a zip of them for support. */
+  async function logsSection() {
+    const info = await call('logs_info');
+    const size = info.files.reduce((n, f) => n + f.bytes, 0);
+    const save = h('button.btn', { type: 'button', id: 'logs-save', disabled: !info.files.length, onclick: async () => {
+      try { const z = await call('logs_zip'); await saveFile(z.file_name, z.data_base64, 'application/zip'); } catch (e) { toast(e.message, 'error'); }
+    } }, 'حفظ السجلات (zip) لإرسالها للدعم');
+    return h('section.card', { id: 'logs-section' },
+      h('h2', {}, 'سجل التشغيل'),
+      h('p.hint', {}, `يسجّل البرنامج تشغيله وإيقافه وكل إجراء ومدته وأخطاءه، دون أسماء أو أرقام هويات أو جوالات، ويُبقي سجلات آخر ${info.keep_days} أيام. المجلد: `,
+        h('code', { dir: 'ltr', id: 'logs-folder' }, info.folder)),
+      h('p', { id: 'logs-files' }, info.files.length ? `${counted(info.files.length, NOUNS.file)} — ${(size / 1024).toFixed(0)} كيلوبايت` : 'لا توجد سجلات بعد.'),
+      h('div.toolbar', {}, save));
   }
 
   /** The audit trail: the latest changes, filtered by command or by who; verify; export. */
