@@ -1,8 +1,10 @@
-//! The front end (`ui/`), embedded once in the binary: the HTTP adapter serves it to desks, the
-//! window gets it through [`WindowAssets`] (Tauri's own embedding of `frontendDist` is turned
-//! off in `generate_context!`), and the PDF engine reads its fonts from it ([`bytes`]).
+//! The front end (`ui/`), embedded once in the binary and compressed (deflate: the fonts are
+//! most of it): the HTTP adapter serves it to desks, the window gets it through
+//! [`WindowAssets`] (Tauri's own embedding of `frontendDist` is turned off in
+//! `generate_context!`), and the PDF engine reads its fonts from it ([`bytes`]).
 //!
-//! Invariant: `ui/` is in the binary exactly once.
+//! Invariant: `ui/` is in the binary exactly once; a file is inflated when asked for (the PDF
+//! fonts once, then kept).
 
 use std::borrow::Cow;
 
@@ -10,6 +12,7 @@ use tauri::utils::assets::{AssetKey, AssetsIter, CspHash};
 
 #[derive(rust_embed::RustEmbed)]
 #[folder = "ui/"]
+#[compression = "deflate"]
 struct Ui;
 
 /// A file of the front end by its path under `ui/` (`""` means `index.html`).
@@ -19,13 +22,25 @@ pub fn get(path: &str) -> Option<(Cow<'static, [u8]>, String)> {
     Ui::get(path).map(|f| (f.data, f.metadata.mimetype().to_string()))
 }
 
-/// The bytes of a file under `ui/` for the life of the program (the PDF engine's fonts).
+/// The bytes of a file under `ui/` for the life of the program (the PDF engine's fonts):
+/// inflated the first time, then kept.
 pub fn bytes(path: &str) -> Option<&'static [u8]> {
-    match Ui::get(path)?.data {
-        Cow::Borrowed(b) => Some(b),
-        // Only if the files were ever stored compressed; callers keep what they get.
-        Cow::Owned(v) => Some(Box::leak(v.into_boxed_slice())),
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static KEPT: OnceLock<Mutex<HashMap<String, &'static [u8]>>> = OnceLock::new();
+    let mut kept = KEPT
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    if let Some(b) = kept.get(path) {
+        return Some(b);
     }
+    let b: &'static [u8] = match Ui::get(path)?.data {
+        Cow::Borrowed(b) => b,
+        Cow::Owned(v) => Box::leak(v.into_boxed_slice()),
+    };
+    kept.insert(path.to_string(), b);
+    Some(b)
 }
 
 /// The same files for the Tauri window.
@@ -64,6 +79,11 @@ mod tests {
             &key,
         )
         .unwrap();
-        assert_eq!(same.as_ptr(), font.as_ptr(), "one copy");
+        assert_eq!(&*same, font, "the same file");
+        assert_eq!(
+            super::bytes("fonts/Amiri-Regular.ttf").unwrap().as_ptr(),
+            font.as_ptr(),
+            "inflated once, then kept"
+        );
     }
 }

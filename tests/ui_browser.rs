@@ -355,6 +355,8 @@ fn start_xvfb() -> (ChildGuard, String) {
 #[tokio::test(flavor = "multi_thread")]
 async fn real_app_window_under_xvfb() {
     let db = temp_db();
+    // `./dev package-test` points this at the installed package's binary.
+    let app = std::env::var("MULTAQA_APP").unwrap_or_else(|_| APP.to_string());
     let (_x, display) = start_xvfb();
     let port = free_port();
     let _driver = ChildGuard(
@@ -372,7 +374,7 @@ async fn real_app_window_under_xvfb() {
     let c = ClientBuilder::native()
         .capabilities(caps(json!({
             "webkitgtk:browserOptions": {
-                "binary": APP,
+                "binary": app,
                 "args": ["--db", db.path.to_str().unwrap()]
             }
         })))
