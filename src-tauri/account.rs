@@ -36,10 +36,7 @@ pub const ROLES: &[(&str, &str)] = &[
 ];
 
 pub fn role_label(code: &str) -> &'static str {
-    ROLES
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map_or("", |(_, l)| *l)
+    crate::text::label_of(ROLES, code)
 }
 
 /// Hours without use after which a sign-in ends (a forum day).
@@ -150,11 +147,7 @@ fn role_error(role: &str) -> FieldError {
         "role",
         format!(
             "دور الحساب «{role}» غير معروف؛ المتاح: {}",
-            ROLES
-                .iter()
-                .map(|(c, l)| format!("{c} ({l})"))
-                .collect::<Vec<_>>()
-                .join("، ")
+            crate::text::choices(ROLES)
         ),
     )
 }

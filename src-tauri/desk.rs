@@ -42,10 +42,7 @@ pub fn default_role(entity: Option<i64>) -> &'static str {
 }
 
 pub fn role_label(code: &str) -> &'static str {
-    ROLES
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map_or("", |(_, l)| *l)
+    crate::text::label_of(ROLES, code)
 }
 
 /// Digits in a pairing code (10^8 codes).
@@ -153,11 +150,7 @@ pub fn create(conn: &Connection, name: &str, role: &str, entity: Option<i64>) ->
             "role",
             &format!(
                 "دور الجهاز «{role}» غير معروف؛ المتاح: {}",
-                ROLES
-                    .iter()
-                    .map(|(c, l)| format!("{c} ({l})"))
-                    .collect::<Vec<_>>()
-                    .join("، ")
+                crate::text::choices(ROLES)
             ),
         ));
     }

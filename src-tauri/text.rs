@@ -197,6 +197,23 @@ pub fn counted(n: u64, c: &Counted) -> String {
     }
 }
 
+/// The label of `code` in a table of codes and Arabic labels (roles …), `""` for an unknown one.
+pub fn label_of(table: &[(&'static str, &'static str)], code: &str) -> &'static str {
+    table
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or("", |(_, l)| *l)
+}
+
+/// What a table of codes offers, for an error that refuses an unknown one: «a (…)، b (…)».
+pub fn choices(table: &[(&str, &str)]) -> String {
+    table
+        .iter()
+        .map(|(c, l)| format!("{c} ({l})"))
+        .collect::<Vec<_>>()
+        .join("، ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
