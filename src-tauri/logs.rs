@@ -124,6 +124,38 @@ pub fn files(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// One log file as Settings lists it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LogFile {
+    pub file_name: String,
+    pub bytes: u64,
+}
+
+/// The folder, its files (newest first) and how many days are kept.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Info {
+    pub folder: PathBuf,
+    pub files: Vec<LogFile>,
+    pub keep_days: usize,
+}
+
+pub fn info(dir: &Path) -> Info {
+    Info {
+        folder: dir.to_path_buf(),
+        files: files(dir)
+            .iter()
+            .map(|f| LogFile {
+                file_name: f
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_default(),
+                bytes: std::fs::metadata(f).map(|m| m.len()).unwrap_or(0),
+            })
+            .collect(),
+        keep_days: KEEP_DAYS,
+    }
+}
+
 /// Every log file of the folder in one zip, for support.
 pub fn zip(dir: &Path) -> Result<Vec<u8>> {
     let files = files(dir);

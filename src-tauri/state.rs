@@ -96,6 +96,29 @@ impl Core {
         Ok(before)
     }
 
+    /// Restores one of the listed backups (the backups folder or the second folder), by its
+    /// path or file name — nothing else can be restored from a screen. See [`Core::restore`].
+    pub fn restore_listed(&self, wanted: &str) -> Result<serde_json::Value> {
+        use crate::store::backup;
+        let mut known = backup::list(&backup::folder(self.store.path()))?;
+        if let Some(m) = store::get_setting(&*self.read()?, backup::MIRROR_SETTING)?
+            .filter(|m| !m.trim().is_empty())
+        {
+            known.extend(backup::list(Path::new(&m))?);
+        }
+        let file = known
+            .into_iter()
+            .find(|b| b.path == wanted || b.file_name == wanted)
+            .ok_or_else(|| {
+                AppError::field(
+                    "file",
+                    "النسخة المطلوبة غير موجودة في قائمة النسخ الاحتياطية",
+                )
+            })?;
+        let before = self.restore(Path::new(&file.path))?;
+        Ok(serde_json::json!({ "restored": file, "previous_kept_in": before }))
+    }
+
     /// Every [`crate::store::backup::EVERY_MINUTES`] minutes while a forum runs (today is one
     /// of its days), a backup; the thread ends when the app closes.
     fn spawn_backups(&self) {

@@ -579,19 +579,7 @@ fn dispatch(
         })),
         "backup_now" => out(core.backup("manual")?),
         // The app's log files, for support (see crate::logs).
-        "logs_info" => {
-            let dir = crate::logs::folder(core.store().path());
-            let files: Vec<Value> = crate::logs::files(&dir)
-                .iter()
-                .map(|f| {
-                    json!({
-                        "file_name": f.file_name().map(|n| n.to_string_lossy().to_string()),
-                        "bytes": std::fs::metadata(f).map(|m| m.len()).unwrap_or(0),
-                    })
-                })
-                .collect();
-            out(json!({ "folder": dir, "files": files, "keep_days": crate::logs::KEEP_DAYS }))
-        }
+        "logs_info" => out(crate::logs::info(&crate::logs::folder(core.store().path()))),
         "logs_zip" => {
             use base64::Engine;
             let bytes = crate::logs::zip(&crate::logs::folder(core.store().path()))?;
@@ -600,28 +588,8 @@ fn dispatch(
                 "data_base64": base64::engine::general_purpose::STANDARD.encode(bytes),
             }))
         }
-        // One of the listed backups (the backups folder or the second folder) back in place.
-        "backup_restore" => {
-            let wanted = args::<RestoreArgs>(a)?.file;
-            let mut known =
-                crate::store::backup::list(&crate::store::backup::folder(core.store().path()))?;
-            if let Some(m) = store_setting(core, crate::store::backup::MIRROR_SETTING)?
-                .filter(|m| !m.trim().is_empty())
-            {
-                known.extend(crate::store::backup::list(std::path::Path::new(&m))?);
-            }
-            let file = known
-                .into_iter()
-                .find(|b| b.path == wanted || b.file_name == wanted)
-                .ok_or_else(|| {
-                    AppError::field(
-                        "file",
-                        "النسخة المطلوبة غير موجودة في قائمة النسخ الاحتياطية",
-                    )
-                })?;
-            let before = core.restore(std::path::Path::new(&file.path))?;
-            out(json!({ "restored": file, "previous_kept_in": before }))
-        }
+        // One of the listed backups back in place (see Core::restore_listed).
+        "backup_restore" => out(core.restore_listed(&args::<RestoreArgs>(a)?.file)?),
         "admin_status" => {
             let token = a.get("admin_token").and_then(Value::as_str);
             out(json!({
