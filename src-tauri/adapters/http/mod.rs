@@ -148,17 +148,13 @@ async fn guard(State(st): State<AppState>, req: Request, next: Next) -> Response
                 Caller::Stranger { addr: p.ip() }
             } else {
                 let core = st.core.clone();
-                let found =
-                    tokio::task::spawn_blocking(move || crate::desk::verify(&core.conn(), &token))
-                        .await;
-                match found {
-                    Ok(Ok(Some(desk))) => Caller::Desk {
+                match blocking(move || crate::desk::verify(&core.conn(), &token)).await {
+                    Ok(Some(desk)) => Caller::Desk {
                         desk: Box::new(desk),
                         addr: p.ip(),
                     },
-                    Ok(Ok(None)) => Caller::Stranger { addr: p.ip() },
-                    Ok(Err(e)) => return error_response(e),
-                    Err(_) => return error_response(AppError::Unexpected),
+                    Ok(None) => Caller::Stranger { addr: p.ip() },
+                    Err(e) => return error_response(e),
                 }
             }
         }
@@ -178,8 +174,8 @@ async fn health(State(st): State<AppState>) -> Response {
     } else {
         Vec::new()
     };
-    match tokio::task::spawn_blocking(move || core.info()).await {
-        Ok(Ok(info)) => Json(json!({
+    match blocking(move || core.info()).await {
+        Ok(info) => Json(json!({
             "ok": true,
             "name": info.name,
             "version": info.version,
@@ -188,9 +184,18 @@ async fn health(State(st): State<AppState>) -> Response {
             "lan_urls": lan_urls,
         }))
         .into_response(),
-        Ok(Err(e)) => error_response(e),
-        Err(_) => error_response(AppError::Unexpected),
+        Err(e) => error_response(e),
     }
+}
+
+/// Runs database work off the async threads. Work that panicked (a bug: logged by the panic
+/// hook) is answered with [`AppError::Unexpected`] in Arabic; the server goes on.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .unwrap_or(Err(AppError::Unexpected))
 }
 
 /// `POST /api/<command>`: the command is the path's last segment exactly as sent (never
@@ -257,10 +262,9 @@ async fn command(State(st): State<AppState>, req: Request) -> Response {
     };
     drop(body);
     let core = st.core.clone();
-    match tokio::task::spawn_blocking(move || api::call_as(&core, &caller, &name, args)).await {
-        Ok(Ok(v)) => Json(v).into_response(),
-        Ok(Err(e)) => error_response(e),
-        Err(_) => error_response(AppError::Unexpected),
+    match blocking(move || api::call_as(&core, &caller, &name, args)).await {
+        Ok(v) => Json(v).into_response(),
+        Err(e) => error_response(e),
     }
 }
 
@@ -363,4 +367,20 @@ pub fn lan_urls(port: u16) -> Vec<String> {
             std::net::IpAddr::V6(_) => None,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn work_that_panics_is_answered_in_arabic_and_the_server_goes_on() {
+        let e = blocking(|| -> Result<()> { panic!("a bug in a command") })
+            .await
+            .unwrap_err();
+        assert_eq!(e.code(), "unexpected");
+        assert_eq!(e.to_string(), crate::logs::PANIC_MESSAGE);
+        assert_eq!(status_for(&e), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(blocking(|| Ok(7)).await.unwrap(), 7, "the next work runs");
+    }
 }
