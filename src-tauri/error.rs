@@ -100,7 +100,11 @@ fn validation_summary(errors: &[FieldError]) -> String {
     match errors {
         [] => "البيانات غير صالحة".to_string(),
         [one] => one.message.clone(),
-        many => format!("يوجد {} أخطاء في البيانات: {}", many.len(), many[0].message),
+        many => format!(
+            "في البيانات {}: {}",
+            crate::text::counted(many.len() as u64, &crate::text::ERRORS),
+            many[0].message
+        ),
     }
 }
 
@@ -193,7 +197,17 @@ mod tests {
             FieldError::new("a", "الأول"),
             FieldError::new("b", "الثاني"),
         ]);
-        assert_eq!(e.to_string(), "يوجد 2 أخطاء في البيانات: الأول");
+        assert_eq!(e.to_string(), "في البيانات خطآن: الأول");
+        let many = |n: usize| {
+            AppError::Validation(
+                (0..n)
+                    .map(|i| FieldError::new("f", format!("خطأ {i}")))
+                    .collect(),
+            )
+            .to_string()
+        };
+        assert_eq!(many(3), "في البيانات 3 أخطاء: خطأ 0");
+        assert_eq!(many(11), "في البيانات 11 خطأً: خطأ 0");
         let nf = AppError::NotFound {
             what: "الملتقى"
         };

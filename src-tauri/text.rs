@@ -172,6 +172,13 @@ pub const ELIGIBLE: Counted = Counted {
     many: "مستحقًّا",
 };
 
+pub const ERRORS: Counted = Counted {
+    one: "خطأ واحد",
+    two: "خطآن",
+    few: "أخطاء",
+    many: "خطأً",
+};
+
 pub const PEOPLE: Counted = Counted {
     one: "شخص واحد",
     two: "شخصان",

@@ -100,7 +100,10 @@ fn errors_are_json_with_arabic_messages_and_right_status() {
         .map(|f| f["field"].as_str().unwrap())
         .collect();
     assert_eq!(fields, ["name_ar", "day_count"]);
-    assert!(body["error"]["message"].as_str().unwrap().contains("أخطاء"));
+    assert!(body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("في البيانات خطآن: "));
 
     let (st, body) = post(&s, "no_such_command", json!({}));
     assert_eq!(st, StatusCode::NOT_FOUND);

@@ -1272,6 +1272,11 @@ pub fn main() -> ExitCode {
             )
         });
         if let Err(e) = appended {
+            tracing::error!(
+                command = name,
+                error = e.code(),
+                "the audit row could not be written"
+            );
             eprintln!("audit: {name}: {e}");
         }
     }

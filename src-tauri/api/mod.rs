@@ -408,10 +408,7 @@ fn run_as(
     signed.clone_from(&account);
     match &account {
         Some(account) => access::authorize_account(account, row)?,
-        None if !row.open
-            && access::signs_in(caller)
-            && crate::account::in_use(&*core.read()?)? =>
-        {
+        None if !row.open && sign_in_required(core, caller)? => {
             return Err(AppError::SignInRequired)
         }
         None => {}
@@ -433,13 +430,22 @@ fn run_as(
     let out = dispatch(core, caller, account.as_ref(), command, a)?;
     if let Some(args) = recorded {
         // The change is made and answered; its audit row follows it (a failure to write the
-        // row is reported on stderr, never undoes the change).
+        // row is logged, never undoes the change).
         let who = access::who(caller, account.as_ref());
         if let Err(e) = crate::audit::append(&mut core.conn(), &who, command, &args, &out) {
-            eprintln!("audit: {command}: {e}");
+            tracing::error!(
+                command,
+                error = e.code(),
+                "the audit row could not be written"
+            );
         }
     }
     Ok(access::shape(caller, out))
+}
+
+/// Must `caller` sign in? Once accounts are in use, the host and the committee's devices do.
+fn sign_in_required(core: &Core, caller: &Caller) -> Result<bool> {
+    Ok(access::signs_in(caller) && crate::account::in_use(&*core.read()?)?)
 }
 
 /// Where a caller signs in from (none for a stranger).
@@ -513,15 +519,11 @@ fn dispatch(
             out(json!({ "removed": demo::remove(&core.conn())? }))
         }
         // Committee members' accounts (see crate::account).
-        "account_me" => {
-            let conn = core.read()?;
-            let in_use = crate::account::in_use(&conn)?;
-            out(json!({
-                "in_use": in_use,
-                "required": in_use && access::signs_in(caller),
-                "account": account,
-            }))
-        }
+        "account_me" => out(json!({
+            "in_use": crate::account::in_use(&*core.read()?)?,
+            "required": sign_in_required(core, caller)?,
+            "account": account,
+        })),
         "account_sign_in" => {
             let a: SignInArgs = args(a)?;
             let place = place(caller).ok_or(AppError::DeskTokenRequired)?;
