@@ -299,10 +299,15 @@ pub fn lower_priority() {
     }
 }
 
-/// The default database: `<OS app-data>/sa.multaqa.app/multaqa.sqlite3`
-/// (the same folder Tauri uses for the app's identifier).
+/// The app's own folder under the OS app-data folder: the database, its backups and the logs.
+/// It keeps the name of the app's first identifier, so that a user's data never moves; the
+/// identifier became `sa.multaqa.desktop` because a name ending in `.app` clashes with macOS
+/// bundles (the webview's own storage follows the identifier).
+pub const DATA_FOLDER: &str = "sa.multaqa.app";
+
+/// The default database: `<OS app-data>/sa.multaqa.app/multaqa.sqlite3`.
 pub fn default_db_path() -> Result<PathBuf> {
     let base = dirs::data_dir()
         .ok_or_else(|| AppError::Internal("لم يُعثر على مجلد بيانات التطبيقات في النظام".into()))?;
-    Ok(base.join("sa.multaqa.app").join("multaqa.sqlite3"))
+    Ok(base.join(DATA_FOLDER).join("multaqa.sqlite3"))
 }

@@ -4,3 +4,31 @@
 pub mod cli;
 pub mod http;
 pub mod window;
+
+use crate::error::{AppError, Result};
+
+/// Runs database work off the async threads, for the window and the HTTP server alike. Work
+/// that panicked (a bug: logged by the panic hook) is answered with [`AppError::Unexpected`] in
+/// Arabic, and the door goes on answering. Call it from inside the async runtime.
+pub async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .unwrap_or(Err(AppError::Unexpected))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn work_that_panics_is_answered_in_arabic_and_the_next_work_runs() {
+        let e = blocking(|| -> Result<()> { panic!("a bug in a command") })
+            .await
+            .unwrap_err();
+        assert_eq!(e.code(), "unexpected");
+        assert_eq!(e.to_string(), crate::logs::PANIC_MESSAGE);
+        assert_eq!(blocking(|| Ok(7)).await.unwrap(), 7);
+    }
+}

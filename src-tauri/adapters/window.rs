@@ -101,9 +101,8 @@ fn handle_invoke<R: Runtime>(invoke: Invoke<R>) -> bool {
             InvokeBody::Raw(_) => serde_json::Value::Null,
         };
         invoke.resolver.respond_async(async move {
-            tauri::async_runtime::spawn_blocking(move || save_download(args))
+            super::blocking(move || save_download(args))
                 .await
-                .map_err(|_| InvokeError::from(AppError::Unexpected))?
                 .map_err(InvokeError::from)
         });
         return true;
@@ -136,10 +135,9 @@ fn handle_invoke<R: Runtime>(invoke: Invoke<R>) -> bool {
         }
     };
     invoke.resolver.respond_async(async move {
-        let result = tauri::async_runtime::spawn_blocking(move || api::call(&core, &command, args))
+        super::blocking(move || api::call(&core, &command, args))
             .await
-            .map_err(|_| InvokeError::from(AppError::Unexpected))?;
-        result.map_err(InvokeError::from)
+            .map_err(InvokeError::from)
     });
     true
 }
