@@ -28,6 +28,16 @@ async fn wait_css(c: &Client, css: &str) -> Element {
         .unwrap_or_else(|e| panic!("element {css} did not appear: {e}"))
 }
 
+/// The accessible name a screen reader reads for the element (its `aria-label`).
+async fn aria_label(c: &Client, css: &str) -> String {
+    wait_css(c, css)
+        .await
+        .attr("aria-label")
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("{css} has no aria-label"))
+}
+
 /// Waits until the element's text contains `needle`; returns the text.
 async fn wait_text(c: &Client, css: &str, needle: &str) -> String {
     let deadline = Instant::now() + WAIT;
@@ -1391,12 +1401,7 @@ async fn chromium_people_pages_filters_and_exports() {
     let first = want["people"][0]["full_name"].as_str().unwrap().to_string();
     wait_text(&c, "#people-count", &format!("({})", want["total"])).await;
     wait_text(&c, "#people-table tbody tr:first-child td.name", &first).await;
-    let label = wait_css(&c, "#people-table tbody tr:first-child .badge-one")
-        .await
-        .attr("aria-label")
-        .await
-        .unwrap()
-        .unwrap();
+    let label = aria_label(&c, "#people-table tbody tr:first-child .badge-one").await;
     assert_eq!(
         label,
         format!("بطاقة {first}"),
@@ -1512,12 +1517,7 @@ async fn chromium_reviews_families_and_records_sales() {
     click(&c, &format!("{row} .reason-form button[type=submit]")).await;
     wait_text(&c, &row, "مرفوضة").await;
     // The application's details show the decision with its reason and who took it.
-    let label = wait_css(&c, &format!("{row} td.row-actions button:last-child"))
-        .await
-        .attr("aria-label")
-        .await
-        .unwrap()
-        .unwrap();
+    let label = aria_label(&c, &format!("{row} td.row-actions button:last-child")).await;
     assert_eq!(
         label,
         format!("تفاصيل {}", applied["head_name"].as_str().unwrap()),
