@@ -148,3 +148,19 @@ fn the_window_saves_generated_files_to_downloads_without_overwriting() {
     std::fs::remove_file(&first).unwrap();
     std::fs::remove_file(&second).unwrap();
 }
+
+#[test]
+fn the_window_opens_only_files_it_saved_itself() {
+    let db = temp_db();
+    let (_app, webview) = mock_app(&db);
+    for path in [
+        db.path.to_string_lossy().to_string(),
+        "C:\\Windows\\System32\\cmd.exe".to_string(),
+        "/usr/bin/sh".to_string(),
+    ] {
+        let refused = get_ipc_response(&webview, request("open_download", json!({ "path": path })))
+            .expect_err("a path the window did not save is never opened");
+        let text = format!("{refused:?}");
+        assert!(text.contains("حفظه بنفسه"), "{text}");
+    }
+}

@@ -2,6 +2,7 @@
 //! Adapters translate transport to [`crate::api::call`] and back; they hold no domain rules.
 
 pub mod cli;
+pub mod console;
 pub mod http;
 pub mod window;
 

@@ -1,10 +1,13 @@
 //! The desktop window (Tauri 2). Every `invoke(name, args)` from `ui/` is routed to
 //! [`crate::api::call`] on a blocking thread, so the window never freezes on the database.
-//! Two commands belong to the window itself: `lan_status` and `lan_set`, the settings switch
-//! that opens the HTTP API to desks on the venue network.
+//! Commands that belong to the window itself: `lan_status` and `lan_set`, the settings switch
+//! that opens the HTTP API to desks on the venue network; `save_download`, a generated file into
+//! the Downloads folder; `open_download`, such a file opened in the system's viewer.
 
+use std::collections::HashSet;
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 use tauri::ipc::{Invoke, InvokeBody, InvokeError};
@@ -19,8 +22,14 @@ use crate::state::Core;
 pub fn builder<R: Runtime>(b: tauri::Builder<R>, core: Core) -> tauri::Builder<R> {
     b.manage(core)
         .manage(LanServer::default())
+        .manage(Saved::default())
         .invoke_handler(handle_invoke::<R>)
 }
+
+/// The files `save_download` wrote in this run: the only ones `open_download` opens (a page
+/// can never have the system open a path of its choosing).
+#[derive(Clone, Default)]
+pub struct Saved(Arc<Mutex<HashSet<PathBuf>>>);
 
 /// The HTTP server the window runs for desks on the venue network, when switched on.
 #[derive(Clone, Default)]
@@ -95,15 +104,22 @@ async fn lan_command(
 fn handle_invoke<R: Runtime>(invoke: Invoke<R>) -> bool {
     let core = invoke.message.webview().state::<Core>().inner().clone();
     let command = invoke.message.command().to_string();
-    if command == "save_download" {
+    if command == "save_download" || command == "open_download" {
+        let saved = invoke.message.webview().state::<Saved>().inner().clone();
         let args = match invoke.message.payload() {
             InvokeBody::Json(v) => v.clone(),
             InvokeBody::Raw(_) => serde_json::Value::Null,
         };
         invoke.resolver.respond_async(async move {
-            super::blocking(move || save_download(args))
-                .await
-                .map_err(InvokeError::from)
+            super::blocking(move || {
+                if command == "save_download" {
+                    save_download(&saved, args)
+                } else {
+                    open_download(&saved, args)
+                }
+            })
+            .await
+            .map_err(InvokeError::from)
         });
         return true;
     }
@@ -151,7 +167,7 @@ struct DownloadArgs {
 /// Saves a file the UI produced (an .xlsx of rejected rows …) into the user's Downloads folder,
 /// never overwriting: `name.xlsx`, `name (2).xlsx`, … Returns the full path. Window only: over
 /// HTTP the browser downloads it itself.
-fn save_download(args: serde_json::Value) -> Result<serde_json::Value> {
+fn save_download(saved: &Saved, args: serde_json::Value) -> Result<serde_json::Value> {
     use base64::Engine;
     let a: DownloadArgs =
         serde_json::from_value(args).map_err(|e| AppError::BadRequest(e.to_string()))?;
@@ -189,11 +205,84 @@ fn save_download(args: serde_json::Value) -> Result<serde_json::Value> {
         n += 1;
     }
     std::fs::write(&target, bytes)?;
-    Ok(serde_json::json!({ "path": target.display().to_string() }))
+    let shown = target.display().to_string();
+    if let Ok(mut files) = saved.0.lock() {
+        files.insert(target);
+    }
+    Ok(serde_json::json!({ "path": shown }))
+}
+
+#[derive(Deserialize)]
+struct OpenArgs {
+    path: String,
+}
+
+/// Opens a file `save_download` wrote in this run with the system's viewer (the PDF reader, the
+/// spreadsheet program). Any other path is refused.
+fn open_download(saved: &Saved, args: serde_json::Value) -> Result<serde_json::Value> {
+    let a: OpenArgs =
+        serde_json::from_value(args).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let path = PathBuf::from(&a.path);
+    let known = saved.0.lock().map(|f| f.contains(&path)).unwrap_or(false);
+    if !known {
+        return Err(AppError::BadRequest(
+            "لا يفتح البرنامج إلا ملفاً حفظه بنفسه في مجلد التنزيلات".into(),
+        ));
+    }
+    open_in_viewer(&path)?;
+    Ok(serde_json::json!({ "opened": a.path }))
+}
+
+fn open_in_viewer(path: &Path) -> Result<()> {
+    let failed = || AppError::Internal(format!("تعذر فتح الملف {}", path.display()));
+    #[cfg(windows)]
+    {
+        use std::os::windows::ffi::OsStrExt;
+        use windows_sys::Win32::UI::Shell::ShellExecuteW;
+        use windows_sys::Win32::UI::WindowsAndMessaging::SW_SHOWNORMAL;
+        let wide = |s: &std::ffi::OsStr| -> Vec<u16> { s.encode_wide().chain(Some(0)).collect() };
+        let (verb, file) = (wide("open".as_ref()), wide(path.as_os_str()));
+        // SAFETY: NUL-terminated UTF-16 strings that outlive the call; no owner window.
+        let code = unsafe {
+            ShellExecuteW(
+                std::ptr::null_mut(),
+                verb.as_ptr(),
+                file.as_ptr(),
+                std::ptr::null(),
+                std::ptr::null(),
+                SW_SHOWNORMAL,
+            )
+        };
+        // ShellExecute's result above 32 is success (its documented convention).
+        if code as isize <= 32 {
+            return Err(failed());
+        }
+    }
+    #[cfg(not(windows))]
+    {
+        let opener = if cfg!(target_os = "macos") {
+            "open"
+        } else {
+            "xdg-open"
+        };
+        let mut child = std::process::Command::new(opener)
+            .arg(path)
+            .spawn()
+            .map_err(|_| failed())?;
+        // Reaped on a thread of its own: the viewer may stay open long after.
+        std::thread::spawn(move || child.wait());
+    }
+    Ok(())
 }
 
 /// Opens the main window and runs until it is closed.
 pub fn run(core: Core) -> Result<()> {
+    // Tauri makes the window inside its event loop, where a failure is a panic: the one
+    // foreseeable one, no WebView2 runtime on Windows, is asked about first.
+    #[cfg(windows)]
+    if !webview2_installed() {
+        return Err(window_failed("لم يُعثر على WebView2"));
+    }
     builder(tauri::Builder::default(), core)
         .setup(|app| {
             // A panic on any thread is logged (see crate::logs), then told in the window.
@@ -209,8 +298,66 @@ pub fn run(core: Core) -> Result<()> {
             Ok(())
         })
         // The window's files are the ones the HTTP server serves (embedded once: `assets`).
-        .run(tauri::generate_context!(
+        .build(tauri::generate_context!(
             assets = crate::assets::WindowAssets
         ))
-        .map_err(|e| AppError::Internal(format!("تعذر تشغيل نافذة البرنامج: {e}")))
+        .map_err(window_failed)?
+        .run(|_, _| {});
+    Ok(())
+}
+
+/// The window could not be made (on Windows: no WebView2 runtime). Said in Arabic, and on
+/// Windows in a message box too, since a program opened from the Start menu has no console.
+fn window_failed(e: impl std::fmt::Display) -> AppError {
+    let hint = if cfg!(windows) {
+        " تحتاج نافذة ملتقى إلى Microsoft Edge WebView2، ويأتي مع ويندوز 11 وويندوز 10 المحدَّث: \
+         ثبّته من تحديثات ويندوز ثم افتح البرنامج. أوامر سطر الأوامر تعمل دونه."
+    } else {
+        ""
+    };
+    let text = format!("تعذر فتح نافذة البرنامج: {e}.{hint}");
+    #[cfg(windows)]
+    error_box(&text);
+    AppError::Internal(text)
+}
+
+/// Whether a WebView2 runtime is installed: asked of the loader the GNU build ships beside the
+/// program (`WebView2Loader.dll`, already linked by `webview2-com-sys`).
+#[cfg(windows)]
+fn webview2_installed() -> bool {
+    extern "system" {
+        fn GetAvailableCoreWebView2BrowserVersionString(
+            browser_folder: *const u16,
+            version: *mut *mut u16,
+        ) -> i32;
+    }
+    let mut version: *mut u16 = std::ptr::null_mut();
+    // SAFETY: a documented loader call; the version string it allocates is freed below.
+    let found = unsafe {
+        GetAvailableCoreWebView2BrowserVersionString(std::ptr::null(), &mut version) >= 0
+            && !version.is_null()
+    };
+    if !version.is_null() {
+        // SAFETY: the string was allocated by the loader with CoTaskMemAlloc.
+        unsafe { windows_sys::Win32::System::Com::CoTaskMemFree(version.cast()) };
+    }
+    found
+}
+
+#[cfg(windows)]
+fn error_box(text: &str) {
+    use windows_sys::Win32::UI::WindowsAndMessaging::{
+        MessageBoxW, MB_ICONERROR, MB_OK, MB_RIGHT, MB_RTLREADING,
+    };
+    let wide = |s: &str| -> Vec<u16> { s.encode_utf16().chain(Some(0)).collect() };
+    let (text, title) = (wide(text), wide("ملتقى"));
+    // SAFETY: two NUL-terminated UTF-16 strings that outlive the call; no owner window.
+    unsafe {
+        MessageBoxW(
+            std::ptr::null_mut(),
+            text.as_ptr(),
+            title.as_ptr(),
+            MB_OK | MB_ICONERROR | MB_RIGHT | MB_RTLREADING,
+        );
+    }
 }

@@ -23,11 +23,20 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
-export function toast(message, kind = 'ok') {
+export function toast(message, kind = 'ok', action) {
   const box = document.getElementById('toasts');
   const t = h(`div.toast.${kind}`, {}, message);
+  if (action) {
+    t.append(' ', h('button.toast-action', {
+      type: 'button',
+      onclick: async () => {
+        t.remove();
+        try { await action.run(); } catch (e) { toast(e.message, 'error'); }
+      },
+    }, action.label));
+  }
   box.append(t);
-  setTimeout(() => t.remove(), 5000);
+  setTimeout(() => t.remove(), action ? 10000 : 5000);
 }
 
 /** Asks for confirmation in a modal dialog; resolves true when confirmed. */
@@ -105,7 +114,8 @@ export async function followJob(jobId, onProgress) {
 export async function saveFile(fileName, base64, mime) {
   if (transport === 'tauri') {
     const saved = await call('save_download', { file_name: fileName, data_base64: base64 });
-    toast(`حُفظ الملف في: ${saved.path}`);
+    toast(`حُفظ الملف في: ${saved.path}`, 'ok',
+      { label: 'فتح', run: () => call('open_download', { path: saved.path }) });
     return;
   }
   const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
