@@ -60,7 +60,7 @@ pub fn attach_parent() {
             if !missing(which) {
                 continue;
             }
-            let name: Vec<u16> = device.encode_utf16().chain(Some(0)).collect();
+            let name = super::wide(device);
             let h = CreateFileW(
                 name.as_ptr(),
                 GENERIC_READ | GENERIC_WRITE,

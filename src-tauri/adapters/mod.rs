@@ -8,6 +8,13 @@ pub mod window;
 
 use crate::error::{AppError, Result};
 
+/// A string as Windows' wide APIs take it: UTF-16, NUL-terminated.
+#[cfg(windows)]
+pub(crate) fn wide(s: impl AsRef<std::ffi::OsStr>) -> Vec<u16> {
+    use std::os::windows::ffi::OsStrExt;
+    s.as_ref().encode_wide().chain(Some(0)).collect()
+}
+
 /// Runs database work off the async threads, for the window and the HTTP server alike. Work
 /// that panicked (a bug: logged by the panic hook) is answered with [`AppError::Unexpected`] in
 /// Arabic, and the door goes on answering. Call it from inside the async runtime.

@@ -237,11 +237,9 @@ fn open_in_viewer(path: &Path) -> Result<()> {
     let failed = || AppError::Internal(format!("تعذر فتح الملف {}", path.display()));
     #[cfg(windows)]
     {
-        use std::os::windows::ffi::OsStrExt;
         use windows_sys::Win32::UI::Shell::ShellExecuteW;
         use windows_sys::Win32::UI::WindowsAndMessaging::SW_SHOWNORMAL;
-        let wide = |s: &std::ffi::OsStr| -> Vec<u16> { s.encode_wide().chain(Some(0)).collect() };
-        let (verb, file) = (wide("open".as_ref()), wide(path.as_os_str()));
+        let (verb, file) = (super::wide("open"), super::wide(path));
         // SAFETY: NUL-terminated UTF-16 strings that outlive the call; no owner window.
         let code = unsafe {
             ShellExecuteW(
@@ -349,8 +347,7 @@ fn error_box(text: &str) {
     use windows_sys::Win32::UI::WindowsAndMessaging::{
         MessageBoxW, MB_ICONERROR, MB_OK, MB_RIGHT, MB_RTLREADING,
     };
-    let wide = |s: &str| -> Vec<u16> { s.encode_utf16().chain(Some(0)).collect() };
-    let (text, title) = (wide(text), wide("ملتقى"));
+    let (text, title) = (super::wide(text), super::wide("ملتقى"));
     // SAFETY: two NUL-terminated UTF-16 strings that outlive the call; no owner window.
     unsafe {
         MessageBoxW(

@@ -114,7 +114,8 @@ export async function followJob(jobId, onProgress) {
 export async function saveFile(fileName, base64, mime) {
   if (transport === 'tauri') {
     const saved = await call('save_download', { file_name: fileName, data_base64: base64 });
-    toast(`حُفظ الملف في: ${saved.path}`, 'ok',
+    // The path reads left to right whatever the names in it (a bare path in RTL is scrambled).
+    toast(['حُفظ الملف في: ', h('bdi', { dir: 'ltr' }, saved.path)], 'ok',
       { label: 'فتح', run: () => call('open_download', { path: saved.path }) });
     return;
   }
