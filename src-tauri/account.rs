@@ -382,7 +382,8 @@ impl SignIns {
             let secs = (wait.as_millis().div_ceil(1000) as u64).max(1);
             return Err(AppError::TooManyAttempts {
                 message: format!(
-                    "محاولات دخول خاطئة كثيرة لهذا الحساب؛ انتظر {secs} ثانية ثم أعد المحاولة"
+                    "محاولات دخول خاطئة كثيرة لهذا الحساب؛ انتظر {} ثم أعد المحاولة",
+                    crate::text::counted(secs, &crate::text::SECONDS)
                 ),
                 retry_after_secs: secs,
             });

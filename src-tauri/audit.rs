@@ -211,7 +211,10 @@ pub fn verify(conn: &Connection) -> Result<Verified> {
         rows,
         ok: true,
         broken_at: None,
-        message: format!("سجل التدقيق سليم ({rows} سطرًا)"),
+        message: format!(
+            "سجل التدقيق سليم ({})",
+            crate::text::counted(rows as u64, &crate::text::LINES)
+        ),
     })
 }
 

@@ -168,7 +168,7 @@ pub fn impact_bench(
         let tx = conn.transaction()?;
         // Families: about one file for every two people.
         tx.execute(
-            "UPDATE person SET ss_file = CAST(50000000 + id / 2 AS TEXT) WHERE forum_id = ?1 AND ss_file IS NULL",
+            "UPDATE person_row SET ss_file = CAST(50000000 + id / 2 AS TEXT) WHERE forum_id = ?1 AND ss_file IS NULL",
             [forum_id],
         )?;
         let mut referral = tx.prepare(
@@ -409,6 +409,10 @@ pub fn import_bench(db: &Path, rows: usize) -> Result<ImportBench> {
         &table,
         &mapping,
         None,
+        crate::import::Origin {
+            file_name: "bench.xlsx",
+            by: "bench",
+        },
         &mut |_, _| {},
     )?;
     let import_seconds = t2.elapsed().as_secs_f64();

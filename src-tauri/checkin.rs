@@ -565,7 +565,7 @@ mod tests {
         assert_eq!(again.today_count, 1);
         // Worded for a woman.
         conn.execute(
-            "UPDATE person SET gender = 'f' WHERE id = ?1",
+            "UPDATE person_row SET gender = 'f' WHERE id = ?1",
             [fx.person.id],
         )
         .unwrap();

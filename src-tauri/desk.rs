@@ -411,9 +411,9 @@ pub struct AddressAttempts {
 fn retry_message(wait: StdDuration) -> AppError {
     let secs = (wait.as_millis().div_ceil(1000) as u64).max(1);
     let when = if secs < 120 {
-        format!("{secs} ثانية")
+        crate::text::counted(secs, &crate::text::SECONDS)
     } else {
-        format!("{} دقيقة", secs.div_ceil(60))
+        crate::text::counted(secs.div_ceil(60), &crate::text::MINUTES)
     };
     AppError::TooManyAttempts {
         message: format!(

@@ -235,12 +235,21 @@ pub fn in_transaction(
     Ok(report)
 }
 
-/// What is imported: the kind's spec, the table and the confirmed mapping.
+/// What is imported: the kind's spec, the table and the confirmed mapping, and where it came
+/// from (the file's name and who imports it, for the import screen).
 #[derive(Clone, Copy)]
 pub struct Rows<'a> {
     pub spec: &'a Spec,
     pub table: &'a Table,
     pub mapping: &'a [Option<String>],
+    pub origin: Origin<'a>,
+}
+
+/// Where an import comes from, for the import screen: the file's name and who imports it.
+#[derive(Clone, Copy, Debug)]
+pub struct Origin<'a> {
+    pub file_name: &'a str,
+    pub by: &'a str,
 }
 
 /// Prepares a chunk's writer (told the batch its rows belong to).
@@ -254,10 +263,10 @@ const CHUNK_TIME: std::time::Duration = std::time::Duration::from_millis(5);
 
 /// [`run`] in short write transactions, so check-ins and other writes never wait long: each
 /// chunk takes the writer, writes up to [`CHUNK_ROWS`] rows (or [`CHUNK_TIME`]), commits and
-/// lets others write. From the user's point of view it is still all or nothing: the rows carry
-/// the import batch ([`batch`]), and a failure removes the batch's rows (and so does the next
-/// start after a crash). `start` prepares a chunk's writer (it is told the batch), `insert`
-/// writes one row with it.
+/// lets others write. As others see it, it is still all or nothing: the rows carry the import
+/// batch ([`batch`]) and nobody sees them (the `person` view) until the batch is done, when
+/// they all appear at once. A failure, or the next start after a crash, discards them.
+/// `start` prepares a chunk's writer (it is told the batch), `insert` writes one row with it.
 pub fn in_short_transactions<W>(
     store: &crate::store::Store,
     forum_id: i64,
@@ -270,20 +279,30 @@ pub fn in_short_transactions<W>(
         spec,
         table,
         mapping,
+        origin,
     } = rows;
     spec.check_mapping(&table.headers, mapping)?;
     crate::forum::get(&*store.read()?, forum_id)?;
-    let id = batch::begin(&store.conn(), forum_id)?;
+    // An import interrupted a while ago gives its rows' IDs back before this one starts.
+    batch::recover(store)?;
     let total = table.rows.len();
+    let running = batch::begin(
+        store,
+        forum_id,
+        batch::Source {
+            origin,
+            total_rows: total,
+        },
+    )?;
+    let id = running.id.clone();
     let mut report = new_report(table);
     let mut next = 0;
     let written = (|| -> Result<()> {
         while next < total {
             progress(next, total);
             let mut conn = store.conn();
-            // The chunks are not synced one by one: until the batch is finished an
-            // interruption removes it anyway, and the check-ins that follow are synced (FULL)
-            // with everything before them. The batch's end is synced.
+            // The chunks are not synced one by one: until the batch is done nobody sees them
+            // and an interruption discards them anyway. The batch's end is synced (FULL).
             conn.pragma_update(None, "synchronous", "NORMAL")?;
             let chunk = (|| -> Result<()> {
                 let tx =
@@ -301,7 +320,7 @@ pub fn in_short_transactions<W>(
                     next += 1;
                 }
                 drop(w);
-                batch::alive(&tx, &id)?;
+                batch::alive(&tx, &id, next)?;
                 tx.commit()?;
                 Ok(())
             })();
@@ -314,80 +333,259 @@ pub fn in_short_transactions<W>(
         Ok(())
     })();
     if let Err(e) = written {
-        batch::remove(store, &id)?;
+        batch::fail(store, running, &e.to_string())?;
         return Err(e);
     }
-    batch::finish(&store.conn(), &id)?;
+    batch::finish(store, running, &report)?;
     progress(total, total);
     Ok(report)
 }
 
-/// Import batches: the rows of an import that has not finished are not kept.
+/// Import batches: an import's rows are seen by nobody until its batch is done (the `person`
+/// view, migration 22), and the rows of one that failed or was interrupted are discarded —
+/// except a row someone acted on (a check-in, a referral, a certificate, an edit), which is
+/// kept: nothing acknowledged is ever removed with a batch.
 pub mod batch {
+    use std::path::{Path, PathBuf};
+
     use rusqlite::{params, Connection};
+    use serde::Serialize;
 
-    use crate::error::Result;
+    use crate::error::{AppError, Result};
+    use crate::store::Store;
 
-    /// An unfinished batch not heard of for this long was interrupted (a crash, a power cut).
-    const STALE_SECONDS: i64 = 120;
+    /// A running batch whose lock file is missing (see [`Running`]) and that was not heard of
+    /// for this long was interrupted. A running import is heard of after every chunk, and a
+    /// chunk waits for the writer at most the store's busy timeout (10 s).
+    pub const STALE_SECONDS: i64 = 30;
 
-    pub fn begin(conn: &Connection, forum_id: i64) -> Result<String> {
-        let id = uuid::Uuid::new_v4().to_string();
-        let now = crate::calendar::now_utc();
-        conn.execute(
-            "INSERT INTO import_batch(id, forum_id, started_at, alive_at) VALUES (?1, ?2, ?3, ?3)",
-            params![id, forum_id, now],
-        )?;
-        Ok(id)
+    /// Where a batch's rows come from, for the import screen.
+    pub struct Source<'a> {
+        pub origin: super::Origin<'a>,
+        pub total_rows: usize,
     }
 
-    pub fn alive(conn: &Connection, id: &str) -> Result<()> {
-        conn.execute(
-            "UPDATE import_batch SET alive_at = ?2 WHERE id = ?1",
-            params![id, crate::calendar::now_utc()],
-        )?;
-        Ok(())
+    /// A batch being written by this process. It holds the batch's lock file (beside the
+    /// database, `NAME.imports/ID.lock`) locked until it ends: the operating system lets go of
+    /// it when the process dies, so any process knows at once that an import was interrupted.
+    pub struct Running {
+        pub id: String,
+        lock: Option<(std::fs::File, PathBuf)>,
     }
 
-    pub fn finish(conn: &Connection, id: &str) -> Result<()> {
-        conn.execute(
-            "UPDATE import_batch SET finished_at = ?2 WHERE id = ?1",
-            params![id, crate::calendar::now_utc()],
-        )?;
-        Ok(())
-    }
-
-    /// Removes the batch and every row it wrote, a few hundred at a time.
-    pub fn remove(store: &crate::store::Store, id: &str) -> Result<()> {
-        loop {
-            let conn = store.conn();
-            let n = conn.execute(
-                "DELETE FROM person WHERE id IN (SELECT id FROM person WHERE import_batch = ?1 LIMIT 500)",
-                [id],
-            )?;
-            if n == 0 {
-                conn.execute("DELETE FROM import_batch WHERE id = ?1", [id])?;
-                return Ok(());
+    impl Drop for Running {
+        fn drop(&mut self) {
+            if let Some((file, path)) = self.lock.take() {
+                drop(file);
+                let _ = std::fs::remove_file(path);
             }
         }
     }
 
-    /// At start: removes the rows of imports that were interrupted.
-    pub fn recover(store: &crate::store::Store) -> Result<usize> {
-        let stale = (chrono::Utc::now() - chrono::Duration::seconds(STALE_SECONDS))
-            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        let ids: Vec<String> = {
+    fn lock_path(db: &Path, id: &str) -> PathBuf {
+        let mut folder = db.as_os_str().to_owned();
+        folder.push(".imports");
+        PathBuf::from(folder).join(format!("{id}.lock"))
+    }
+
+    /// Whether the process writing batch `id` is gone: its lock file is not held (or, with no
+    /// lock file, it was silent for [`STALE_SECONDS`]).
+    fn writer_gone(db: &Path, id: &str, alive_at: &str) -> bool {
+        match std::fs::File::open(lock_path(db, id)) {
+            Ok(file) => match file.try_lock() {
+                Ok(()) => true,
+                Err(std::fs::TryLockError::WouldBlock) => false,
+                Err(std::fs::TryLockError::Error(_)) => stale(alive_at),
+            },
+            Err(_) => stale(alive_at),
+        }
+    }
+
+    fn stale(alive_at: &str) -> bool {
+        chrono::DateTime::parse_from_rfc3339(alive_at)
+            .map(|t| (chrono::Utc::now() - t.to_utc()).num_seconds() > STALE_SECONDS)
+            .unwrap_or(true)
+    }
+
+    pub fn begin(store: &Store, forum_id: i64, source: Source<'_>) -> Result<Running> {
+        let id = uuid::Uuid::new_v4().to_string();
+        // The lock first: a batch is never running without it (but for a folder that cannot
+        // take one, where the silence decides).
+        let path = lock_path(store.path(), &id);
+        let lock = std::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))
+            .and_then(|()| std::fs::File::create(&path))
+            .and_then(|file| file.lock().map(|()| (file, path)))
+            .ok();
+        let now = crate::calendar::now_utc();
+        store.conn().execute(
+            "INSERT INTO import_batch(id, forum_id, started_at, alive_at, kind, file_name, by, total_rows)
+             VALUES (?1, ?2, ?3, ?3, 'people', ?4, ?5, ?6)",
+            params![
+                id,
+                forum_id,
+                now,
+                source.origin.file_name,
+                source.origin.by,
+                source.total_rows as i64
+            ],
+        )?;
+        Ok(Running { id, lock })
+    }
+
+    const GIVEN_UP: &str = "توقف هذا الاستيراد (انقطع فعُدّ متوقفًا)؛ استورد الملف مرة أخرى";
+
+    /// The batch is still being written, `done_rows` of its rows so far. Refused when the batch
+    /// was given up meanwhile.
+    pub fn alive(conn: &Connection, id: &str, done_rows: usize) -> Result<()> {
+        let n = conn.execute(
+            "UPDATE import_batch SET alive_at = ?2, done_rows = ?3 WHERE id = ?1 AND state = 'running'",
+            params![id, crate::calendar::now_utc(), done_rows as i64],
+        )?;
+        if n == 0 {
+            return Err(AppError::Conflict(GIVEN_UP.into()));
+        }
+        Ok(())
+    }
+
+    /// The batch is done: every one of its rows appears, by this one update.
+    pub fn finish(store: &Store, running: Running, report: &super::Report) -> Result<()> {
+        let n = store.conn().execute(
+            "UPDATE import_batch SET state = 'done', finished_at = ?2, done_rows = total_rows,
+                    imported = ?3, rejected = ?4, duplicates = ?5
+              WHERE id = ?1 AND state = 'running'",
+            params![
+                running.id,
+                crate::calendar::now_utc(),
+                report.imported as i64,
+                report.rejected as i64,
+                report.duplicates as i64
+            ],
+        )?;
+        if n == 0 {
+            return Err(AppError::Conflict(GIVEN_UP.into()));
+        }
+        Ok(())
+    }
+
+    /// The import failed (`reason`, shown on the import screen): its rows are discarded.
+    pub fn fail(store: &Store, running: Running, reason: &str) -> Result<()> {
+        end(store, &running.id, "failed", reason)
+    }
+
+    /// Ends an unfinished batch as `state`: a few hundred rows at a time (the desks keep the
+    /// writer), its rows nobody acted on are deleted and the others are kept as registered.
+    fn end(store: &Store, id: &str, state: &str, reason: &str) -> Result<()> {
+        // What a person did, by the person: kept rows are those with any.
+        const ACTED: &str = "EXISTS(SELECT 1 FROM checkin c WHERE c.person_id = p.id)
+             OR EXISTS(SELECT 1 FROM referral r WHERE r.person_id = p.id)
+             OR EXISTS(SELECT 1 FROM certificate x WHERE x.person_id = p.id)
+             OR p.updated_at <> p.created_at";
+        loop {
             let conn = store.conn();
-            let mut stmt = conn.prepare(
-                "SELECT id FROM import_batch WHERE finished_at IS NULL AND alive_at < ?1",
+            let n = conn.execute(
+                &format!(
+                    "DELETE FROM person_row WHERE id IN (
+                        SELECT id FROM person_row p WHERE p.import_batch = ?1 AND NOT ({ACTED}) LIMIT 500)"
+                ),
+                [id],
             )?;
-            let rows = stmt.query_map([stale], |r| r.get(0))?;
-            rows.collect::<rusqlite::Result<_>>()?
-        };
+            if n == 0 {
+                break;
+            }
+        }
+        let mut conn = store.conn();
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let kept = tx.execute(
+            "UPDATE person_row SET import_batch = NULL WHERE import_batch = ?1",
+            [id],
+        )?;
+        tx.execute(
+            "UPDATE import_batch SET state = ?2, finished_at = ?3, error = ?4, kept = kept + ?5
+              WHERE id = ?1 AND state IN ('running', 'failed', 'interrupted')",
+            params![id, state, crate::calendar::now_utc(), reason, kept as i64],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The running batches whose writer is gone.
+    fn interrupted(store: &Store, conn: &Connection) -> Result<Vec<String>> {
+        let mut stmt =
+            conn.prepare_cached("SELECT id, alive_at FROM import_batch WHERE state = 'running'")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let running: Vec<(String, String)> = rows.collect::<rusqlite::Result<_>>()?;
+        Ok(running
+            .into_iter()
+            .filter(|(id, alive_at)| writer_gone(store.path(), id, alive_at))
+            .map(|(id, _)| id)
+            .collect())
+    }
+
+    /// At start (and before an import): the imports whose writer is gone were interrupted;
+    /// their rows are discarded (what someone acted on stays). Returns how many.
+    pub fn recover(store: &Store) -> Result<usize> {
+        let ids = interrupted(store, &*store.read()?)?;
         for id in &ids {
-            remove(store, id)?;
+            end(store, id, "interrupted", "")?;
+            let _ = std::fs::remove_file(lock_path(store.path(), id));
         }
         Ok(ids.len())
+    }
+
+    /// One import as the import screen shows it.
+    #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+    pub struct Batch {
+        pub id: String,
+        pub file_name: String,
+        pub by: String,
+        /// running, done, failed or interrupted.
+        pub state: String,
+        pub started_at: String,
+        pub finished_at: Option<String>,
+        pub total_rows: i64,
+        pub done_rows: i64,
+        pub imported: i64,
+        pub rejected: i64,
+        pub duplicates: i64,
+        /// Rows of a failed or interrupted import kept because someone acted on them.
+        pub kept: i64,
+        pub error: String,
+    }
+
+    /// The forum's imports, latest first (at most `limit`). A running one whose writer is gone
+    /// is shown interrupted before the next start discards it.
+    pub fn list(store: &Store, forum_id: i64, limit: usize) -> Result<Vec<Batch>> {
+        let conn = store.read()?;
+        let gone = interrupted(store, &conn)?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, file_name, by, state, started_at, finished_at, total_rows, done_rows,
+                    imported, rejected, duplicates, kept, error
+               FROM import_batch WHERE forum_id = ?1 ORDER BY started_at DESC, rowid DESC LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![forum_id, limit as i64], |r| {
+            Ok(Batch {
+                id: r.get(0)?,
+                file_name: r.get(1)?,
+                by: r.get(2)?,
+                state: r.get(3)?,
+                started_at: r.get(4)?,
+                finished_at: r.get(5)?,
+                total_rows: r.get(6)?,
+                done_rows: r.get(7)?,
+                imported: r.get(8)?,
+                rejected: r.get(9)?,
+                duplicates: r.get(10)?,
+                kept: r.get(11)?,
+                error: r.get(12)?,
+            })
+        })?;
+        let mut list: Vec<Batch> = rows.collect::<rusqlite::Result<_>>()?;
+        for b in &mut list {
+            if gone.contains(&b.id) {
+                b.state = "interrupted".into();
+            }
+        }
+        Ok(list)
     }
 }
 

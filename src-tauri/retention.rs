@@ -95,17 +95,19 @@ pub fn erase(store: &Store, forum_id: i64, today: chrono::NaiveDate) -> Result<E
     }
     if !st.erasable_now {
         return Err(AppError::Conflict(format!(
-            "لم تنقضِ مدة المتابعة ({} شهرًا بعد اليوم الأخير)؛ يمكن المحو ابتداءً من {}",
-            st.months, st.erasable_from
+            "لم تنقضِ مدة المتابعة ({} بعد اليوم الأخير)؛ يمكن المحو ابتداءً من {}",
+            crate::text::counted(u64::from(st.months), &crate::text::MONTHS),
+            st.erasable_from
         )));
     }
     let mut conn = store.conn();
     conn.pragma_update(None, "secure_delete", "ON")?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    // A family's file number becomes the same pseudonym for all its members.
+    // Every row is erased, an unfinished import's too (`person_row`, not the view). A family's
+    // file number becomes the same pseudonym for all its members.
     let files: Vec<String> = {
         let mut stmt = tx.prepare(
-            "SELECT ss_file FROM person WHERE forum_id = ?1 AND ss_file IS NOT NULL
+            "SELECT ss_file FROM person_row WHERE forum_id = ?1 AND ss_file IS NOT NULL
               GROUP BY ss_file ORDER BY min(id)",
         )?;
         let rows = stmt.query_map([forum_id], |r| r.get(0))?;
@@ -117,14 +119,14 @@ pub fn erase(store: &Store, forum_id: i64, today: chrono::NaiveDate) -> Result<E
         .map(|(i, f)| (f, format!("ملف-{}", i + 1)))
         .collect();
     let ids: Vec<(i64, Option<String>)> = {
-        let mut stmt = tx.prepare("SELECT id, ss_file FROM person WHERE forum_id = ?1")?;
+        let mut stmt = tx.prepare("SELECT id, ss_file FROM person_row WHERE forum_id = ?1")?;
         let rows = stmt.query_map([forum_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
         rows.collect::<rusqlite::Result<_>>()?
     };
     for (id, file) in &ids {
         let name = format!("مشارك رقم {id}");
         tx.execute(
-            "UPDATE person SET full_name = ?2, name_key = ?3, name_en = '', national_id = NULL,
+            "UPDATE person_row SET full_name = ?2, name_key = ?3, name_en = '', national_id = NULL,
                     mobile = NULL, needs_other = CASE WHEN needs_other = '' THEN '' ELSE 'احتياج آخر' END,
                     ss_file = ?4
               WHERE id = ?1",

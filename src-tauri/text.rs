@@ -186,22 +186,124 @@ pub const PEOPLE: Counted = Counted {
     many: "شخصًا",
 };
 
+pub const MINUTES: Counted = Counted {
+    one: "دقيقة واحدة",
+    two: "دقيقتين",
+    few: "دقائق",
+    many: "دقيقة",
+};
+
+/// As an object or an adverb («انتظر ثانيتين»), like [`MINUTES`].
+pub const SECONDS: Counted = Counted {
+    one: "ثانية واحدة",
+    two: "ثانيتين",
+    few: "ثوانٍ",
+    many: "ثانية",
+};
+
+pub const DAYS: Counted = Counted {
+    one: "يوم واحد",
+    two: "يومان",
+    few: "أيام",
+    many: "يومًا",
+};
+
+pub const MONTHS: Counted = Counted {
+    one: "شهر واحد",
+    two: "شهران",
+    few: "أشهر",
+    many: "شهرًا",
+};
+
+pub const DIGITS: Counted = Counted {
+    one: "رقم واحد",
+    two: "رقمان",
+    few: "أرقام",
+    many: "رقمًا",
+};
+
+pub const LINES: Counted = Counted {
+    one: "سطر واحد",
+    two: "سطران",
+    few: "أسطر",
+    many: "سطرًا",
+};
+
+pub const CHARACTERS: Counted = Counted {
+    one: "حرف واحد",
+    two: "حرفان",
+    few: "أحرف",
+    many: "حرفًا",
+};
+
+pub const COLUMNS: Counted = Counted {
+    one: "عمود واحد",
+    two: "عمودان",
+    few: "أعمدة",
+    many: "عمودًا",
+};
+
+pub const FAMILIES: Counted = Counted {
+    one: "أسرة واحدة",
+    two: "أسرتان",
+    few: "أسر",
+    many: "أسرة",
+};
+
+pub const REFERRALS: Counted = Counted {
+    one: "إحالة واحدة",
+    two: "إحالتان",
+    few: "إحالات",
+    many: "إحالة",
+};
+
+pub const ROWS: Counted = Counted {
+    one: "صف واحد",
+    two: "صفان",
+    few: "صفوف",
+    many: "صفًا",
+};
+
 /// `n` with its noun in the agreement Arabic asks for: 1 and 2 are words, 3–10 take the plural,
-/// 11–99 the singular; past 100 the last two digits decide (100, 101, 102 take the singular).
+/// 11–99 the singular accusative («11 شخصًا»); past 100 the last two digits decide, and a
+/// round hundred or thousand (100, 101, 102, 1000 …) and 0 take the singular genitive
+/// («100 شخص», «ألف حرف»). `ui/js/dom.js` writes the same rule (a browser test compares them).
 pub fn counted(n: u64, c: &Counted) -> String {
+    counted_shown(n, &n.to_string(), c)
+}
+
+/// [`counted`] with the number written as `shown` (with thousands separators, say).
+pub fn counted_shown(n: u64, shown: &str, c: &Counted) -> String {
     match n {
         1 => c.one.to_string(),
         2 => c.two.to_string(),
         _ => {
             let tail = n % 100;
-            let noun = if (3..=10).contains(&tail) {
-                c.few
+            if (3..=10).contains(&tail) {
+                format!("{shown} {}", c.few)
+            } else if tail >= 11 {
+                format!("{shown} {}", c.many)
             } else {
-                c.many
-            };
-            format!("{n} {noun}")
+                format!("{shown} {}", genitive(c.many))
+            }
         }
     }
+}
+
+/// The singular accusative («شخصًا»، «ركنًا فارغًا») as a genitive («شخص»، «ركن فارغ»): the
+/// tanween of each word (and the alif that carries it) goes.
+fn genitive(accusative: &str) -> String {
+    accusative
+        .split(' ')
+        .map(|w| {
+            let w = w
+                .strip_suffix('\u{0627}')
+                .filter(|s| s.contains('\u{064B}'))
+                .unwrap_or(w);
+            w.replace('\u{064B}', "")
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The label of `code` in a table of codes and Arabic labels (roles …), `""` for an unknown one.
@@ -289,5 +391,17 @@ mod tests {
         assert_eq!(counted(105, &HOURS), "105 ساعات تدريبية");
         assert_eq!(counted(120, &HOURS), "120 ساعة تدريبية");
         assert_eq!(counted(0, &HOURS), "0 ساعة تدريبية");
+        assert_eq!(counted(5, &MINUTES), "5 دقائق");
+        assert_eq!(counted(11, &MINUTES), "11 دقيقة");
+        assert_eq!(counted(2, &MINUTES), "دقيقتين");
+        assert_eq!(counted(7, &SECONDS), "7 ثوانٍ");
+        assert_eq!(counted(12, &PEOPLE), "12 شخصًا");
+        assert_eq!(counted(100, &PEOPLE), "100 شخص");
+        assert_eq!(counted(1000, &CHARACTERS), "1000 حرف");
+        assert_eq!(counted(120, &CHARACTERS), "120 حرفًا");
+        assert_eq!(counted(103, &CHARACTERS), "103 أحرف");
+        assert_eq!(counted(200, &ELIGIBLE), "200 مستحقّ");
+        assert_eq!(counted(300, &ERRORS), "300 خطأ");
+        assert_eq!(counted(101, &BOOTHS), "101 ركن");
     }
 }

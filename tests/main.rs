@@ -11,6 +11,7 @@ mod exhibitions;
 mod forum_commands;
 mod hostile_files;
 mod http_api;
+mod imports;
 mod lan_desks;
 mod migrations;
 mod pdf_engine;

@@ -824,6 +824,37 @@ async fn chromium_imports_a_spreadsheet_with_mapping_and_rejects() {
     )
     .await;
     assert_eq!(found["people"][0]["category"], "beneficiary");
+    // The import screen lists the imports as the core recorded them: these two done, and one
+    // that a power cut interrupted (its writer gone, none of its rows imported).
+    let history = wait_text(&c, "#import-history", "بلا-فئة.xlsx").await;
+    assert!(
+        history.contains("قائمة-المسجلين.xlsx") && history.contains("اكتمل"),
+        "{history}"
+    );
+    rusqlite::Connection::open(&db.path)
+        .unwrap()
+        .execute(
+            "INSERT INTO import_batch(id, forum_id, started_at, alive_at, file_name, by, total_rows, done_rows)
+             VALUES ('b-cut', 1, '2099-01-01T08:00:00Z', '2000-01-01T08:00:00Z', 'المسجلون-الكامل.xlsx',
+                     'سطر الأوامر', 50000, 12500)",
+            [],
+        )
+        .unwrap();
+    c.goto(&format!("{url}/#/dashboard")).await.unwrap();
+    c.goto(&format!("{url}/#/people")).await.unwrap();
+    wait_css(&c, "#import-people").await.click().await.unwrap();
+    let history = wait_text(&c, "#import-history", "المسجلون-الكامل.xlsx").await;
+    assert!(history.contains("انقطع"), "{history}");
+    assert!(history.contains("لم يُستورد أي صف"), "{history}");
+    let first: Value = c
+        .execute(
+            "return document.querySelector('#import-history li').dataset.state",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(first, json!("interrupted"));
+    screenshot(&c, "chromium-import-history.png").await;
     c.close().await.unwrap();
 }
 
@@ -1408,20 +1439,28 @@ async fn chromium_people_pages_filters_and_exports() {
         "row buttons name their person"
     );
     // The screens count nouns as the core does (one rule, written for print and for screen).
-    let numbers = [1u64, 2, 3, 6, 10, 11, 99, 100, 101, 102, 103, 111, 1000];
-    let screen: Value = c
-        .execute_async(
-            "const [ns, done] = [arguments[0], arguments[arguments.length - 1]];
-             import('/js/dom.js').then((m) => done(ns.map((n) => m.counted(n, m.NOUNS.person))));",
-            vec![json!(numbers)],
-        )
-        .await
-        .unwrap();
-    let core: Vec<String> = numbers
-        .iter()
-        .map(|n| multaqa::text::counted(*n, &multaqa::text::PEOPLE))
-        .collect();
-    assert_eq!(screen, json!(core));
+    let numbers = [
+        0u64, 1, 2, 3, 6, 10, 11, 99, 100, 101, 102, 103, 111, 200, 1000, 1012,
+    ];
+    for (js, core_noun) in [
+        ("person", &multaqa::text::PEOPLE),
+        ("eligible", &multaqa::text::ELIGIBLE),
+        ("row", &multaqa::text::ROWS),
+    ] {
+        let screen: Value = c
+            .execute_async(
+                "const [ns, noun, done] = [arguments[0], arguments[1], arguments[arguments.length - 1]];
+                 import('/js/dom.js').then((m) => done(ns.map((n) => m.counted(n, m.NOUNS[noun]))));",
+                vec![json!(numbers), json!(js)],
+            )
+            .await
+            .unwrap();
+        let core: Vec<String> = numbers
+            .iter()
+            .map(|n| multaqa::text::counted(*n, core_noun))
+            .collect();
+        assert_eq!(screen, json!(core), "{js}");
+    }
     screenshot(&c, "chromium-people-filtered.png").await;
     catch_downloads(&c).await;
     click(&c, "#people-export").await;

@@ -56,6 +56,14 @@ pub enum Command {
         #[arg(long, default_value_t = 30)]
         limit: usize,
     },
+    /// The forum's imports of people, latest first, one JSON line each: the file, the state
+    /// (running, done, failed, interrupted), the rows written and the counts.
+    Imports {
+        #[arg(long)]
+        forum: i64,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
     /// Import from a spreadsheet (.xlsx or .csv). Prints a JSON summary; each rejected row goes
     /// to stderr as a JSON line with its row number and reason.
     Import {
@@ -656,6 +664,13 @@ fn run(cli: Cli) -> Result<()> {
             std::fs::write(&out, crate::pdf::specimen::specimen()?)?;
             print_json(&serde_json::json!({ "out": out.display().to_string() }))
         }
+        Some(Command::Imports { forum, limit }) => {
+            let core = Core::open(&path)?;
+            for b in crate::import::batch::list(core.store(), forum, limit)? {
+                print_json(&b)?;
+            }
+            Ok(())
+        }
         Some(Command::Import {
             what:
                 ImportWhat::People {
@@ -666,8 +681,14 @@ fn run(cli: Cli) -> Result<()> {
                 },
         }) => {
             let core = Core::open(&path)?;
-            let report =
-                person::import::import_file(core.store(), forum, &file, category.as_deref())?;
+            let report = person::import::import_file(
+                core.store(),
+                forum,
+                &file,
+                category.as_deref(),
+                "سطر الأوامر",
+                &mut |_, _| {},
+            )?;
             print_import(&report, rejects)
         }
         Some(Command::Opportunities { action }) => {

@@ -259,6 +259,7 @@ pub const COMMANDS: &[Command] = &[
         .by("by")
         .writes(),
     Command::committee("person_import_rejects_xlsx").file(),
+    Command::committee("person_imports"),
     Command::committee("job_status").also(ALL),
     Command::host("category_save").writes().admin(),
     Command::host("desk_list"),

@@ -781,9 +781,17 @@ fn dispatch(
                 table,
                 &a.mapping,
                 a.default_category.as_deref(),
+                crate::import::Origin {
+                    file_name: &a.file.file_name,
+                    by: &a.by,
+                },
                 progress,
             )
         }),
+        "person_imports" => {
+            let f = args::<ForumId>(a)?.forum_id;
+            out(crate::import::batch::list(core.store(), f, 20)?)
+        }
         "person_import_rejects_xlsx" => {
             use base64::Engine;
             let a: RejectsArgs = args(a)?;

@@ -1153,7 +1153,7 @@ mod tests {
         let one = first[0].clone();
         let id = one.person_id.unwrap();
         conn.execute(
-            "UPDATE person SET full_name = 'اسم مصحح للاختبار' WHERE id = ?1",
+            "UPDATE person_row SET full_name = 'اسم مصحح للاختبار' WHERE id = ?1",
             [id],
         )
         .unwrap();

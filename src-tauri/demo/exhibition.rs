@@ -318,7 +318,7 @@ fn add_entities(tx: &Connection, forum_id: i64, rng: &mut Rng) -> Result<Vec<i64
         }
     }
     registrar.finish(tx)?;
-    let mut link = tx.prepare("UPDATE person SET entity_id = ?2 WHERE id = ?1")?;
+    let mut link = tx.prepare("UPDATE person_row SET entity_id = ?2 WHERE id = ?1")?;
     for (pid, eid) in staff {
         link.execute([pid, eid])?;
     }

@@ -304,7 +304,7 @@ pub fn add(tx: &Connection, forum_id: i64, rng: &mut Rng) -> Result<()> {
         }
         let consent = rng.below(100) < 78;
         tx.execute(
-            "UPDATE person SET ss_file = ?2, consent_version = CASE WHEN ?3 THEN 1 END,
+            "UPDATE person_row SET ss_file = ?2, consent_version = CASE WHEN ?3 THEN 1 END,
                     consent_at = CASE WHEN ?3 THEN '2019-11-09T09:00:00Z' END WHERE id = ?1",
             params![id, file.to_string(), consent],
         )?;

@@ -710,7 +710,7 @@ pub fn add_staff(conn: &mut Connection, entity_id: i64, input: &PersonInput) -> 
     )?;
     registrar.finish(&tx)?;
     tx.execute(
-        "UPDATE person SET entity_id = ?2 WHERE id = ?1",
+        "UPDATE person_row SET entity_id = ?2 WHERE id = ?1",
         params![id, entity_id],
     )?;
     tx.commit()?;
@@ -727,7 +727,7 @@ pub fn link_staff(conn: &Connection, person_id: i64, entity_id: Option<i64>) -> 
         }
     }
     conn.execute(
-        "UPDATE person SET entity_id = ?2 WHERE id = ?1",
+        "UPDATE person_row SET entity_id = ?2 WHERE id = ?1",
         params![person_id, entity_id],
     )?;
     person::get(conn, person_id)

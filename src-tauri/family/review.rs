@@ -183,8 +183,9 @@ pub(crate) fn decide_in(
             let taken = places_taken(tx, f.forum_id, &f.category, f.id)?;
             if taken >= max {
                 return Err(AppError::Conflict(format!(
-                    "اكتملت حصة فئة «{}» ({max} من {max} أركان)؛ ضع الأسرة في قائمة الانتظار، وستُعرض عليها أول مكان يخلو",
-                    f.category_label
+                    "اكتملت حصة فئة «{}» ({}، كلها مشغولة)؛ ضع الأسرة في قائمة الانتظار، وستُعرض عليها أول مكان يخلو",
+                    f.category_label,
+                    crate::text::counted(max as u64, &crate::text::BOOTHS)
                 )));
             }
         }
@@ -315,8 +316,9 @@ pub fn set_quota(
             let taken = places_taken(conn, forum_id, category, -1)?;
             if m < taken {
                 return Err(AppError::Conflict(format!(
-                    "في فئة «{}» {taken} أسر مقبولة أو عُرض عليها مكان؛ لا تكون الحصة أقل من ذلك",
-                    category_label(category)
+                    "في فئة «{}» قُبلت {} أو عُرض عليها مكان؛ لا تكون الحصة أقل من ذلك",
+                    category_label(category),
+                    crate::text::counted(taken as u64, &crate::text::FAMILIES)
                 )));
             }
             conn.execute(

@@ -114,8 +114,9 @@ pub fn export_xlsx(conn: &Connection, forum_id: i64, which: Which) -> Result<Exp
             return Err(AppError::field(
                 "day",
                 &format!(
-                    "للملتقى {} أيام؛ اختر يومًا من 1 إلى {}",
-                    forum.day_count, forum.day_count
+                    "للملتقى {}؛ اختر يومًا من 1 إلى {}",
+                    crate::text::counted(u64::from(forum.day_count), &crate::text::DAYS),
+                    forum.day_count
                 ),
             ));
         }

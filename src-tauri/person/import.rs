@@ -184,6 +184,7 @@ pub fn import(
     table: &Table,
     mapping: &[Option<String>],
     default_category: Option<&str>,
+    origin: rows::Origin<'_>,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Report> {
     // No savepoint per row: a row is validated and checked for duplicates before anything is
@@ -195,6 +196,7 @@ pub fn import(
             spec: &SPEC,
             table,
             mapping,
+            origin,
         },
         progress,
         &mut |conn, batch| Ok(Registrar::new(conn, forum_id)?.in_batch(batch)),
@@ -207,22 +209,33 @@ pub fn import(
 }
 
 /// Imports a spreadsheet file with the column mapping recognised from its headers (what the
-/// CLI does, where there is no one to confirm the mapping).
+/// CLI does, where there is no one to confirm the mapping). `progress(done, total)` as rows
+/// are processed.
 pub fn import_file(
     store: &Store,
     forum_id: i64,
     path: &std::path::Path,
     default_category: Option<&str>,
+    by: &str,
+    progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Report> {
     let table = rows::read_file(path)?;
     let mapping = guess_mapping(&table.headers);
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
     import(
         store,
         forum_id,
         &table,
         &mapping,
         default_category,
-        &mut |_, _| {},
+        rows::Origin {
+            file_name: &file_name,
+            by,
+        },
+        progress,
     )
 }
 
@@ -233,6 +246,11 @@ mod tests {
     use crate::person::rules::luhn_check_digit;
     use crate::sheet;
     use crate::store::Store;
+
+    const ORIGIN: rows::Origin = rows::Origin {
+        file_name: "المسجلون.xlsx",
+        by: "اختبار",
+    };
 
     fn nid(nine: &str) -> String {
         format!("{nine}{}", luhn_check_digit(nine).unwrap())
@@ -339,9 +357,15 @@ mod tests {
         };
         let mapping = guess_mapping(&table.headers);
         let mut calls = 0;
-        let r = import(&store, forum, &table, &mapping, None, &mut |_, _| {
-            calls += 1
-        })
+        let r = import(
+            &store,
+            forum,
+            &table,
+            &mapping,
+            None,
+            ORIGIN,
+            &mut |_, _| calls += 1,
+        )
         .unwrap();
         let conn = store.conn();
         assert!(calls >= 2);
@@ -388,7 +412,7 @@ mod tests {
             numbers: Vec::new(),
         };
         let mapping = guess_mapping(&table.headers);
-        let count = |store: &Store| -> i64 {
+        let visible = |store: &Store| -> i64 {
             store
                 .conn()
                 .query_row(
@@ -398,8 +422,16 @@ mod tests {
                 )
                 .unwrap()
         };
-        // A database error after many chunks were written: the whole import is gone.
+        let stored = |store: &Store| -> i64 {
+            store
+                .conn()
+                .query_row("SELECT count(*) FROM person_row", [], |r| r.get(0))
+                .unwrap()
+        };
+        // While an import runs nobody sees its rows; a database error after many chunks were
+        // written: the whole import is gone, and the screen says it failed and why.
         let mut n = 0;
+        let mut seen_while_running = Vec::new();
         let e = rows::in_short_transactions(
             &store,
             forum,
@@ -407,12 +439,20 @@ mod tests {
                 spec: &SPEC,
                 table: &table,
                 mapping: &mapping,
+                origin: ORIGIN,
             },
             &mut |_, _| {},
             &mut |conn, batch| Ok(Registrar::new(conn, forum)?.in_batch(batch)),
             &mut |reg, conn, row| {
                 n += 1;
                 if n == 1_500 {
+                    let visible: i64 = conn
+                        .query_row("SELECT count(*) FROM person", [], |r| r.get(0))
+                        .unwrap();
+                    let stored: i64 = conn
+                        .query_row("SELECT count(*) FROM person_row", [], |r| r.get(0))
+                        .unwrap();
+                    seen_while_running.push((visible, stored));
                     return Err(crate::error::AppError::Internal("انقطع".into()));
                 }
                 reg.insert(conn, &row_input(&mapping, row, None))
@@ -421,28 +461,113 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.code(), "internal");
-        assert_eq!(count(&store), 0, "nothing of the failed import is kept");
-        // A crash mid-import: the batch is left unfinished; the next start removes it.
-        let id = rows::batch::begin(&store.conn(), forum).unwrap();
-        {
+        assert_eq!(seen_while_running, [(0, 1_499)]);
+        assert_eq!(visible(&store), 0, "nothing of the failed import is kept");
+        assert_eq!(stored(&store), 0);
+        let listed = rows::batch::list(&store, forum, 10).unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].state, "failed");
+        assert_eq!(listed[0].file_name, "المسجلون.xlsx");
+        assert!(listed[0].error.contains("انقطع"), "{}", listed[0].error);
+        // A crash mid-import: the batch is left running; the next start discards it, except
+        // the row that was checked in (how it got a check-in does not matter: it is kept).
+        let running = rows::batch::begin(
+            &store,
+            forum,
+            rows::batch::Source {
+                origin: ORIGIN,
+                total_rows: 3,
+            },
+        )
+        .unwrap();
+        let id = running.id.clone();
+        let ids: Vec<i64> = {
             let conn = store.conn();
             let mut reg = Registrar::new(&conn, forum).unwrap().in_batch(&id);
-            reg.insert(&conn, &row_input(&mapping, &table.rows[0], None))
-                .unwrap();
+            let ids = (0..3)
+                .map(|i| {
+                    reg.insert(&conn, &row_input(&mapping, &table.rows[i], None))
+                        .unwrap()
+                })
+                .collect();
             conn.execute(
                 "UPDATE import_batch SET alive_at = '2000-01-01T00:00:00Z'",
                 [],
             )
             .unwrap();
-        }
-        assert_eq!(count(&store), 1);
-        assert_eq!(rows::batch::recover(&store).unwrap(), 1);
-        assert_eq!(count(&store), 0);
-        // And a good import keeps everything.
-        let r = import(&store, forum, &table, &mapping, None, &mut |_, _| {}).unwrap();
-        assert_eq!(r.imported, 2_000);
-        assert_eq!(count(&store), 2_000);
+            ids
+        };
+        // A desk neither finds nor checks in a row of an import still running.
+        let code = crate::person::get(&store.conn(), ids[1]).unwrap_err();
+        assert_eq!(code.code(), "not_found");
+        let out = crate::checkin::check_in(
+            &mut store.conn(),
+            &crate::checkin::CheckinRequest {
+                forum_id: forum,
+                code: None,
+                person_id: Some(ids[1]),
+                day: 1,
+                desk: "المنصة 1".into(),
+                uuid: None,
+                scanned_at: None,
+            },
+        )
+        .unwrap();
+        assert_eq!(out.status, crate::checkin::Status::Refused);
+        // Say one got in all the same (a desk of an older version): the check-in stays.
+        store
+            .conn()
+            .execute(
+                "INSERT INTO checkin(uuid, forum_id, person_id, day, desk, at)
+                 VALUES ('c-1', ?1, ?2, 1, 'المنصة 1', '2026-12-07T08:00:00Z')",
+                [forum, ids[1]],
+            )
+            .unwrap();
+        assert_eq!((visible(&store), stored(&store)), (0, 3));
+        // Its writer holds the lock: running, whatever the clock says.
+        assert_eq!(
+            rows::batch::list(&store, forum, 1).unwrap()[0].state,
+            "running"
+        );
         assert_eq!(rows::batch::recover(&store).unwrap(), 0);
+        // Gone (here without its lock file, so by the silence): interrupted.
+        drop(running);
+        assert_eq!(
+            rows::batch::list(&store, forum, 1).unwrap()[0].state,
+            "interrupted"
+        );
+        assert_eq!(rows::batch::recover(&store).unwrap(), 1);
+        assert_eq!((visible(&store), stored(&store)), (1, 1));
+        let b = &rows::batch::list(&store, forum, 1).unwrap()[0];
+        assert_eq!((b.state.as_str(), b.kept), ("interrupted", 1));
+        let kept: i64 = store
+            .conn()
+            .query_row(
+                "SELECT person_id FROM checkin WHERE uuid = 'c-1'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(kept, ids[1]);
+        // And a good import keeps everything (the kept row is now a duplicate).
+        let r = import(
+            &store,
+            forum,
+            &table,
+            &mapping,
+            None,
+            ORIGIN,
+            &mut |_, _| {},
+        )
+        .unwrap();
+        assert_eq!((r.imported, r.duplicates), (1_999, 1));
+        assert_eq!(visible(&store), 2_000);
+        assert_eq!(rows::batch::recover(&store).unwrap(), 0);
+        let b = &rows::batch::list(&store, forum, 1).unwrap()[0];
+        assert_eq!(
+            (b.state.as_str(), b.imported, b.duplicates),
+            ("done", 1_999, 1)
+        );
     }
 
     #[test]
@@ -498,7 +623,16 @@ mod tests {
             .to_vec()
         );
         // Without a default, rows without a category are refused, each with its reason.
-        let r = import(&store, forum, &table, &mapping, None, &mut |_, _| {}).unwrap();
+        let r = import(
+            &store,
+            forum,
+            &table,
+            &mapping,
+            None,
+            ORIGIN,
+            &mut |_, _| {},
+        )
+        .unwrap();
         assert_eq!((r.imported, r.rejected), (3, 1));
         assert!(r.rejects[0].reason.contains("الفئة"), "{:?}", r.rejects[0]);
         let people = crate::person::list(&store.conn(), forum, &crate::person::Filter::first(10))
@@ -522,6 +656,7 @@ mod tests {
             &table,
             &mapping,
             Some("beneficiary"),
+            ORIGIN,
             &mut |_, _| {},
         )
         .unwrap();

@@ -320,41 +320,69 @@ pub fn by_badge_code(conn: &Connection, forum_id: i64, code: &str) -> Result<Opt
 }
 
 /// The already-registered person this input would duplicate: same ID, or same mobile and
-/// same normalised name.
+/// same normalised name. Rows of an import still running count too (`person_row`): they hold
+/// their IDs, and the import's own earlier rows must be found; another import's are named as
+/// such. `batch`: the import this input belongs to.
 fn find_duplicate(
     conn: &Connection,
     forum_id: i64,
     v: &Valid,
     except: Option<i64>,
+    batch: Option<&str>,
 ) -> Result<Option<AppError>> {
     let except = except.unwrap_or(-1);
+    let batch = batch.unwrap_or("");
+    // Another import's row, not yet seen by anyone (`?n`: this input's batch).
+    let pending = |n: u8| {
+        format!(
+            "p.import_batch IS NOT NULL AND p.import_batch <> ?{n}
+             AND p.import_batch NOT IN (SELECT id FROM import_batch WHERE state = 'done')"
+        )
+    };
     // Two indexed look-ups (an OR of both would scan the table).
-    let mut found: Option<(i64, String, String, bool)> = None;
+    let mut found: Option<(i64, String, String, bool, bool)> = None;
     if let Some(nid) = &v.national_id {
         found = conn
-            .prepare_cached("SELECT id, full_name, badge_code FROM person WHERE forum_id = ?1 AND national_id = ?2 AND id <> ?3")?
-            .query_row(params![forum_id, nid, except], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, true)))
+            .prepare_cached(&format!(
+                "SELECT p.id, p.full_name, p.badge_code, {} FROM person_row p
+                  WHERE p.forum_id = ?1 AND p.national_id = ?2 AND p.id <> ?3",
+                pending(4)
+            ))?
+            .query_row(params![forum_id, nid, except, batch], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, true, r.get(3)?))
+            })
             .optional()?;
     }
     if let (None, Some(mobile)) = (&found, &v.mobile) {
         found = conn
-            .prepare_cached(
-                "SELECT id, full_name, badge_code FROM person
-                  WHERE forum_id = ?1 AND mobile = ?2 AND name_key = ?3 AND id <> ?4 LIMIT 1",
-            )?
-            .query_row(params![forum_id, mobile, v.name_key, except], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, false))
+            .prepare_cached(&format!(
+                "SELECT p.id, p.full_name, p.badge_code, {} FROM person_row p
+                  WHERE p.forum_id = ?1 AND p.mobile = ?2 AND p.name_key = ?3 AND p.id <> ?4
+                  LIMIT 1",
+                pending(5)
+            ))?
+            .query_row(params![forum_id, mobile, v.name_key, except, batch], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, false, r.get(3)?))
             })
             .optional()?;
     }
-    Ok(found.map(|(id, name, code, same_id)| AppError::Duplicate {
-        message: if same_id {
-            format!("رقم الهوية مسجل من قبل باسم «{name}» (رمز البطاقة {code})")
-        } else {
-            format!("«{name}» مسجل من قبل بالجوال نفسه (رمز البطاقة {code})")
-        },
-        existing_id: id,
-    }))
+    Ok(
+        found.map(|(id, name, code, same_id, pending)| AppError::Duplicate {
+            message: match (same_id, pending) {
+                (true, true) => {
+                    format!("رقم الهوية في ملف يُستورد الآن باسم «{name}»؛ يظهر حين ينتهي الاستيراد")
+                }
+                (false, true) => {
+                    format!("«{name}» في ملف يُستورد الآن بالجوال نفسه؛ يظهر حين ينتهي الاستيراد")
+                }
+                (true, false) => {
+                    format!("رقم الهوية مسجل من قبل باسم «{name}» (رمز البطاقة {code})")
+                }
+                (false, false) => format!("«{name}» مسجل من قبل بالجوال نفسه (رمز البطاقة {code})"),
+            },
+            existing_id: id,
+        }),
+    )
 }
 
 fn office_id(conn: &Connection, forum_id: i64, name: &str) -> Result<i64> {
@@ -416,7 +444,7 @@ impl Registrar {
     /// Validates, refuses duplicates, and inserts one person with a new badge code.
     pub(crate) fn insert(&mut self, conn: &Connection, input: &PersonInput) -> Result<i64> {
         let v = validate(&self.categories, input)?;
-        if let Some(dup) = find_duplicate(conn, self.forum_id, &v, None)? {
+        if let Some(dup) = find_duplicate(conn, self.forum_id, &v, None, self.batch.as_deref())? {
             return Err(dup);
         }
         let office = match v.office.as_deref() {
@@ -432,10 +460,10 @@ impl Registrar {
         };
         let ts = crate::calendar::now_utc();
         let mut taken = conn.prepare_cached(
-            "SELECT EXISTS(SELECT 1 FROM person WHERE forum_id = ?1 AND badge_code = ?2)",
+            "SELECT EXISTS(SELECT 1 FROM person_row WHERE forum_id = ?1 AND badge_code = ?2)",
         )?;
         let mut insert = conn.prepare_cached(
-            "INSERT INTO person(forum_id, uuid, full_name, name_key, name_en, national_id, mobile, gender, category,
+            "INSERT INTO person_row(forum_id, uuid, full_name, name_key, name_en, national_id, mobile, gender, category,
                                 needs_wheelchair, needs_sign, needs_companion, needs_other, office_id, source,
                                 badge_code, created_at, updated_at, import_batch, ss_file, consent_version, consent_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17, ?18, ?19,
@@ -495,7 +523,7 @@ pub fn update(conn: &mut Connection, id: i64, input: &PersonInput) -> Result<Per
             _ => "pre",
         };
     }
-    if let Some(dup) = find_duplicate(&tx, current.forum_id, &v, Some(id))? {
+    if let Some(dup) = find_duplicate(&tx, current.forum_id, &v, Some(id), None)? {
         return Err(dup);
     }
     let office = match v.office.as_deref() {
@@ -503,7 +531,7 @@ pub fn update(conn: &mut Connection, id: i64, input: &PersonInput) -> Result<Per
         None => None,
     };
     tx.execute(
-        "UPDATE person SET full_name = ?2, name_key = ?3, name_en = ?4, national_id = ?5, mobile = ?6, gender = ?7,
+        "UPDATE person_row SET full_name = ?2, name_key = ?3, name_en = ?4, national_id = ?5, mobile = ?6, gender = ?7,
                 category = ?8, needs_wheelchair = ?9, needs_sign = ?10, needs_companion = ?11, needs_other = ?12,
                 office_id = ?13, source = ?14, updated_at = ?15, ss_file = ?16,
                 consent_version = CASE ?17 WHEN 1 THEN coalesce(consent_version, ?18) WHEN 0 THEN NULL ELSE consent_version END,
@@ -534,10 +562,24 @@ pub fn update(conn: &mut Connection, id: i64, input: &PersonInput) -> Result<Per
     get(conn, id)
 }
 
+/// Deletes a person registered by mistake. Someone who has a check-in, a referral or a
+/// certificate is kept (what they did is never removed; the database refuses it too).
 pub fn delete(conn: &Connection, id: i64) -> Result<()> {
-    if conn.execute("DELETE FROM person WHERE id = ?1", [id])? == 0 {
-        return Err(AppError::NotFound { what: "الشخص" });
+    let person = get(conn, id)?;
+    let acted: bool = conn.query_row(
+        "SELECT EXISTS(SELECT 1 FROM checkin WHERE person_id = ?1)
+             OR EXISTS(SELECT 1 FROM referral WHERE person_id = ?1)
+             OR EXISTS(SELECT 1 FROM certificate WHERE person_id = ?1)",
+        [id],
+        |r| r.get(0),
+    )?;
+    if acted {
+        return Err(AppError::Conflict(format!(
+            "لا يُحذف «{}»: له حضور مسجل أو إحالة أو شهادة، وهذه لا تُحذف",
+            person.full_name
+        )));
     }
+    conn.execute("DELETE FROM person_row WHERE id = ?1", [id])?;
     Ok(())
 }
 

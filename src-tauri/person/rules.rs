@@ -43,8 +43,8 @@ pub fn national_id(input: &str) -> Result<String, RuleError> {
     }
     if d.len() != 10 {
         return Err(format!(
-            "رقم الهوية يجب أن يكون 10 أرقام (المدخل {} رقمًا)",
-            d.len()
+            "رقم الهوية يجب أن يكون 10 أرقام (المدخل {})",
+            crate::text::counted(d.len() as u64, &crate::text::DIGITS)
         ));
     }
     if !d.starts_with('1') && !d.starts_with('2') {

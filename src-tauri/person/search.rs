@@ -255,14 +255,14 @@ mod tests {
         assert_eq!(s(&conn, "هند الزهراني").len(), 1);
         other
             .execute(
-                "UPDATE person SET full_name = 'هند محمد القرني', name_key = 'هند محمد القرني' WHERE id = ?1",
+                "UPDATE person_row SET full_name = 'هند محمد القرني', name_key = 'هند محمد القرني' WHERE id = ?1",
                 [p.id],
             )
             .unwrap();
         assert!(s(&conn, "هند الزهراني").is_empty());
         assert_eq!(s(&conn, "هند القرني").len(), 1);
         other
-            .execute("DELETE FROM person WHERE id = ?1", [p.id])
+            .execute("DELETE FROM person_row WHERE id = ?1", [p.id])
             .unwrap();
         assert!(s(&conn, "هند القرني").is_empty());
         assert_eq!(s(&conn, "هند").len(), 1);

@@ -81,14 +81,16 @@ impl Builder {
         }
         if col >= MAX_COLUMNS {
             return Err(bad_file(&format!(
-                "في الخلية {} قيمة خارج حدود الجدول المقبولة (أول {MAX_COLUMNS} عمودًا من A إلى IV)؛ احذفها أو انقل الجدول إلى ورقة جديدة",
-                cell_ref(row, col)
+                "في الخلية {} قيمة خارج حدود الجدول المقبولة (أول {} من A إلى IV)؛ احذفها أو انقل الجدول إلى ورقة جديدة",
+                cell_ref(row, col),
+                crate::text::counted(MAX_COLUMNS as u64, &crate::text::COLUMNS)
             )));
         }
         if text.len() > MAX_CELL_CHARS && text.chars().count() > MAX_CELL_CHARS {
             return Err(bad_file(&format!(
-                "الخلية {} أطول من {MAX_CELL_CHARS} حرفًا؛ لا يقبل الاستيراد نصًا بهذا الطول",
-                cell_ref(row, col)
+                "الخلية {} أطول من {}؛ لا يقبل الاستيراد نصًا بهذا الطول",
+                cell_ref(row, col),
+                crate::text::counted(MAX_CELL_CHARS as u64, &crate::text::CHARACTERS)
             )));
         }
         self.cells += 1;

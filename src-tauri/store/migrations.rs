@@ -1,14 +1,27 @@
 //! Numbered schema migrations. The schema version lives in `PRAGMA user_version`; migration N
 //! (1-based) takes a database from version N-1 to N inside one transaction. Never edit a
 //! migration that has shipped: add a new one at the end.
+//!
+//! Foreign keys are off while migrations run (so a table can be rebuilt, SQLite's twelve
+//! steps) and every migration must leave none broken: `foreign_key_check` runs before its
+//! commit. Since 22 the people's table is `person_row` and `person` is the view of the people
+//! everyone sees (see migration 22); a migration that changes people's columns alters
+//! `person_row`.
 
 use rusqlite::Connection;
 
 use crate::error::{AppError, Result};
 
-pub const MIGRATIONS: &[&str] = &[
+/// One migration: SQL, or code for what SQL alone cannot say (a table rebuilt).
+pub enum Migration {
+    Sql(&'static str),
+    Code(fn(&Connection) -> Result<()>),
+}
+use Migration::{Code, Sql};
+
+pub const MIGRATIONS: &[Migration] = &[
     // 1: forums and their committees.
-    r#"
+    Sql(r#"
     CREATE TABLE forum (
         id          INTEGER PRIMARY KEY,
         uuid        TEXT NOT NULL UNIQUE,
@@ -32,9 +45,9 @@ pub const MIGRATIONS: &[&str] = &[
         role        TEXT NOT NULL DEFAULT '',
         UNIQUE (forum_id, committee, position)
     );
-    "#,
+    "#),
     // 2: forum logos (kept out of the forum row so lists stay light) and app settings.
-    r#"
+    Sql(r#"
     CREATE TABLE forum_logo (
         forum_id    INTEGER PRIMARY KEY REFERENCES forum(id) ON DELETE CASCADE,
         mime        TEXT NOT NULL CHECK (mime IN ('image/png', 'image/jpeg', 'image/webp')),
@@ -44,9 +57,9 @@ pub const MIGRATIONS: &[&str] = &[
         key         TEXT PRIMARY KEY,
         value       TEXT NOT NULL
     );
-    "#,
+    "#),
     // 3: people (registration), their categories and social-security offices, and check-ins.
-    r#"
+    Sql(r#"
     CREATE TABLE category (
         code        TEXT PRIMARY KEY CHECK (length(code) BETWEEN 1 AND 40),
         label_ar    TEXT NOT NULL CHECK (length(trim(label_ar)) > 0),
@@ -122,9 +135,9 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE UNIQUE INDEX checkin_once_per_day ON checkin(person_id, day) WHERE undone_at IS NULL;
     CREATE INDEX checkin_forum_day ON checkin(forum_id, day, at);
-    "#,
+    "#),
     // 4: registration desks on the venue network: pairing codes and revocable tokens.
-    r#"
+    Sql(r#"
     CREATE TABLE desk (
         id              INTEGER PRIMARY KEY,
         name            TEXT NOT NULL CHECK (length(trim(name)) > 0),
@@ -137,10 +150,10 @@ pub const MIGRATIONS: &[&str] = &[
         revoked_at      TEXT
     );
     CREATE UNIQUE INDEX desk_pairing_code ON desk(pairing_code) WHERE pairing_code IS NOT NULL;
-    "#,
+    "#),
     // 5: certificates: one editable template per kind and forum, issued certificates with
     // never-reused serials, and revocation.
-    r#"
+    Sql(r#"
     CREATE TABLE certificate_template (
         forum_id     INTEGER NOT NULL REFERENCES forum(id) ON DELETE CASCADE,
         kind         TEXT NOT NULL,
@@ -167,16 +180,16 @@ pub const MIGRATIONS: &[&str] = &[
         revoke_reason  TEXT
     );
     CREATE UNIQUE INDEX certificate_once ON certificate(forum_id, kind, person_id) WHERE person_id IS NOT NULL;
-    "#,
+    "#),
     // 6: certificate designs: the forum's logo shown or not, and an optional background image.
-    r#"
+    Sql(r#"
     ALTER TABLE certificate_template ADD COLUMN show_logo INTEGER NOT NULL DEFAULT 1;
     ALTER TABLE certificate_template ADD COLUMN background BLOB;
-    "#,
+    "#),
     // 7: the two exhibitions: enabling entities (with their staff among the people), the floor
     // plan (hall, zones, booths, one occupant per booth), and the productive families with
     // their review decisions, quotas, daily presence and sales.
-    r#"
+    Sql(r#"
     CREATE TABLE entity (
         id            INTEGER PRIMARY KEY,
         forum_id      INTEGER NOT NULL REFERENCES forum(id) ON DELETE CASCADE,
@@ -303,21 +316,21 @@ pub const MIGRATIONS: &[&str] = &[
         assigned_by TEXT NOT NULL DEFAULT '',
         CHECK ((entity_id IS NULL) <> (family_id IS NULL))
     );
-    "#,
+    "#),
     // 8: appreciation certificates for enabling entities and sponsors: the recipient is an
     // entity; an entity may be a sponsor of the forum.
-    r#"
+    Sql(r#"
     ALTER TABLE entity ADD COLUMN is_sponsor INTEGER NOT NULL DEFAULT 0 CHECK (is_sponsor IN (0, 1));
     ALTER TABLE certificate ADD COLUMN entity_id INTEGER REFERENCES entity(id) ON DELETE SET NULL;
     CREATE UNIQUE INDEX certificate_once_entity ON certificate(forum_id, kind, entity_id) WHERE entity_id IS NOT NULL;
-    "#,
+    "#),
     // 9: a desk records the address it paired from (shown to the host).
-    r#"
+    Sql(r#"
     ALTER TABLE desk ADD COLUMN paired_from TEXT;
-    "#,
+    "#),
     // 10: name search by words in memory (person::name_index), fed by a log of changed people;
     // the trigram index it replaces goes.
-    r#"
+    Sql(r#"
     DROP TRIGGER person_fts_delete;
     DROP TRIGGER person_fts_update;
     DROP TABLE person_fts;
@@ -334,10 +347,10 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER person_change_delete AFTER DELETE ON person BEGIN
         INSERT INTO person_change(person_id) VALUES (old.id);
     END;
-    "#,
+    "#),
     // 11: imports write in short transactions; their rows carry the batch, so a failed or
     // interrupted import is removed whole.
-    r#"
+    Sql(r#"
     CREATE TABLE import_batch (
         id          TEXT PRIMARY KEY,
         forum_id    INTEGER NOT NULL REFERENCES forum(id) ON DELETE CASCADE,
@@ -347,11 +360,11 @@ pub const MIGRATIONS: &[&str] = &[
     );
     ALTER TABLE person ADD COLUMN import_batch TEXT REFERENCES import_batch(id) ON DELETE SET NULL;
     CREATE INDEX person_import_batch ON person(import_batch) WHERE import_batch IS NOT NULL;
-    "#,
+    "#),
     // 12: the three tracks: opportunities offered by entities, referrals (one per person and
     // opportunity) with their state and an append-only event log; seats and vacancies are
     // limits the database keeps.
-    r#"
+    Sql(r#"
     CREATE TABLE opportunity (
         id            INTEGER PRIMARY KEY,
         forum_id      INTEGER NOT NULL REFERENCES forum(id) ON DELETE CASCADE,
@@ -436,9 +449,9 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE person ADD COLUMN consent_version INTEGER;
     ALTER TABLE person ADD COLUMN consent_at TEXT;
     CREATE INDEX person_ss_file ON person(forum_id, ss_file) WHERE ss_file IS NOT NULL;
-    "#,
+    "#),
     // 13: follow-ups of a placement at +30, +90 and +180 days.
-    r#"
+    Sql(r#"
     CREATE TABLE follow_up (
         id          INTEGER PRIMARY KEY,
         referral_id INTEGER NOT NULL REFERENCES referral(id) ON DELETE CASCADE,
@@ -451,24 +464,24 @@ pub const MIGRATIONS: &[&str] = &[
         UNIQUE (referral_id, days)
     );
     CREATE INDEX follow_up_open ON follow_up(due) WHERE done_at IS NULL;
-    "#,
+    "#),
     // 14: course completion certificates: one per course referral (a person may complete
     // several courses), so the one-per-person rule is for the other kinds.
-    r#"
+    Sql(r#"
     ALTER TABLE certificate ADD COLUMN referral_id INTEGER REFERENCES referral(id) ON DELETE SET NULL;
     DROP INDEX certificate_once;
     CREATE UNIQUE INDEX certificate_once ON certificate(forum_id, kind, person_id)
         WHERE person_id IS NOT NULL AND kind <> 'course';
     CREATE UNIQUE INDEX certificate_once_referral ON certificate(referral_id) WHERE referral_id IS NOT NULL;
-    "#,
+    "#),
     // 15: a booth device is paired as the booth of one enabling entity.
-    r#"
+    Sql(r#"
     ALTER TABLE desk ADD COLUMN entity_id INTEGER REFERENCES entity(id) ON DELETE SET NULL;
-    "#,
+    "#),
     // 16: a revoked certificate can be replaced by a new one that points back to it (so the
     // one-per-recipient rules count only certificates in force), and a name corrected after
     // issuing keeps the names it was printed with, so old paper still verifies.
-    r#"
+    Sql(r#"
     ALTER TABLE certificate ADD COLUMN replaces TEXT REFERENCES certificate(serial);
     DROP INDEX certificate_once;
     CREATE UNIQUE INDEX certificate_once ON certificate(forum_id, kind, person_id)
@@ -486,21 +499,21 @@ pub const MIGRATIONS: &[&str] = &[
         until   TEXT NOT NULL
     );
     CREATE INDEX certificate_name_serial ON certificate_name(serial);
-    "#,
+    "#),
     // 17: the booth an entity gave up when it withdrew, returned if it is set back in time.
-    r#"
+    Sql(r#"
     ALTER TABLE entity ADD COLUMN released_booth_id INTEGER REFERENCES booth(id) ON DELETE SET NULL;
-    "#,
+    "#),
     // 18: every paired device has a role (what it may do is decided in api::access). Desks
     // paired before roles keep doing what they did (the committee's), booth devices are booths.
-    r#"
+    Sql(r#"
     ALTER TABLE desk ADD COLUMN role TEXT NOT NULL DEFAULT 'committee'
         CHECK (role IN ('checkin', 'booth', 'exhibition', 'committee'));
     UPDATE desk SET role = 'booth' WHERE entity_id IS NOT NULL;
-    "#,
+    "#),
     // 19: the audit trail, append-only, each row hashed with the one before it; the personal
     // column is outside the hash (retention may erase it).
-    r#"
+    Sql(r#"
     CREATE TABLE audit (
         id        INTEGER PRIMARY KEY,
         at        TEXT NOT NULL,
@@ -516,13 +529,13 @@ pub const MIGRATIONS: &[&str] = &[
     BEGIN SELECT RAISE(ABORT, 'سجل التدقيق يُضاف إليه فقط'); END;
     CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
     BEGIN SELECT RAISE(ABORT, 'سجل التدقيق يُضاف إليه فقط'); END;
-    "#,
+    "#),
     // 20: when a forum's personal data was erased (retention).
-    r#"
+    Sql(r#"
     ALTER TABLE forum ADD COLUMN personal_erased_at TEXT;
-    "#,
+    "#),
     // 21: committee members' own accounts (who signs in records a person, not a machine).
-    r#"
+    Sql(r#"
     CREATE TABLE account (
         id              INTEGER PRIMARY KEY,
         username        TEXT NOT NULL UNIQUE COLLATE NOCASE,
@@ -533,8 +546,116 @@ pub const MIGRATIONS: &[&str] = &[
         created_at      TEXT NOT NULL,
         last_sign_in_at TEXT
     );
-    "#,
+    "#),
+    // 22: an import is all or nothing as others see it, and removing a person never removes
+    // what they did. See `import_visible_people`.
+    Code(import_visible_people),
 ];
+
+/// Migration 22.
+/// - What a person did (check-ins, referrals, certificates) no longer goes with the person:
+///   their references lose `ON DELETE CASCADE` / `SET NULL`, so deleting a person who has any
+///   is refused by the database itself (`store::tests` fails if an action comes back).
+/// - The people's rows move to `person_row`; `person` becomes the view of the rows everyone
+///   sees: those of no import, or of an import that finished. An import's rows appear together
+///   when one update of its `import_batch` row sets `state = 'done'`.
+/// - `import_batch` records what the import screen shows: the file, who, how far, the state
+///   (running, done, failed, interrupted), the counts and why it failed.
+fn import_visible_people(conn: &Connection) -> Result<()> {
+    let keep = "REFERENCES person(id)";
+    rebuild(
+        conn,
+        "checkin",
+        &[("REFERENCES person(id) ON DELETE CASCADE", keep)],
+    )?;
+    rebuild(
+        conn,
+        "referral",
+        &[("REFERENCES person(id) ON DELETE CASCADE", keep)],
+    )?;
+    rebuild(
+        conn,
+        "certificate",
+        &[("REFERENCES person(id) ON DELETE SET NULL", keep)],
+    )?;
+    conn.execute_batch(
+        r#"
+        ALTER TABLE person RENAME TO person_row;
+        ALTER TABLE import_batch ADD COLUMN kind TEXT NOT NULL DEFAULT 'people';
+        ALTER TABLE import_batch ADD COLUMN file_name TEXT NOT NULL DEFAULT '';
+        ALTER TABLE import_batch ADD COLUMN by TEXT NOT NULL DEFAULT '';
+        ALTER TABLE import_batch ADD COLUMN state TEXT NOT NULL DEFAULT 'running'
+            CHECK (state IN ('running', 'done', 'failed', 'interrupted'));
+        ALTER TABLE import_batch ADD COLUMN total_rows INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE import_batch ADD COLUMN done_rows INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE import_batch ADD COLUMN imported INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE import_batch ADD COLUMN rejected INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE import_batch ADD COLUMN duplicates INTEGER NOT NULL DEFAULT 0;
+        -- Rows of a failed or interrupted import kept because someone acted on them.
+        ALTER TABLE import_batch ADD COLUMN kept INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE import_batch ADD COLUMN error TEXT NOT NULL DEFAULT '';
+        UPDATE import_batch SET state = 'done' WHERE finished_at IS NOT NULL;
+        CREATE INDEX import_batch_forum ON import_batch(forum_id, started_at);
+        CREATE VIEW person AS
+            SELECT * FROM person_row
+             WHERE import_batch IS NULL
+                OR import_batch IN (SELECT id FROM import_batch WHERE state = 'done');
+        -- The name index learns of people who become visible from the change log.
+        CREATE TRIGGER import_batch_done AFTER UPDATE OF state ON import_batch
+          WHEN new.state = 'done' AND old.state <> 'done'
+        BEGIN
+            INSERT INTO person_change(person_id) SELECT id FROM person_row WHERE import_batch = new.id;
+        END;
+        CREATE TRIGGER person_change_batch AFTER UPDATE OF import_batch ON person_row BEGIN
+            INSERT INTO person_change(person_id) VALUES (new.id);
+        END;
+        "#,
+    )?;
+    Ok(())
+}
+
+/// Rebuilds `table` with its `CREATE TABLE` text edited (`(from, to)`, each found once), as
+/// SQLite documents for changes ALTER TABLE cannot make: a new table, the rows copied, the old
+/// one dropped, the new one renamed, its indexes and triggers made again.
+fn rebuild(conn: &Connection, table: &str, edits: &[(&str, &str)]) -> Result<()> {
+    let sql: String = conn.query_row(
+        "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?1",
+        [table],
+        |r| r.get(0),
+    )?;
+    let temp = format!("{table}_rebuilt");
+    let head = format!("CREATE TABLE {table} ");
+    let Some(rest) = sql.strip_prefix(&head) else {
+        return Err(AppError::Internal(format!("مخطط الجدول {table} غير متوقع")));
+    };
+    let mut new_sql = format!("CREATE TABLE {temp} {rest}");
+    for (from, to) in edits {
+        if new_sql.matches(from).count() != 1 {
+            return Err(AppError::Internal(format!(
+                "مخطط الجدول {table} لا يحوي «{from}» مرة واحدة"
+            )));
+        }
+        new_sql = new_sql.replacen(from, to, 1);
+    }
+    let others: Vec<String> = {
+        let mut stmt = conn.prepare(
+            "SELECT sql FROM sqlite_schema
+              WHERE tbl_name = ?1 AND type IN ('index', 'trigger') AND sql IS NOT NULL",
+        )?;
+        let rows = stmt.query_map([table], |r| r.get(0))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    conn.execute_batch(&new_sql)?;
+    conn.execute_batch(&format!(
+        "INSERT INTO {temp} SELECT * FROM {table};
+         DROP TABLE {table};
+         ALTER TABLE {temp} RENAME TO {table};"
+    ))?;
+    for sql in others {
+        conn.execute_batch(&sql)?;
+    }
+    Ok(())
+}
 
 pub fn latest() -> i64 {
     MIGRATIONS.len() as i64
@@ -553,13 +674,32 @@ pub fn apply_up_to(conn: &mut Connection, target: i64) -> Result<()> {
             known: latest(),
         });
     }
-    for n in (current + 1)..=target.min(latest()) {
-        let tx = conn.transaction()?;
-        tx.execute_batch(MIGRATIONS[(n - 1) as usize])?;
-        tx.pragma_update(None, "user_version", n)?;
-        tx.commit()?;
-    }
-    Ok(())
+    // Off between transactions only (the pragma does nothing inside one), on again whatever
+    // happens.
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    let applied = (|| -> Result<()> {
+        for n in (current + 1)..=target.min(latest()) {
+            let tx = conn.transaction()?;
+            match &MIGRATIONS[(n - 1) as usize] {
+                Sql(sql) => tx.execute_batch(sql)?,
+                Code(step) => step(&tx)?,
+            }
+            let broken: i64 =
+                tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                    r.get(0)
+                })?;
+            if broken > 0 {
+                return Err(AppError::Internal(format!(
+                    "الترحيل {n} ترك {broken} مراجع مكسورة"
+                )));
+            }
+            tx.pragma_update(None, "user_version", n)?;
+            tx.commit()?;
+        }
+        Ok(())
+    })();
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    applied
 }
 
 pub fn apply_all(conn: &mut Connection) -> Result<()> {

@@ -215,6 +215,77 @@ mod tests {
         assert!(err.to_string().contains("حدّث البرنامج"));
     }
 
+    /// Nothing a person did goes when a person row goes (an import's discarded rows, a person
+    /// deleted): every reference to `person_row` is `NO ACTION` or `RESTRICT`. Adding
+    /// `ON DELETE CASCADE` or `SET NULL` to one fails here, naming it.
+    #[test]
+    fn nothing_cascades_from_a_person_to_what_they_did() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("m.sqlite3")).unwrap();
+        let mut conn = store.conn();
+        let mut stmt = conn
+            .prepare(
+                "SELECT m.name, f.\"from\", f.on_delete
+                   FROM sqlite_schema m, pragma_foreign_key_list(m.name) f
+                  WHERE m.type = 'table' AND f.\"table\" IN ('person_row', 'person')",
+            )
+            .unwrap();
+        let refs: Vec<(String, String, String)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        drop(stmt);
+        let tables: Vec<&str> = refs.iter().map(|(t, _, _)| t.as_str()).collect();
+        for fact in ["checkin", "referral", "certificate"] {
+            assert!(
+                tables.contains(&fact),
+                "{fact} refers to person_row: {refs:?}"
+            );
+        }
+        for (table, column, on_delete) in &refs {
+            assert!(
+                on_delete == "NO ACTION" || on_delete == "RESTRICT",
+                "{table}.{column} REFERENCES person_row ON DELETE {on_delete}: removing a \
+                 person (or an import's rows) would take what they did with it"
+            );
+        }
+        // And the database itself refuses it.
+        let forum = crate::forum::test_forum(&mut conn);
+        conn.execute(
+            "INSERT INTO person_row(forum_id, uuid, full_name, name_key, category, source, badge_code,
+                                    created_at, updated_at)
+             VALUES (?1, 'p-1', 'سارة علي', 'ساره علي', 'visitor', 'pre', 'AB12CD', 'x', 'x')",
+            [forum],
+        )
+        .unwrap();
+        let id = conn.last_insert_rowid();
+        conn.execute(
+            "INSERT INTO checkin(uuid, forum_id, person_id, day, desk, at)
+             VALUES ('c-1', ?1, ?2, 1, 'المنصة', 'x')",
+            [forum, id],
+        )
+        .unwrap();
+        let e = conn
+            .execute("DELETE FROM person_row WHERE id = ?1", [id])
+            .unwrap_err();
+        assert!(e.to_string().contains("FOREIGN KEY"), "{e}");
+        let e = crate::person::delete(&conn, id).unwrap_err();
+        assert_eq!(e.code(), "conflict");
+        assert!(e.to_string().contains("سارة علي"), "{e}");
+        let n: i64 = conn
+            .query_row("SELECT count(*) FROM checkin", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 1);
+        // A forum removed whole still goes whole (its people and their check-ins together).
+        conn.execute("DELETE FROM forum WHERE id = ?1", [forum])
+            .unwrap();
+        let n: i64 = conn
+            .query_row("SELECT count(*) FROM checkin", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 0);
+    }
+
     #[test]
     fn settings_round_trip() {
         let dir = tempfile::tempdir().unwrap();

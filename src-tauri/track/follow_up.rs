@@ -175,7 +175,8 @@ pub fn record(conn: &mut Connection, input: &RecordInput) -> Result<referral::Re
                     },
                     reason_text: if input.result == "ended" {
                         format!(
-                            "متابعة بعد {days} يومًا{}",
+                            "متابعة بعد {}{}",
+                            crate::text::counted(days.max(0) as u64, &crate::text::DAYS),
                             if note.is_empty() {
                                 String::new()
                             } else {

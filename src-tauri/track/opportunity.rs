@@ -189,7 +189,10 @@ fn short(field: &str, raw: &str, what: &str, errors: &mut Vec<FieldError>) -> St
     if text::char_len(&v) > MAX_TEXT {
         errors.push(FieldError::new(
             field,
-            format!("{what} أطول من {MAX_TEXT} حرف"),
+            format!(
+                "{what} أطول من {}",
+                crate::text::counted(MAX_TEXT as u64, &crate::text::CHARACTERS)
+            ),
         ));
     }
     v

@@ -205,16 +205,27 @@ export function venueTime(iso, { date = false } = {}) {
 }
 
 /** How counted nouns are written (the same rule as `text::counted` in the core, for the PDFs):
- *  the phrase for one and for two, the plural after 3–10, the singular after 11 and up. */
+ *  the phrase for one and for two, the plural after 3–10, the singular accusative after 11–99,
+ *  the singular genitive after 0 and a round hundred or thousand (100, 101, 102, 1000). */
 export const NOUNS = {
   result: ['نتيجة واحدة', 'نتيجتان', 'نتائج', 'نتيجة'],
   person: ['شخص واحد', 'شخصان', 'أشخاص', 'شخصًا'],
   eligible: ['مستحق واحد', 'مستحقان', 'مستحقين', 'مستحقًّا'],
   certificate: ['شهادة واحدة', 'شهادتان', 'شهادات', 'شهادة'],
   freeBooth: ['ركن فارغ', 'ركنان فارغان', 'أركان فارغة', 'ركنًا فارغًا'],
+  booth: ['ركن واحد', 'ركنان', 'أركان', 'ركنًا'],
   referral: ['إحالة واحدة', 'إحالتان', 'إحالات', 'إحالة'],
   followUp: ['متابعة واحدة', 'متابعتان', 'متابعات', 'متابعة'],
   file: ['ملف واحد', 'ملفان', 'ملفات', 'ملفًا'],
+  row: ['صف واحد', 'صفان', 'صفوف', 'صفًا'],
+  day: ['يوم واحد', 'يومان', 'أيام', 'يومًا'],
+  hour: ['ساعة واحدة', 'ساعتان', 'ساعات', 'ساعة'],
+  family: ['أسرة واحدة', 'أسرتان', 'أسر', 'أسرة'],
+  badge: ['بطاقة واحدة', 'بطاقتان', 'بطاقات', 'بطاقة'],
+  page: ['صفحة واحدة', 'صفحتين', 'صفحات', 'صفحة'],
+  opportunity: ['فرصة واحدة', 'فرصتين', 'فرص', 'فرصة'],
+  // As an object or an adverb («موقوف ثانيتين»), like the core's SECONDS.
+  second: ['ثانية واحدة', 'ثانيتين', 'ثوانٍ', 'ثانية'],
 };
 
 /** `n` with its noun in agreement: `counted(6, NOUNS.result)` → «6 نتائج», 2 → «نتيجتان». */
@@ -222,7 +233,11 @@ export function counted(n, [one, two, few, many]) {
   if (n === 1) return one;
   if (n === 2) return two;
   const tail = n % 100;
-  return `${n} ${tail >= 3 && tail <= 10 ? few : many}`;
+  if (tail >= 3 && tail <= 10) return `${n} ${few}`;
+  if (tail >= 11) return `${n} ${many}`;
+  // «شخصًا» → «شخص»: each word loses its tanween (and the alif carrying it).
+  const genitive = many.split(' ').map((w) => (w.endsWith('\u0627') && w.includes('\u064B') ? w.slice(0, -1) : w).replaceAll('\u064B', '')).join(' ');
+  return `${n} ${genitive}`;
 }
 
 const HIJRI_MONTHS = ['محرم', 'صفر', 'ربيع الأول', 'ربيع الآخر', 'جمادى الأولى', 'جمادى الآخرة', 'رجب', 'شعبان', 'رمضان', 'شوال', 'ذو القعدة', 'ذو الحجة'];

@@ -282,6 +282,10 @@ pub fn checkin_load(
                     &table,
                     &mapping,
                     None,
+                    crate::import::Origin {
+                        file_name: "bench.xlsx",
+                        by: "bench",
+                    },
                     &mut |_, _| {},
                 )?;
                 Ok(t.elapsed().as_secs_f64())

@@ -124,7 +124,15 @@ pub fn pdf(conn: &Connection, r: &Impact) -> Result<Vec<u8>> {
     for t in &r.by_track {
         f.ensure(40.0 * crate::pdf::flow::MM)?;
         f.line(
-            &format!("{} — {} إحالة", t.label, count(t.referrals)),
+            &format!(
+                "{} — {}",
+                t.label,
+                crate::text::counted_shown(
+                    t.referrals as u64,
+                    &count(t.referrals),
+                    &crate::text::REFERRALS
+                )
+            ),
             Style::new(Face::NaskhBold, 11.5),
             track_color(t.track),
         )?;

@@ -7,7 +7,7 @@
 // a scanned badge is referred to the entity's opportunities as last seen, and the referral is
 // queued here with the time it was scanned, then sent (same scan time) when the host is back.
 import { call } from '../api.js';
-import { h, noForum, errorBox, categoryChip, debounce, normalizeCode as normalize, looksLikeCode, venueTime } from '../dom.js';
+import { h, noForum, errorBox, categoryChip, debounce, normalizeCode as normalize, looksLikeCode, venueTime, counted, NOUNS } from '../dom.js';
 import { currentForumId } from '../forum-context.js';
 
 
@@ -240,7 +240,7 @@ export async function render(view) {
       await open({ person_id: visitor.person.id });
       status.replaceChildren(h('div.desk-card.ok', { id: 'booth-done' },
         h('span.card-label', {}, 'إحالة'),
-        h('p.big', {}, fresh ? `أُحيل ${visitor.person.full_name} إلى ${fresh} ${fresh === 1 ? 'فرصة' : fresh === 2 ? 'فرصتين' : 'فرص'}` : 'حُدّثت الإحالة نفسها (لا تتكرر)'),
+        h('p.big', {}, fresh ? `أُحيل ${visitor.person.full_name} إلى ${counted(fresh, NOUNS.opportunity)}` : 'حُدّثت الإحالة نفسها (لا تتكرر)'),
         h('p.detail', {}, done.map((d) => d.referral.opportunity_title).join('، '))));
     } catch (e) {
       if (unreachable(e)) return queueIt();

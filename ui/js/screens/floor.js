@@ -150,7 +150,7 @@ export async function render(view) {
       return;
     }
     const taken = plan.booths.filter((b) => b.occupant).length;
-    counts.textContent = `(${plan.booths.length} ركنًا، ${taken} مخصصًا)`;
+    counts.textContent = `(${counted(plan.booths.length, NOUNS.booth)}، المخصص منها ${taken})`;
     const { width, depth } = plan.hall;
     const svg = s('svg', { viewBox: `-0.5 -0.5 ${width + 1} ${depth + 1}`, class: 'plan-svg', role: 'img', 'aria-label': 'مخطط القاعة' });
     svg.append(s('rect', { x: 0, y: 0, width, height: depth, class: 'hall' }));
@@ -403,7 +403,7 @@ export async function render(view) {
       ['gap', 'مسافة بين الأركان (م)', 0], ['aisle', 'ممر بين الصفوف (م)', 2],
     ], 'إنشاء الأركان', async (v) => {
       const made = await call('booth_grid', { forum_id: forumId, grid: { prefix: prefix.value, left_to_right: ltr.checked, ...v } });
-      toast(`أُنشئ ${made.length} ركنًا`);
+      toast(`أُنشئ ${counted(made.length, NOUNS.booth)}`);
     }, [field('prefix', 'بادئة الرمز', prefix, 'مثل A أو F'), h('label.check', {}, ltr, 'الترقيم من اليسار')]);
     return h('details.card.compact.tools', { id: 'plan-tools', open: !plan.hall },
       h('summary', {}, 'أدوات الرسم: القاعة والمناطق والأركان'),

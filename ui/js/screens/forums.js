@@ -1,6 +1,6 @@
 // Forum setup (إعداد الملتقى): the list of editions and the create/edit form.
 import { call, ApiError } from '../api.js';
-import { h, toast, confirmDialog, dayName, errorBox, withHijri, saveFile } from '../dom.js';
+import { h, toast, confirmDialog, dayName, errorBox, withHijri, saveFile, counted, NOUNS } from '../dom.js';
 
 export async function render(view, params) {
   if (params.mode === 'list') return renderList(view);
@@ -48,7 +48,7 @@ async function renderList(view) {
 }
 
 function forumCard(f) {
-  const title = f.day_count === 1 ? 'يوم واحد' : f.day_count === 2 ? 'يومان' : `${f.day_count} أيام`;
+  const title = counted(f.day_count, NOUNS.day);
   return h('article.card.forum-card', { dataset: { forumId: f.id } },
     h('div.card-head', {},
       f.has_logo ? h('img.logo', { alt: 'شعار الملتقى' }) : h('div.logo.placeholder', { 'aria-hidden': 'true' }, 'م'),
@@ -93,7 +93,7 @@ async function erasePersonal(f) {
     ev.preventDefault();
     try {
       const r = await call('retention_erase', { forum_id: f.id, confirm: typed.value });
-      toast(`مُحيت البيانات الشخصية لـ${r.people} شخصًا و${r.families} أسرة`);
+      toast(`مُحيت البيانات الشخصية لـ${counted(r.people, NOUNS.person)} و${counted(r.families, NOUNS.family)}`);
       window.dispatchEvent(new HashChangeEvent('hashchange'));
     } catch (e) {
       toast(e.message, 'error');

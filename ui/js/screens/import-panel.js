@@ -1,8 +1,10 @@
 // Importing rows from .xlsx/.csv (people, enabling entities, family applications): choose the
 // file, confirm which column is which, watch the progress, then read (and save as .xlsx) the
-// rows that were refused, with their reasons.
+// rows that were refused, with their reasons. People's imports are also listed as the core
+// records them (from this window, another or the command line): running, done, failed or
+// interrupted — the rows of the last two were not imported.
 import { call } from '../api.js';
-import { h, toast, errorBox, saveFile, followJob, readAsDataUrl } from '../dom.js';
+import { h, toast, errorBox, saveFile, followJob, readAsDataUrl, counted, NOUNS, venueTime } from '../dom.js';
 
 const START = { people: 'person_import_start', entities: 'entity_import_start', families: 'family_import_start', opportunities: 'opportunity_import_start', outcomes: 'outcomes_import_start' };
 
@@ -10,11 +12,30 @@ const START = { people: 'person_import_start', entities: 'entity_import_start', 
 export function importPanel(forumId, onClose, onDone, kind = 'people') {
   const fileInput = h('input', { type: 'file', id: 'import-file', accept: '.xlsx,.csv' });
   const body = h('div.import-body', { id: 'import-body' });
+  const history = h('div.import-history', { id: 'import-history' });
   const panel = h('section.card.import-panel', { id: 'import-panel' },
     h('h2', {}, 'استيراد من ملف Excel أو CSV'),
     h('p.hint', {}, 'الصف الأول عناوين الأعمدة (بالعربية أو الإنجليزية). ستؤكد ربط الأعمدة قبل الاستيراد.'),
     h('div.logo-row', {}, fileInput, h('button.btn', { type: 'button', onclick: onClose }, 'إغلاق')),
+    kind === 'people' ? history : null,
     body);
+  let polling = null;
+
+  /** The latest imports of people, polled while one runs (until the panel leaves the page). */
+  async function showHistory() {
+    clearTimeout(polling);
+    if (kind !== 'people') return;
+    let list;
+    try {
+      list = await call('person_imports', { forum_id: forumId });
+    } catch {
+      return;
+    }
+    const recent = list.slice(0, 5);
+    history.replaceChildren(...(recent.length ? [h('h3', {}, 'آخر عمليات الاستيراد'),
+      h('ul.import-list', {}, recent.map(importItem))] : []));
+    if (list.some((b) => b.state === 'running') && panel.isConnected) polling = setTimeout(showHistory, 1000);
+  }
 
   fileInput.addEventListener('change', async () => {
     const file = fileInput.files[0];
@@ -40,7 +61,7 @@ export function importPanel(forumId, onClose, onDone, kind = 'people') {
         h('td', {}, selects[i]),
         h('td.sample', {}, preview.sample.map((r) => r[i]).filter(Boolean).slice(0, 3).join(' · '))))));
     const error = h('div', { id: 'import-error', role: 'alert' });
-    const start = h('button.btn.primary', { type: 'button', id: 'import-start' }, `استيراد ${preview.row_count} صفًا`);
+    const start = h('button.btn.primary', { type: 'button', id: 'import-start' }, `استيراد ${counted(preview.row_count, NOUNS.row)}`);
     // People: the category of rows that have none (or of a file without that column).
     const fallback = h('select', { id: 'import-default-category', 'aria-label': 'الفئة للصفوف التي بلا فئة' },
       h('option', { value: '' }, '— لا شيء (تُرفض الصفوف بلا فئة) —'));
@@ -74,11 +95,20 @@ export function importPanel(forumId, onClose, onDone, kind = 'people') {
     const bar = h('progress', { id: 'import-progress', max: 100, value: 0 });
     const label = h('span', {}, 'جارٍ الاستيراد…');
     body.replaceChildren(h('div.progress-row', {}, bar, label));
-    const result = await followJob(jobId, (done, total) => {
-      bar.value = Math.round((100 * done) / total);
-      label.textContent = `${done} من ${total}`;
-    });
+    showHistory();
+    let result;
+    try {
+      result = await followJob(jobId, (done, total) => {
+        bar.value = Math.round((100 * done) / total);
+        label.textContent = `${done} من ${total}`;
+      });
+    } catch (e) {
+      body.replaceChildren(errorBox(e), h('p', {}, 'لم يُستورد أي صف من الملف.'));
+      showHistory();
+      return;
+    }
     showReport(result);
+    showHistory();
     onDone();
   }
 
@@ -107,5 +137,37 @@ export function importPanel(forumId, onClose, onDone, kind = 'people') {
       h('div.actions', {}, save));
   }
 
+  showHistory();
   return panel;
+}
+
+const STATE = {
+  running: ['جارٍ', 'running'],
+  done: ['اكتمل', 'done'],
+  failed: ['تعذّر', 'failed'],
+  interrupted: ['انقطع', 'interrupted'],
+};
+
+/** One import in the list: its file, state, when, and what came of it. */
+function importItem(b) {
+  const [label, cls] = STATE[b.state] || [b.state, ''];
+  const when = venueTime(b.finished_at || b.started_at, { date: true });
+  let detail;
+  if (b.state === 'running') {
+    detail = [h('progress', { max: b.total_rows || 1, value: b.done_rows }),
+      ` ${b.done_rows} من ${counted(b.total_rows, NOUNS.row)} — لا يظهر منها شيء حتى يكتمل`];
+  } else if (b.state === 'done') {
+    detail = `استُورد ${counted(b.imported, NOUNS.person)}، ورُفض ${b.rejected}، ومكرر ${b.duplicates}`;
+  } else {
+    const why = b.state === 'interrupted'
+      ? `توقف عند ${b.done_rows} من ${counted(b.total_rows, NOUNS.row)} (أُغلق البرنامج أو انقطعت الكهرباء)`
+      : b.error;
+    const kept = b.kept ? `؛ وبقي ${counted(b.kept, NOUNS.person)} لهم حضور أو إحالات مسجلة` : '';
+    detail = `${why} — لم يُستورد أي صف من الملف${kept}. استورده مرة أخرى.`;
+  }
+  return h(`li.import-item.${cls}`, { dataset: { state: b.state } },
+    h(`span.chip.import-state.${cls}`, {}, label),
+    h('bdi.file', {}, b.file_name || 'ملف'),
+    h('span.hint', {}, ` ${when}${b.by ? ` — ${b.by}` : ''}`),
+    h('div.detail', {}, detail));
 }

@@ -204,7 +204,7 @@ export async function render(view) {
     try {
       const { job_id } = await call('badge_print_start', { forum_id: forumId, layout, ...selection });
       const r = await followJob(job_id, (done, total) => { bar.value = Math.round((100 * done) / total); });
-      state?.replaceChildren(h('p.notice.ok', { id: 'badge-done' }, `جُهّزت ${r.count} بطاقة في ${r.pages} صفحة.`));
+      state?.replaceChildren(h('p.notice.ok', { id: 'badge-done' }, `جُهّزت ${counted(r.count, NOUNS.badge)} في ${counted(r.pages, NOUNS.page)}.`));
       await saveFile(r.file_name, r.data_base64, 'application/pdf');
     } catch (e) {
       if (state) state.replaceChildren(errorBox(e)); else toast(e.message, 'error');

@@ -230,7 +230,7 @@ export async function render(view) {
     } }, 'حفظ السجلات (zip) لإرسالها للدعم');
     return h('section.card', { id: 'logs-section' },
       h('h2', {}, 'سجل التشغيل'),
-      h('p.hint', {}, `يسجّل البرنامج تشغيله وإيقافه وكل إجراء ومدته وأخطاءه، دون أسماء أو أرقام هويات أو جوالات، ويُبقي سجلات آخر ${info.keep_days} أيام. المجلد: `,
+      h('p.hint', {}, `يسجّل البرنامج تشغيله وإيقافه وكل إجراء ومدته وأخطاءه، دون أسماء أو أرقام هويات أو جوالات، ويُبقي سجلات آخر ${counted(info.keep_days, NOUNS.day)}. المجلد: `,
         h('code', { dir: 'ltr', id: 'logs-folder' }, info.folder)),
       h('p', { id: 'logs-files' }, info.files.length ? `${counted(info.files.length, NOUNS.file)} — ${(size / 1024).toFixed(0)} كيلوبايت` : 'لا توجد سجلات بعد.'),
       h('div.toolbar', {}, save));
@@ -369,7 +369,7 @@ export async function render(view) {
       const a = log.attempts;
       if (a.wrong_attempts) {
         attempts.textContent = `محاولات اقتران برمز خاطئ: ${a.wrong_attempts} من ${a.addresses.map((x) => x.address).join('، ')}`
-          + (a.paused_secs ? ` — الاقتران موقوف ${a.paused_secs} ثانية (الرمز الجديد يعيد فتحه)` : '');
+          + (a.paused_secs ? ` — الاقتران موقوف ${counted(a.paused_secs, NOUNS.second)} (الرمز الجديد يعيد فتحه)` : '');
       }
     } catch { /* shown on the next visit */ }
     return h('section.card', { id: 'desks-section' },

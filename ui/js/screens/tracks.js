@@ -63,7 +63,7 @@ export async function render(view) {
     const places = tab === 'job' ? 'الشواغر' : tab === 'training' ? 'المقاعد' : 'المستفيدون';
     const head = ['الجهة', 'الفرصة', 'التفاصيل', places, 'المحالون', 'الحالة', ''];
     const detail = (o) => (o.track === 'training'
-      ? [o.hours ? `${o.hours} ساعة` : '', o.start_label || '', o.online ? 'عن بعد' : o.place].filter(Boolean).join(' · ')
+      ? [o.hours ? counted(o.hours, NOUNS.hour) : '', o.start_label || '', o.online ? 'عن بعد' : o.place].filter(Boolean).join(' · ')
       : o.track === 'job'
         ? [o.city, label(vocab.work_modes, o.work_mode), o.salary_min ? `${sar(o.salary_min)}–${sar(o.salary_max)} ريال` : '', o.disability_ok ? 'مناسبة لذوي الإعاقة' : ''].filter(Boolean).join(' · ')
         : [label(vocab.support_kinds, o.support_kind), o.funder, o.ceiling ? `حتى ${sar(o.ceiling)} ريال` : ''].filter(Boolean).join(' · '));
@@ -306,12 +306,12 @@ export async function render(view) {
       const top = Math.max(1, ...t.funnel.map((s) => s.count));
       return h('section.card.funnel', { dataset: { track: t.track } },
         h('h3', {}, t.label),
-        h('p.hint', {}, `${t.referrals} إحالة لـ${t.people_referred} شخصًا؛ تمكّن ${t.people_empowered}`),
+        h('p.hint', {}, `${counted(t.referrals, NOUNS.referral)} لـ${counted(t.people_referred, NOUNS.person)}؛ تمكّن ${t.people_empowered}`),
         h('ul.funnel-bars', {}, t.funnel.map((s) => h('li', {},
           h('span.stage', {}, s.label),
           h('span.bar', { style: `--w:${(100 * s.count) / top}%` }, h('span', {})),
           h('span.num', {}, String(s.count)),
-          h('span.hint', {}, [pct(s.conversion), s.median_days !== null && s.median_days !== undefined ? `${Math.round(s.median_days)} يومًا` : ''].filter(Boolean).join(' · '))))));
+          h('span.hint', {}, [pct(s.conversion), s.median_days !== null && s.median_days !== undefined ? counted(Math.round(s.median_days), NOUNS.day) : ''].filter(Boolean).join(' · '))))));
     });
     slot.replaceChildren(
       h('section.card.impact-head', { id: 'impact-head' },
