@@ -101,61 +101,72 @@ async fn lan_command(
     })
 }
 
+/// Runs on the GTK main thread (the window's event loop), where a panic would end the app (it
+/// cannot unwind through GTK): a bug in routing a command is caught here, logged by the panic
+/// hook, and that one command is answered with [`AppError::Unexpected`] in Arabic; the window
+/// goes on. The work itself runs on a blocking thread ([`super::blocking`]), caught there.
 fn handle_invoke<R: Runtime>(invoke: Invoke<R>) -> bool {
-    let core = invoke.message.webview().state::<Core>().inner().clone();
-    let command = invoke.message.command().to_string();
+    let Invoke {
+        message, resolver, ..
+    } = invoke;
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| route(&message))) {
+        Ok(Ok(work)) => resolver.respond_async(work),
+        Ok(Err(e)) => resolver.reject(e),
+        Err(_) => resolver.reject(AppError::Unexpected),
+    }
+    true
+}
+
+/// A command's answer, to come.
+type Work = std::pin::Pin<
+    Box<
+        dyn std::future::Future<Output = std::result::Result<serde_json::Value, InvokeError>>
+            + Send,
+    >,
+>;
+
+/// What a command from the window runs (on the main thread: only reading the message).
+fn route<R: Runtime>(message: &tauri::ipc::InvokeMessage<R>) -> Result<Work> {
+    let core = message.webview().state::<Core>().inner().clone();
+    let command = message.command().to_string();
+    #[cfg(test)]
+    if command == "test_panic_on_main_thread" {
+        panic!("a bug on the main thread");
+    }
+    let json = match message.payload() {
+        InvokeBody::Json(v) => Some(v.clone()),
+        InvokeBody::Raw(_) => None,
+    };
+    let as_value = |v: Result<serde_json::Value>| v.map_err(InvokeError::from);
     if command == "save_download" || command == "open_download" {
-        let saved = invoke.message.webview().state::<Saved>().inner().clone();
-        let args = match invoke.message.payload() {
-            InvokeBody::Json(v) => v.clone(),
-            InvokeBody::Raw(_) => serde_json::Value::Null,
-        };
-        invoke.resolver.respond_async(async move {
-            super::blocking(move || {
-                if command == "save_download" {
-                    save_download(&saved, args)
-                } else {
-                    open_download(&saved, args)
-                }
-            })
-            .await
-            .map_err(InvokeError::from)
-        });
-        return true;
+        let saved = message.webview().state::<Saved>().inner().clone();
+        let args = json.unwrap_or(serde_json::Value::Null);
+        return Ok(Box::pin(async move {
+            as_value(
+                super::blocking(move || {
+                    if command == "save_download" {
+                        save_download(&saved, args)
+                    } else {
+                        open_download(&saved, args)
+                    }
+                })
+                .await,
+            )
+        }));
     }
     if command == "lan_status" || command == "lan_set" {
-        let lan = invoke
-            .message
-            .webview()
-            .state::<LanServer>()
-            .inner()
-            .clone();
-        let args = match invoke.message.payload() {
-            InvokeBody::Json(v) => v.clone(),
-            InvokeBody::Raw(_) => serde_json::Value::Null,
-        };
-        invoke.resolver.respond_async(async move {
-            lan_command(lan, core, &command, args)
-                .await
-                .map_err(InvokeError::from)
-        });
-        return true;
+        let lan = message.webview().state::<LanServer>().inner().clone();
+        let args = json.unwrap_or(serde_json::Value::Null);
+        return Ok(Box::pin(async move {
+            as_value(lan_command(lan, core, &command, args).await.and_then(|s| {
+                serde_json::to_value(s).map_err(|e| AppError::Internal(e.to_string()))
+            }))
+        }));
     }
-    let args = match invoke.message.payload() {
-        InvokeBody::Json(v) => v.clone(),
-        InvokeBody::Raw(_) => {
-            invoke
-                .resolver
-                .reject(AppError::BadRequest("يُتوقع JSON".into()));
-            return true;
-        }
-    };
-    invoke.resolver.respond_async(async move {
-        super::blocking(move || api::call(&core, &command, args))
-            .await
-            .map_err(InvokeError::from)
-    });
-    true
+    let args = json.ok_or_else(|| AppError::BadRequest("يُتوقع JSON".into()))?;
+    Ok(Box::pin(async move {
+        as_value(super::blocking(move || api::call(&core, &command, args)).await)
+    }))
 }
 
 #[derive(Deserialize)]
@@ -356,5 +367,48 @@ fn error_box(text: &str) {
             title.as_ptr(),
             MB_OK | MB_ICONERROR | MB_RIGHT | MB_RTLREADING,
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value};
+    use tauri::ipc::{CallbackFn, InvokeBody};
+    use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INVOKE_KEY};
+    use tauri::webview::InvokeRequest;
+
+    fn request(cmd: &str) -> InvokeRequest {
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Json(json!({})),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        }
+    }
+
+    /// A bug while the main thread routes a command (where a panic cannot unwind through GTK
+    /// and would end the app) answers that command in Arabic; the window goes on answering.
+    #[test]
+    fn a_panic_on_the_main_thread_answers_in_arabic_and_the_window_goes_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let core = crate::Core::open(&dir.path().join("m.sqlite3")).unwrap();
+        let app = super::builder(mock_builder(), core)
+            .build(mock_context(noop_assets()))
+            .unwrap();
+        let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+            .build()
+            .unwrap();
+        for _ in 0..2 {
+            let e = get_ipc_response(&webview, request("test_panic_on_main_thread"))
+                .expect_err("refused");
+            let e: Value = e;
+            assert_eq!(e["code"], "unexpected", "{e}");
+            assert_eq!(e["message"], crate::logs::PANIC_MESSAGE);
+            let listed = get_ipc_response(&webview, request("forum_list")).unwrap();
+            assert!(listed.deserialize::<Value>().unwrap().is_array());
+        }
     }
 }

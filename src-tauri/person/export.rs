@@ -114,7 +114,7 @@ pub fn export_xlsx(conn: &Connection, forum_id: i64, which: Which) -> Result<Exp
             return Err(AppError::field(
                 "day",
                 &format!(
-                    "للملتقى {}؛ اختر يومًا من 1 إلى {}",
+                    "اليوم {d} ليس من أيام الملتقى (للملتقى {})؛ اختر يومًا من 1 إلى {}",
                     crate::text::counted(u64::from(forum.day_count), &crate::text::DAYS),
                     forum.day_count
                 ),
