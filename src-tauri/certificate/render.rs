@@ -205,8 +205,7 @@ pub fn render_each(
         .enumerate()
         .map(|(i, sheet)| {
             progress(i, total);
-            let pdf = render_with_progress(batch, std::slice::from_ref(sheet), &mut |_, _| {})?;
-            Ok((file_name(sheet), pdf))
+            Ok((file_name(sheet), render_one(batch, sheet)?))
         })
         .collect()
 }
@@ -221,15 +220,26 @@ pub fn file_name(sheet: &Sheet) -> String {
 /// Everything that is the same on every page (background, frame, logo, header, title, fixed
 /// paragraphs, signatories) is shaped once and written once as a stamp; a page holds only the
 /// name, the serial and the QR code.
+/// The certificates of `sheets` as one PDF in memory ([`render_to`] into a buffer).
 pub fn render_with_progress(
     batch: &Batch,
     sheets: &[Sheet],
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Vec<u8>> {
-    compose(batch, sheets, progress, &mut |doc, page| {
-        doc.add_page(page);
-        Ok(())
-    })?
+    Ok(render_to(batch, sheets, Vec::new(), progress)?.0)
+}
+
+/// One person's certificate as its own PDF (small: the in-memory writer, fonts subset).
+fn render_one(batch: &Batch, sheet: &Sheet) -> Result<Vec<u8>> {
+    compose(
+        batch,
+        std::slice::from_ref(sheet),
+        &mut |_, _| {},
+        &mut |doc, page| {
+            doc.add_page(page);
+            Ok(())
+        },
+    )?
     .finish()
 }
 
@@ -346,161 +356,260 @@ pub fn preview(batch: &Batch, name: &str, female: bool) -> Result<String> {
 }
 
 /// Draws the pages of `sheets`, handing each to `each`.
+/// What every page of a batch shares, drawn into one [`Doc`]: the frame (background, logo,
+/// borders, forum name, title, signatories) as one stamp, the body's paragraphs, and each fixed
+/// paragraph's stamp per variant (its final text), made when first needed.
+struct Layout<'a> {
+    batch: &'a Batch,
+    frame: Stamp,
+    blocks: Vec<Block>,
+    stamps: std::collections::HashMap<String, (Stamp, f32)>,
+    w: f32,
+    h: f32,
+    text_w: f32,
+    body_style: Style,
+}
+
+impl<'a> Layout<'a> {
+    fn new(batch: &'a Batch, doc: &mut Doc) -> Result<Self> {
+        let (forum, template) = (&batch.forum, &batch.template);
+        let mut frame = doc.page(W_MM, H_MM);
+        let (w, h) = (frame.width, frame.height);
+        if let Some(bg) = template.background.as_deref().filter(|b| !b.is_empty()) {
+            let bytes = crate::forum::image_from_data_url(bg, "صورة الخلفية")
+                .map_err(|m| AppError::field("background", &m))?;
+            let image = doc.image(&bytes)?;
+            frame.image(&image, 0.0, 0.0, w, h);
+        }
+        if let Some(logo) = batch.logo.as_deref().filter(|_| template.show_logo) {
+            let image = doc.image(logo)?;
+            let (lw, lh) = image.fit(78.0, 78.0);
+            frame.image(
+                &image,
+                w - 48.0 - 78.0 + (78.0 - lw) / 2.0,
+                h - 48.0 - lh,
+                lw,
+                lh,
+            );
+        }
+        frame.stroke_rect(18.0, 18.0, w - 36.0, h - 36.0, 3.0, Color::GREEN);
+        frame.stroke_rect(26.0, 26.0, w - 52.0, h - 52.0, 0.8, Color::GOLD);
+        let mut header = shape_line(&forum.name_ar, Style::new(Face::NaskhBold, 16.0))?;
+        let header_x = align(&mut header, 0.0, w, Align::Center, true);
+        doc.text(&mut frame, &header, header_x, h - 72.0, Color::GREEN)?;
+        let mut title = shape_line(&template.title, Style::new(Face::AmiriBold, 44.0))?;
+        let title_x = align(&mut title, 0.0, w, Align::Center, true);
+        doc.text(&mut frame, &title, title_x, h - 130.0, Color::GREEN)?;
+        let signatories = &template.signatories[..template.signatories.len().min(3)];
+        let n = signatories.len().max(1) as f32;
+        let col_w = (w - 260.0) / n;
+        for (i, s) in signatories.iter().enumerate() {
+            let col_x = w - 130.0 - (i as f32 + 1.0) * col_w;
+            let mut t = shape_line(&s.title, Style::new(Face::NaskhRegular, 12.0))?;
+            let mut name = shape_line(&s.name, Style::new(Face::AmiriBold, 16.0))?;
+            let tx = align(&mut t, col_x, col_w, Align::Center, true);
+            let nx = align(&mut name, col_x, col_w, Align::Center, true);
+            doc.text(&mut frame, &t, tx, 118.0, Color::BLACK)?;
+            doc.text(&mut frame, &name, nx, 96.0, Color::BLACK)?;
+        }
+        let serial_label = shape_line("رقم الشهادة:", Style::new(Face::NaskhRegular, 10.0))?;
+        doc.text(&mut frame, &serial_label, 118.0, 64.0, Color::BLACK)?;
+        let frame = doc.stamp(frame);
+        let blocks: Vec<Block> = template
+            .body
+            .split('\n')
+            .map(|p| fill(p.trim(), forum, &template.kind, batch.course.as_ref()))
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                if p == "{الاسم}" {
+                    Block::Name
+                } else if p.contains("{الاسم}") {
+                    Block::WithName(p)
+                } else {
+                    Block::Fixed(p)
+                }
+            })
+            .collect();
+        Ok(Layout {
+            batch,
+            frame,
+            blocks,
+            stamps: std::collections::HashMap::new(),
+            w,
+            h,
+            text_w: w - 220.0,
+            body_style: Style::new(Face::AmiriRegular, 19.0),
+        })
+    }
+
+    /// One certificate's page.
+    fn page(&mut self, doc: &mut Doc, sheet: &Sheet, qr: &crate::qr::QrMatrix) -> Result<Page> {
+        let (w, h, text_w, body_style) = (self.w, self.h, self.text_w, self.body_style);
+        let forum = &self.batch.forum;
+        let mut page = doc.page(W_MM, H_MM);
+        page.stamp(&self.frame, 0.0, 0.0);
+        let mut y = h - 185.0;
+        for block in &self.blocks {
+            match block {
+                Block::Fixed(p) => {
+                    let text = gendered(&fill_dates(p, forum, sheet.dates.as_ref()), sheet.female);
+                    if !self.stamps.contains_key(&text) {
+                        let mut stamp = doc.page(W_MM, H_MM);
+                        let mut sy = h - STAMP_TOP;
+                        for mut l in paragraph(&text, body_style, text_w)? {
+                            let x = align(&mut l, 0.0, w, Align::Center, true);
+                            doc.text(&mut stamp, &l, x, sy, Color::BLACK)?;
+                            sy -= BODY_LEADING;
+                        }
+                        let made = (doc.stamp(stamp), h - STAMP_TOP - sy);
+                        self.stamps.insert(text.clone(), made);
+                    }
+                    let (stamp, height) = &self.stamps[&text];
+                    page.stamp(stamp, 0.0, y - (h - STAMP_TOP));
+                    y -= height;
+                }
+                Block::WithName(p) => {
+                    let text = gendered(
+                        &fill_dates(
+                            &p.replace("{الاسم}", &sheet.name),
+                            forum,
+                            sheet.dates.as_ref(),
+                        ),
+                        sheet.female,
+                    );
+                    for mut l in paragraph(&text, body_style, text_w)? {
+                        let x = align(&mut l, 0.0, w, Align::Center, true);
+                        doc.text(&mut page, &l, x, y, Color::BLACK)?;
+                        y -= BODY_LEADING;
+                    }
+                }
+                Block::Name => {
+                    y -= 12.0;
+                    let lines =
+                        fit_name(&sheet.name, Style::new(Face::AmiriBold, 36.0), 20.0, text_w)?;
+                    for mut l in lines {
+                        let x = align(&mut l, 0.0, w, Align::Center, true);
+                        doc.text(&mut page, &l, x, y, Color::GREEN)?;
+                        y -= NAME_LEADING;
+                    }
+                    y -= 4.0;
+                }
+            }
+        }
+        page.qr(qr, 44.0, 44.0, 66.0, Color::BLACK);
+        let serial = shape_line(&sheet.serial, Style::new(Face::LatinRegular, 10.0))?;
+        doc.text(&mut page, &serial, 118.0, 50.0, Color::BLACK)?;
+        Ok(page)
+    }
+}
+
+fn title(batch: &Batch) -> String {
+    format!("{} — {}", batch.template.title, batch.forum.name_ar)
+}
+
+/// The pages of `sheets` handed to `each` one by one (previews, one person's PDF).
 fn compose(
     batch: &Batch,
     sheets: &[Sheet],
     progress: &mut dyn FnMut(usize, usize),
     each: &mut dyn FnMut(&mut Doc, Page) -> Result<()>,
 ) -> Result<Doc> {
-    let (forum, template) = (&batch.forum, &batch.template);
-    let mut doc = Doc::new(&format!("{} — {}", template.title, forum.name_ar));
-    let mut frame = doc.page(W_MM, H_MM);
-    let (w, h) = (frame.width, frame.height);
-    let text_w = w - 220.0;
-    let body_style = Style::new(Face::AmiriRegular, 19.0);
-
-    if let Some(bg) = template.background.as_deref().filter(|b| !b.is_empty()) {
-        let bytes = crate::forum::image_from_data_url(bg, "صورة الخلفية")
-            .map_err(|m| AppError::field("background", &m))?;
-        let image = doc.image(&bytes)?;
-        frame.image(&image, 0.0, 0.0, w, h);
-    }
-    if let Some(logo) = batch.logo.as_deref().filter(|_| template.show_logo) {
-        let image = doc.image(logo)?;
-        let (lw, lh) = image.fit(78.0, 78.0);
-        frame.image(
-            &image,
-            w - 48.0 - 78.0 + (78.0 - lw) / 2.0,
-            h - 48.0 - lh,
-            lw,
-            lh,
-        );
-    }
-    frame.stroke_rect(18.0, 18.0, w - 36.0, h - 36.0, 3.0, Color::GREEN);
-    frame.stroke_rect(26.0, 26.0, w - 52.0, h - 52.0, 0.8, Color::GOLD);
-    let mut header = shape_line(&forum.name_ar, Style::new(Face::NaskhBold, 16.0))?;
-    let header_x = align(&mut header, 0.0, w, Align::Center, true);
-    doc.text(&mut frame, &header, header_x, h - 72.0, Color::GREEN)?;
-    let mut title = shape_line(&template.title, Style::new(Face::AmiriBold, 44.0))?;
-    let title_x = align(&mut title, 0.0, w, Align::Center, true);
-    doc.text(&mut frame, &title, title_x, h - 130.0, Color::GREEN)?;
-    // Signatories: title over name, in columns across the foot of the page, the first on the
-    // right.
-    let signatories = &template.signatories[..template.signatories.len().min(3)];
-    let n = signatories.len().max(1) as f32;
-    let col_w = (w - 260.0) / n;
-    for (i, s) in signatories.iter().enumerate() {
-        let col_x = w - 130.0 - (i as f32 + 1.0) * col_w;
-        let mut t = shape_line(&s.title, Style::new(Face::NaskhRegular, 12.0))?;
-        let mut name = shape_line(&s.name, Style::new(Face::AmiriBold, 16.0))?;
-        let tx = align(&mut t, col_x, col_w, Align::Center, true);
-        let nx = align(&mut name, col_x, col_w, Align::Center, true);
-        doc.text(&mut frame, &t, tx, 118.0, Color::BLACK)?;
-        doc.text(&mut frame, &name, nx, 96.0, Color::BLACK)?;
-    }
-    let serial_label = shape_line("رقم الشهادة:", Style::new(Face::NaskhRegular, 10.0))?;
-    doc.text(&mut frame, &serial_label, 118.0, 64.0, Color::BLACK)?;
-    let frame = doc.stamp(frame);
-
-    // The body: fixed paragraphs become stamps, drawn from `STAMP_TOP` (a stamp is clipped to
-    // the page's box, so its lines are drawn inside it) and moved to the running height.
-    let blocks: Vec<Block> = template
-        .body
-        .split('\n')
-        .map(|p| fill(p.trim(), forum, &template.kind, batch.course.as_ref()))
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            if p == "{الاسم}" {
-                Block::Name
-            } else if p.contains("{الاسم}") {
-                Block::WithName(p)
-            } else {
-                Block::Fixed(p)
-            }
-        })
-        .collect();
-    // Each fixed paragraph's stamp per variant (its final text), made when first needed.
-    let mut stamps: std::collections::HashMap<String, (Stamp, f32)> =
-        std::collections::HashMap::new();
-
-    // The QR codes (choosing each code's mask is a quarter of the work) are made on another
-    // core, a few pages ahead, while this one lays the pages out.
-    std::thread::scope(|scope| -> Result<()> {
-        let (ahead, codes) = std::sync::mpsc::sync_channel(64);
-        scope.spawn(move || {
-            for sheet in sheets {
-                if ahead.send(crate::qr::matrix_fixed_mask(&sheet.qr)).is_err() {
-                    break; // the pages stopped (an error): stop too
-                }
-            }
-        });
-        for (i, sheet) in sheets.iter().enumerate() {
-            if i % 50 == 0 {
-                progress(i, sheets.len());
-            }
-            let mut page = doc.page(W_MM, H_MM);
-            page.stamp(&frame, 0.0, 0.0);
-            let mut y = h - 185.0;
-            for block in &blocks {
-                match block {
-                    Block::Fixed(p) => {
-                        let text =
-                            gendered(&fill_dates(p, forum, sheet.dates.as_ref()), sheet.female);
-                        if !stamps.contains_key(&text) {
-                            let mut stamp = doc.page(W_MM, H_MM);
-                            let mut sy = h - STAMP_TOP;
-                            for mut l in paragraph(&text, body_style, text_w)? {
-                                let x = align(&mut l, 0.0, w, Align::Center, true);
-                                doc.text(&mut stamp, &l, x, sy, Color::BLACK)?;
-                                sy -= BODY_LEADING;
-                            }
-                            let made = (doc.stamp(stamp), h - STAMP_TOP - sy);
-                            stamps.insert(text.clone(), made);
-                        }
-                        let (stamp, height) = &stamps[&text];
-                        page.stamp(stamp, 0.0, y - (h - STAMP_TOP));
-                        y -= height;
-                    }
-                    Block::WithName(p) => {
-                        let text = gendered(
-                            &fill_dates(
-                                &p.replace("{الاسم}", &sheet.name),
-                                forum,
-                                sheet.dates.as_ref(),
-                            ),
-                            sheet.female,
-                        );
-                        for mut l in paragraph(&text, body_style, text_w)? {
-                            let x = align(&mut l, 0.0, w, Align::Center, true);
-                            doc.text(&mut page, &l, x, y, Color::BLACK)?;
-                            y -= BODY_LEADING;
-                        }
-                    }
-                    Block::Name => {
-                        y -= 12.0;
-                        let lines =
-                            fit_name(&sheet.name, Style::new(Face::AmiriBold, 36.0), 20.0, text_w)?;
-                        for mut l in lines {
-                            let x = align(&mut l, 0.0, w, Align::Center, true);
-                            doc.text(&mut page, &l, x, y, Color::GREEN)?;
-                            y -= NAME_LEADING;
-                        }
-                        y -= 4.0;
-                    }
-                }
-            }
-            let qr = codes
-                .recv()
-                .map_err(|_| AppError::Internal("توقف توليد رموز QR".into()))??;
-            page.qr(&qr, 44.0, 44.0, 66.0, Color::BLACK);
-            let serial = shape_line(&sheet.serial, Style::new(Face::LatinRegular, 10.0))?;
-            doc.text(&mut page, &serial, 118.0, 50.0, Color::BLACK)?;
-            each(&mut doc, page)?;
+    let mut doc = Doc::new(&title(batch));
+    let mut layout = Layout::new(batch, &mut doc)?;
+    for (i, sheet) in sheets.iter().enumerate() {
+        if i % 50 == 0 {
+            progress(i, sheets.len());
         }
-        Ok(())
-    })?;
+        let qr = crate::qr::matrix_fixed_mask(&sheet.qr)?;
+        let page = layout.page(&mut doc, sheet, &qr)?;
+        each(&mut doc, page)?;
+    }
     progress(sheets.len(), sheets.len());
     Ok(doc)
+}
+
+/// The certificates of `sheets` as one PDF written to `out` as the pages are made (memory
+/// stays flat at any count): the machine's cores draw them, each its own share (page `i` on
+/// lane `i mod lanes`), and the pages go into the file in order. Returns `out` and the bytes
+/// written.
+pub fn render_to<W: std::io::Write>(
+    batch: &Batch,
+    sheets: &[Sheet],
+    out: W,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<(W, u64)> {
+    use crate::pdf::stream::{self, PageBytes};
+    let lanes = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 8)
+        .min(sheets.len().max(1));
+    let mut writer = stream::Writer::new(out, lanes)?;
+    let title = title(batch);
+    let docs = std::thread::scope(|scope| -> Result<Vec<Doc>> {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Result<PageBytes>)>(lanes * 8);
+        let workers: Vec<_> = (0..lanes)
+            .map(|lane| {
+                let tx = tx.clone();
+                let title = &title;
+                scope.spawn(move || -> Option<Doc> {
+                    let mut doc = Doc::new(title);
+                    let mut layout = match Layout::new(batch, &mut doc) {
+                        Ok(l) => l,
+                        Err(e) => {
+                            let _ = tx.send((lane, Err(e)));
+                            return None;
+                        }
+                    };
+                    for i in (lane..sheets.len()).step_by(lanes) {
+                        let made = crate::qr::matrix_fixed_mask(&sheets[i].qr)
+                            .and_then(|qr| layout.page(&mut doc, &sheets[i], &qr))
+                            .and_then(|page| stream::page_bytes(&doc, &page));
+                        let failed = made.is_err();
+                        if tx.send((i, made)).is_err() || failed {
+                            return None;
+                        }
+                    }
+                    Some(doc)
+                })
+            })
+            .collect();
+        drop(tx);
+        let mut waiting = std::collections::BTreeMap::new();
+        let mut next = 0;
+        for (i, page) in rx {
+            waiting.insert(i, page);
+            while let Some(page) = waiting.remove(&next) {
+                writer.page(next % lanes, page?)?;
+                next += 1;
+                if next % 50 == 0 {
+                    progress(next, sheets.len());
+                }
+            }
+        }
+        let mut docs = Vec::with_capacity(lanes);
+        for w in workers {
+            match w.join() {
+                Ok(Some(doc)) => docs.push(doc),
+                _ => return Err(AppError::Internal("توقف رسم صفحات الشهادات".into())),
+            }
+        }
+        Ok(docs)
+    })?;
+    if sheets.is_empty() {
+        // A document has a page: a batch of none is the frame alone.
+        let mut doc = Doc::new(&title);
+        let layout = Layout::new(batch, &mut doc)?;
+        let mut page = doc.page(W_MM, H_MM);
+        page.stamp(&layout.frame, 0.0, 0.0);
+        writer.page(0, stream::page_bytes(&doc, &page)?)?;
+        let out = writer.finish(vec![doc], &title)?;
+        progress(0, 0);
+        return Ok(out);
+    }
+    let out = writer.finish(docs, &title)?;
+    progress(sheets.len(), sheets.len());
+    Ok(out)
 }
 
 /// Issues (or re-uses) the certificates of a kind and reads what printing them needs.

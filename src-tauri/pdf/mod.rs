@@ -8,7 +8,8 @@
 //! - [`layout`]: paragraphs, alignment, and fit-to-width for names;
 //! - [`writer`]: pages, text, shapes, images, stamps and QR codes into a PDF;
 //! - [`svg`]: a page as SVG for live previews, from the same operations;
-//! - [`output`]: the document into bytes (stamps as form XObjects, parallel compression).
+//! - [`output`]: the document into bytes (stamps as form XObjects, parallel compression);
+//! - [`stream`]: a document of any length written as its pages are made (certificates).
 
 pub mod flow;
 pub mod fonts;
@@ -16,6 +17,7 @@ pub mod layout;
 pub mod output;
 pub mod shape;
 pub mod specimen;
+pub mod stream;
 pub mod svg;
 pub mod writer;
 

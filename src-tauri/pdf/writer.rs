@@ -87,6 +87,12 @@ pub(super) struct Copy {
     texts: BTreeMap<u16, String>,
 }
 
+impl Copy {
+    pub(super) fn texts(&self) -> &BTreeMap<u16, String> {
+        &self.texts
+    }
+}
+
 /// An image embedded in a document, to draw with [`Page::image`] on any of its pages.
 #[derive(Debug, Clone)]
 pub struct Image {
@@ -298,6 +304,24 @@ impl Doc {
 /// to the subset's (allsorts numbers the kept glyphs in the order asked, `.notdef` first). The
 /// name carries the `ABCDEF+` tag that marks an embedded subset.
 fn subset(face: Face, used: impl Iterator<Item = u16>) -> Result<(ParsedFont, Vec<u16>)> {
+    let (bytes, remap, name) = subset_bytes(face, used)?;
+    let mut warnings = Vec::new();
+    let mut parsed = ParsedFont::from_bytes(&bytes, 0, &mut warnings).ok_or_else(|| {
+        AppError::Internal(format!(
+            "تعذر تضمين الخط {}: subset does not parse",
+            face.name()
+        ))
+    })?;
+    parsed.font_name = Some(name);
+    Ok((parsed, remap))
+}
+
+/// The glyphs `used` of `face` as the bytes of a font of their own, the table from the face's
+/// glyph IDs to the subset's, and the subset's name (with its `ABCDEF+` tag).
+pub(super) fn subset_bytes(
+    face: Face,
+    used: impl Iterator<Item = u16>,
+) -> Result<(Vec<u8>, Vec<u16>, String)> {
     use allsorts::binary::read::ReadScope;
     use allsorts::font_data::FontData;
     use allsorts::subset::{subset as allsorts_subset, CmapTarget, SubsetProfile};
@@ -311,9 +335,6 @@ fn subset(face: Face, used: impl Iterator<Item = u16>) -> Result<(ParsedFont, Ve
     let provider = data.table_provider(0).map_err(|e| failed(e.to_string()))?;
     let bytes = allsorts_subset(&provider, &ids, &SubsetProfile::Pdf, CmapTarget::Unicode)
         .map_err(|e| failed(e.to_string()))?;
-    let mut warnings = Vec::new();
-    let mut parsed = ParsedFont::from_bytes(&bytes, 0, &mut warnings)
-        .ok_or_else(|| failed("subset does not parse".into()))?;
     // A tag made from the glyph set: the same subset gets the same name.
     let mut h: u32 = 2166136261;
     for g in &ids {
@@ -322,13 +343,13 @@ fn subset(face: Face, used: impl Iterator<Item = u16>) -> Result<(ParsedFont, Ve
     let tag: String = (0..6)
         .map(|i| char::from(b'A' + ((h >> (i * 5)) % 26) as u8))
         .collect();
-    parsed.font_name = Some(format!("{tag}+{}", face.name().replace(' ', "-")));
+    let name = format!("{tag}+{}", face.name().replace(' ', "-"));
     let max = ids.iter().copied().max().unwrap_or(0);
     let mut remap = vec![0u16; usize::from(max) + 1];
     for (new, old) in ids.iter().enumerate() {
         remap[usize::from(*old)] = new as u16;
     }
-    Ok((parsed, remap))
+    Ok((bytes, remap, name))
 }
 
 impl Page {
