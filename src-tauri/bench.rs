@@ -435,6 +435,12 @@ pub struct CertificatesBench {
     pub seconds: f64,
     pub bytes: usize,
     pub bytes_per_page: usize,
+    /// The process's peak resident memory, the synthetic names and serials included.
+    pub peak_rss_mb: u64,
+    /// The plain reportlab script (`tests/bench/reportlab_certificates.py`) on the same
+    /// machine in the same run, when python3 has reportlab; and how many times faster this is.
+    pub reportlab_seconds: Option<f64>,
+    pub times_reportlab: Option<f64>,
 }
 
 /// `count` attendance certificates with synthetic names through the real pipeline and the
@@ -466,13 +472,37 @@ pub fn certificates_bench(db: &Path, count: usize, out: &Path) -> Result<Certifi
         sheets,
     )?;
     let t = Instant::now();
-    let pdf = crate::certificate::render::render(&batch)?;
+    let file = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(out)?);
+    let (_, bytes) =
+        crate::certificate::render::render_to(&batch, &batch.sheets, file, &mut |_, _| {})?;
     let seconds = t.elapsed().as_secs_f64();
-    std::fs::write(out, &pdf)?;
+    let peak_rss_mb = peak_rss_mb();
+    let reportlab_seconds = reportlab(count, &out.with_extension("reportlab.pdf"));
     Ok(CertificatesBench {
         count,
         seconds,
-        bytes: pdf.len(),
-        bytes_per_page: pdf.len() / count.max(1),
+        bytes: bytes as usize,
+        bytes_per_page: bytes as usize / count.max(1),
+        peak_rss_mb,
+        reportlab_seconds,
+        times_reportlab: reportlab_seconds.map(|r| r / seconds.max(1e-9)),
     })
+}
+
+/// Seconds of the plain reportlab script for `count` pages, or `None` without python3 and
+/// reportlab (or the script, which lives in the source tree).
+fn reportlab(count: usize, out: &Path) -> Option<f64> {
+    let script =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bench/reportlab_certificates.py");
+    let run = std::process::Command::new("python3")
+        .arg(script)
+        .arg(count.to_string())
+        .arg(out)
+        .output()
+        .ok()?;
+    let _ = std::fs::remove_file(out);
+    if !run.status.success() {
+        return None;
+    }
+    String::from_utf8_lossy(&run.stdout).trim().parse().ok()
 }
