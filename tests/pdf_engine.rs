@@ -236,3 +236,137 @@ fn certificates_print_each_name_and_a_qr_that_verifies() {
     assert!(no_space(&text).contains(&no_space(name)), "{text}");
     assert_eq!(std::fs::read_dir(&dir).unwrap().count() as u64, count);
 }
+
+/// A PNG of `w` × `h` pixels, RGBA, every pixel `px` (written by hand: no image encoder here).
+fn png(w: u32, h: u32, px: [u8; 4]) -> Vec<u8> {
+    use std::io::Write;
+    fn chunk(out: &mut Vec<u8>, kind: &[u8], data: &[u8]) {
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let mut crc = flate2::Crc::new();
+        crc.update(kind);
+        crc.update(data);
+        out.extend_from_slice(kind);
+        out.extend_from_slice(data);
+        out.extend_from_slice(&crc.sum().to_be_bytes());
+    }
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&w.to_be_bytes());
+    ihdr.extend_from_slice(&h.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 6, 0, 0, 0]);
+    chunk(&mut out, b"IHDR", &ihdr);
+    let mut raw = Vec::new();
+    for _ in 0..h {
+        raw.push(0);
+        for _ in 0..w {
+            raw.extend_from_slice(&px);
+        }
+    }
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    z.write_all(&raw).unwrap();
+    chunk(&mut out, b"IDAT", &z.finish().unwrap());
+    chunk(&mut out, b"IEND", &[]);
+    out
+}
+
+/// The pixel at (`x`, `y`) of a binary PPM (what `pdftoppm` writes without `-png`).
+fn ppm_pixel(ppm: &[u8], x: usize, y: usize) -> [u8; 3] {
+    let mut fields = Vec::new();
+    let mut i = 0;
+    while fields.len() < 4 {
+        while ppm[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let start = i;
+        while !ppm[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        fields.push(String::from_utf8_lossy(&ppm[start..i]).to_string());
+    }
+    let width: usize = fields[1].parse().unwrap();
+    let at = i + 1 + (y * width + x) * 3;
+    [ppm[at], ppm[at + 1], ppm[at + 2]]
+}
+
+/// A batch with a background image that has transparency, through the writer that streams the
+/// pages: the background shows (blended on white) under every page, the names and the QR code
+/// are drawn over it, the text extracts.
+#[test]
+fn certificates_with_a_transparent_background_render_under_every_page() {
+    use base64::Engine;
+    let db = temp_db();
+    cli(&db, &["demo"]).unwrap();
+    {
+        let core = crate::common::core(&db);
+        let mut t =
+            multaqa::certificate::template(&core.conn(), 1, "attendance").expect("template");
+        let bg = png(64, 45, [0x20, 0x60, 0xc0, 0x80]);
+        t.background = Some(format!(
+            "data:image/png;base64,{}",
+            base64::engine::general_purpose::STANDARD.encode(bg)
+        ));
+        multaqa::certificate::save_template(&core.conn(), 1, &t).expect("saved");
+    }
+    let pdf = db.dir.path().join("with-background.pdf");
+    let path = pdf.to_str().unwrap();
+    let summary: serde_json::Value = serde_json::from_str(
+        &cli(
+            &db,
+            &[
+                "certificates",
+                "--forum",
+                "1",
+                "--kind",
+                "attendance",
+                "--out",
+                path,
+            ],
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let count = summary["count"].as_u64().unwrap();
+    assert!(tool("pdfinfo", &[path]).contains(&format!("Pages:           {count}")));
+    let last = count.to_string();
+    let text = tool("pdftotext", &["-f", &last, "-l", &last, path, "-"]);
+    assert!(no_space(&text).contains(&no_space("شهادة حضور")), "{text}");
+    for page in ["1", last.as_str()] {
+        let prefix = db.dir.path().join(format!("bg-{page}"));
+        tool(
+            "pdftoppm",
+            &[
+                "-r",
+                "20",
+                "-f",
+                page,
+                "-l",
+                page,
+                path,
+                prefix.to_str().unwrap(),
+            ],
+        );
+        let file = std::fs::read_dir(db.dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| {
+                p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with(&format!("bg-{page}"))
+            })
+            .unwrap();
+        let ppm = std::fs::read(&file).unwrap();
+        // A corner, outside the frame: the background's blue at half opacity over white.
+        let [r, g, b] = ppm_pixel(&ppm, 2, 2);
+        assert!(
+            (0x80..=0xa8).contains(&r) && (0x98..=0xc0).contains(&g) && b > 0xd0,
+            "page {page}: corner is {r:02x}{g:02x}{b:02x}"
+        );
+    }
+    let out = Command::new("pdftoppm")
+        .args(["-png", "-r", "60", "-f", "1", "-l", "1", path])
+        .arg(screenshot_dir().join("certificate-background"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+}

@@ -108,7 +108,8 @@ pub enum Command {
     /// no database needed (revocation is not known then).
     Verify {
         text: String,
-        #[arg(long)]
+        /// The key is base64url, so it may begin with «-».
+        #[arg(long, allow_hyphen_values = true)]
         public_key: Option<String>,
     },
     /// The public key that verifies this installation's certificates (to give verifiers).
@@ -1306,6 +1307,32 @@ pub fn main() -> ExitCode {
         Err(e) => {
             eprintln!("خطأ [{}]: {e}", e.code());
             ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::{Cli, Command};
+
+    /// A public key (base64url) that begins with «-» is the key, not an option.
+    #[test]
+    fn verify_takes_a_public_key_that_begins_with_a_hyphen() {
+        let cli = Cli::try_parse_from([
+            "multaqa",
+            "verify",
+            "SEF-1441-01-000001|name|sig",
+            "--public-key",
+            "-yAbC_dEf",
+        ])
+        .expect("parsed");
+        match cli.command {
+            Some(Command::Verify { public_key, .. }) => {
+                assert_eq!(public_key.as_deref(), Some("-yAbC_dEf"))
+            }
+            other => panic!("{other:?}"),
         }
     }
 }

@@ -554,6 +554,7 @@ pub fn render_to<W: std::io::Write>(
                 let title = &title;
                 scope.spawn(move || -> Option<Doc> {
                     let mut doc = Doc::new(title);
+                    let mut bytes = stream::PageWriter::default();
                     let mut layout = match Layout::new(batch, &mut doc) {
                         Ok(l) => l,
                         Err(e) => {
@@ -564,7 +565,7 @@ pub fn render_to<W: std::io::Write>(
                     for i in (lane..sheets.len()).step_by(lanes) {
                         let made = crate::qr::matrix_fixed_mask(&sheets[i].qr)
                             .and_then(|qr| layout.page(&mut doc, &sheets[i], &qr))
-                            .and_then(|page| stream::page_bytes(&doc, &page));
+                            .and_then(|page| bytes.bytes(&doc, &page));
                         let failed = made.is_err();
                         if tx.send((i, made)).is_err() || failed {
                             return None;
@@ -602,7 +603,7 @@ pub fn render_to<W: std::io::Write>(
         let layout = Layout::new(batch, &mut doc)?;
         let mut page = doc.page(W_MM, H_MM);
         page.stamp(&layout.frame, 0.0, 0.0);
-        writer.page(0, stream::page_bytes(&doc, &page)?)?;
+        writer.page(0, stream::PageWriter::default().bytes(&doc, &page)?)?;
         let out = writer.finish(vec![doc], &title)?;
         progress(0, 0);
         return Ok(out);

@@ -306,16 +306,31 @@ pub struct PageBytes {
     pub content: Vec<u8>,
 }
 
-/// Serialises and deflates a page of `doc` (on the lane's own thread).
-pub fn page_bytes(doc: &Doc, page: &Page) -> Result<PageBytes> {
-    let names = Names::of(doc);
-    let mut content = Vec::with_capacity(4096);
-    ops(&page.ops, &names, doc, &mut content)?;
-    Ok(PageBytes {
-        width: page.width,
-        height: page.height,
-        content: compress(&content),
-    })
+/// A lane's pages into bytes: serialised and deflated on the lane's own thread, the resource
+/// names made again only when the lane's [`Doc`] gained a font copy or a stamp.
+#[derive(Default)]
+pub struct PageWriter {
+    names: Option<(usize, usize, Names)>,
+    content: Vec<u8>,
+}
+
+impl PageWriter {
+    pub fn bytes(&mut self, doc: &Doc, page: &Page) -> Result<PageBytes> {
+        let known = (doc.fonts.len(), doc.stamps.len());
+        let names = match self.names.take() {
+            Some((f, s, names)) if (f, s) == known => names,
+            _ => Names::of(doc),
+        };
+        self.content.clear();
+        let written = ops(&page.ops, &names, doc, &mut self.content);
+        self.names = Some((known.0, known.1, names));
+        written?;
+        Ok(PageBytes {
+            width: page.width,
+            height: page.height,
+            content: compress(&self.content),
+        })
+    }
 }
 
 /// Resource names for a lane's fonts and XObjects that never change as the lane's [`Doc`]
@@ -364,20 +379,32 @@ impl Names {
 }
 
 /// A number as the content stream writes it: two decimals at most.
-fn num(v: f32) -> String {
-    let mut s = format!("{v:.2}");
-    while s.contains('.') && (s.ends_with('0') || s.ends_with('.')) {
-        s.pop();
-    }
-    if s == "-0" {
-        s = "0".into();
-    }
-    s
+fn num(v: f32) -> Num {
+    Num(v)
 }
 
-fn rgb(c: &printpdf::Color) -> Result<String> {
+/// [`num`]'s number, written without allocating (pages write thousands).
+struct Num(f32);
+
+impl std::fmt::Display for Num {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let hundredths = (f64::from(self.0) * 100.0).round() as i64;
+        if hundredths < 0 {
+            f.write_str("-")?;
+        }
+        let h = hundredths.unsigned_abs();
+        write!(f, "{}", h / 100)?;
+        match h % 100 {
+            0 => Ok(()),
+            r if r % 10 == 0 => write!(f, ".{}", r / 10),
+            r => write!(f, ".{r:02}"),
+        }
+    }
+}
+
+fn rgb(c: &printpdf::Color) -> Result<(Num, Num, Num)> {
     match c {
-        printpdf::Color::Rgb(c) => Ok(format!("{} {} {}", num(c.r), num(c.g), num(c.b))),
+        printpdf::Color::Rgb(c) => Ok((num(c.r), num(c.g), num(c.b))),
         _ => Err(broken("لون غير مدعوم")),
     }
 }
@@ -392,10 +419,12 @@ fn ops(ops: &[Op], names: &Names, doc: &Doc, out: &mut Vec<u8>) -> Result<()> {
             Op::SaveGraphicsState => s.push_str("q\n"),
             Op::RestoreGraphicsState => s.push_str("Q\n"),
             Op::SetFillColor { col } => {
-                let _ = writeln!(s, "{} rg", rgb(col)?);
+                let (r, g, b) = rgb(col)?;
+                let _ = writeln!(s, "{r} {g} {b} rg");
             }
             Op::SetOutlineColor { col } => {
-                let _ = writeln!(s, "{} RG", rgb(col)?);
+                let (r, g, b) = rgb(col)?;
+                let _ = writeln!(s, "{r} {g} {b} RG");
             }
             Op::SetOutlineThickness { pt } => {
                 let _ = writeln!(s, "{} w", num(pt.0));
