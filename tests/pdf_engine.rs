@@ -255,13 +255,9 @@ fn png(w: u32, h: u32, px: [u8; 4]) -> Vec<u8> {
     ihdr.extend_from_slice(&h.to_be_bytes());
     ihdr.extend_from_slice(&[8, 6, 0, 0, 0]);
     chunk(&mut out, b"IHDR", &ihdr);
-    let mut raw = Vec::new();
-    for _ in 0..h {
-        raw.push(0);
-        for _ in 0..w {
-            raw.extend_from_slice(&px);
-        }
-    }
+    // Each row: filter «none», then its pixels.
+    let row: Vec<u8> = std::iter::once(0).chain(px.repeat(w as usize)).collect();
+    let raw = row.repeat(h as usize);
     let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
     z.write_all(&raw).unwrap();
     chunk(&mut out, b"IDAT", &z.finish().unwrap());
