@@ -74,6 +74,41 @@ fn split_by_face(text: &str, base: Face) -> Vec<(Face, std::ops::Range<usize>)> 
     pieces
 }
 
+/// A shaping plan by face, direction, script and language.
+type PlanKey = (
+    Face,
+    harfrust::Direction,
+    Option<harfrust::Script>,
+    Option<harfrust::Language>,
+);
+
+thread_local! {
+    /// Plans made on this thread: compiling one costs more than shaping a name with it, and a
+    /// certificate batch shapes with the same few thousands of times.
+    static PLANS: std::cell::RefCell<Vec<(PlanKey, harfrust::ShapePlan)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Runs `f` with the plan for `key` (made once per thread).
+fn with_plan<T>(
+    font: &harfrust::Font,
+    key: PlanKey,
+    f: impl FnOnce(&harfrust::ShapePlan) -> T,
+) -> T {
+    PLANS.with(|plans| {
+        let mut plans = plans.borrow_mut();
+        let i = match plans.iter().position(|(k, _)| *k == key) {
+            Some(i) => i,
+            None => {
+                let plan = harfrust::ShapePlan::new(font, key.1, key.2, key.3.as_ref(), &[]);
+                plans.push((key, plan));
+                plans.len() - 1
+            }
+        };
+        f(&plans[i].1)
+    })
+}
+
 /// Shapes one piece of one run; appends its glyphs at `pen` and returns the new pen.
 fn shape_piece(
     text: &str,
@@ -93,8 +128,11 @@ fn shape_piece(
         Direction::LeftToRight
     });
     buf.guess_segment_properties();
-    harfrust::shape(&shaper, &mut buf, ShapeOptions::new())
-        .map_err(|e| AppError::Internal(format!("تعذر تشكيل النص «{text}»: {e:?}")))?;
+    let key: PlanKey = (face, buf.direction(), buf.script(), buf.language().cloned());
+    with_plan(&loaded.font, key, |plan| {
+        harfrust::shape(&shaper, &mut buf, ShapeOptions::new().plan(Some(plan)))
+    })
+    .map_err(|e| AppError::Internal(format!("تعذر تشكيل النص «{text}»: {e:?}")))?;
     let scale = size / loaded.units_per_em;
     let infos = buf.glyph_infos();
     let positions = buf.glyph_positions();

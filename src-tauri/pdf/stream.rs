@@ -308,10 +308,21 @@ pub struct PageBytes {
 
 /// A lane's pages into bytes: serialised and deflated on the lane's own thread, the resource
 /// names made again only when the lane's [`Doc`] gained a font copy or a stamp.
-#[derive(Default)]
 pub struct PageWriter {
     names: Option<(usize, usize, Names)>,
     content: Vec<u8>,
+    /// One deflate state for all the lane's pages (a new one is a large allocation, zeroed).
+    deflate: flate2::Compress,
+}
+
+impl Default for PageWriter {
+    fn default() -> Self {
+        PageWriter {
+            names: None,
+            content: Vec::new(),
+            deflate: flate2::Compress::new(flate2::Compression::fast(), true),
+        }
+    }
 }
 
 impl PageWriter {
@@ -325,10 +336,27 @@ impl PageWriter {
         let written = ops(&page.ops, &names, doc, &mut self.content);
         self.names = Some((known.0, known.1, names));
         written?;
+        self.deflate.reset();
+        let mut packed = Vec::with_capacity(self.content.len() / 2 + 64);
+        loop {
+            let before = self.deflate.total_in() as usize;
+            let status = self
+                .deflate
+                .compress_vec(
+                    &self.content[before..],
+                    &mut packed,
+                    flate2::FlushCompress::Finish,
+                )
+                .map_err(broken)?;
+            if status == flate2::Status::StreamEnd {
+                break;
+            }
+            packed.reserve(packed.capacity().max(4096));
+        }
         Ok(PageBytes {
             width: page.width,
             height: page.height,
-            content: compress(&self.content),
+            content: packed,
         })
     }
 }

@@ -419,41 +419,52 @@ impl Page {
         });
     }
 
-    /// A QR code as vector squares, `size` points wide, bottom-left corner at (`x`, `y`).
-    /// Drawn in module units under one transformation, one whole-number rectangle per run of
-    /// dark modules: thousands of codes per batch cost little to write.
+    /// A QR code `size` points wide, bottom-left corner at (`x`, `y`): one stencil mask (an
+    /// inline image of one bit a module, never smoothed), so every module prints as a sharp
+    /// square in `color` at any resolution. A page's code is a few hundred bytes this way, a
+    /// few kilobytes as rectangles: batches of thousands write and compress far less.
     pub fn qr(&mut self, m: &QrMatrix, x: f32, y: f32, size: f32, color: Color) {
-        use std::fmt::Write;
-        let cell = size / m.size as f32;
         self.ops.push(Op::SaveGraphicsState);
         self.ops.push(Op::SetFillColor { col: color.pdf() });
-        // Module (column, row) → the page, rows going down from the top edge.
         self.ops.push(Op::SetTransformationMatrix {
-            matrix: printpdf::CurTransMat::Raw([cell, 0.0, 0.0, -cell, x, y + size]),
+            matrix: printpdf::CurTransMat::Raw([size, 0.0, 0.0, size, x, y]),
         });
-        // The dark runs of each row as whole-number rectangles, written out once as the path's
-        // content (one operation for the whole code: a signed certificate's code has a few
-        // hundred runs, and an operation each would cost more than the page's text).
-        let mut path = String::with_capacity(m.size * m.size / 2);
+        const HEX: &[u8; 16] = b"0123456789ABCDEF";
+        let row_bytes = m.size.div_ceil(8);
+        let mut image = String::with_capacity(96 + m.size * (row_bytes * 2 + 1));
+        image.push_str("BI /W ");
+        push_int(&mut image, m.size);
+        image.push_str(" /H ");
+        push_int(&mut image, m.size);
+        // Rows top first; a 1 bit paints (/D [1 0]); the data in hexadecimal (/AHx).
+        image.push_str(" /IM true /BPC 1 /D [1 0] /F /AHx ID\n");
         for row in 0..m.size {
-            let mut col = 0;
-            while col < m.size {
-                if !m.is_dark(col, row) {
-                    col += 1;
-                    continue;
+            for byte in 0..row_bytes {
+                let mut v = 0u8;
+                for bit in 0..8 {
+                    let col = byte * 8 + bit;
+                    if col < m.size && m.is_dark(col, row) {
+                        v |= 0x80 >> bit;
+                    }
                 }
-                let start = col;
-                while col < m.size && m.is_dark(col, row) {
-                    col += 1;
-                }
-                let _ = writeln!(path, "{start} {row} {} 1 re", col - start);
+                image.push(char::from(HEX[usize::from(v >> 4)]));
+                image.push(char::from(HEX[usize::from(v & 15)]));
             }
+            image.push('\n');
         }
-        path.push('f');
+        image.push_str(">\nEI");
         self.ops.push(Op::Unknown {
-            key: path,
+            key: image,
             value: Vec::new(),
         });
         self.ops.push(Op::RestoreGraphicsState);
     }
+}
+
+/// `n` in decimal onto `out` (a QR code writes hundreds of small numbers a page).
+fn push_int(out: &mut String, n: usize) {
+    if n >= 10 {
+        push_int(out, n / 10);
+    }
+    out.push(char::from(b'0' + (n % 10) as u8));
 }
