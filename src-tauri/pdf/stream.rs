@@ -36,6 +36,8 @@ pub struct Writer<W: Write> {
     resources: Vec<u32>,
     /// Images written, by their bytes' digest: every lane draws the same background once.
     images: HashMap<[u8; 32], u32>,
+    /// For the objects pages share (fonts, images, stamps).
+    deflate: flate2::Compress,
 }
 
 const CATALOG: u32 = 1;
@@ -54,6 +56,7 @@ impl<W: Write> Writer<W> {
             kids: Vec::new(),
             resources: Vec::new(),
             images: HashMap::new(),
+            deflate: flate2::Compress::new(flate2::Compression::fast(), true),
         };
         for _ in 0..lanes {
             let id = w.reserve();
@@ -81,39 +84,29 @@ impl<W: Write> Writer<W> {
         Ok(())
     }
 
-    /// A stream object: `dict` (without /Length) and its content, deflated when that helps.
-    fn stream(&mut self, id: u32, dict: &str, content: &[u8], deflate: bool) -> Result<()> {
-        let packed = if deflate {
-            Some(compress(content))
-        } else {
-            None
-        };
-        let (data, filter) = match &packed {
-            Some(p) if p.len() < content.len() => (p.as_slice(), "/Filter /FlateDecode "),
-            _ => (content, ""),
-        };
-        let head = format!("<< {dict} {filter}/Length {} >>\nstream\n", data.len());
+    /// A stream object: `dict` (without /Length) and its content, deflated.
+    fn stream(&mut self, id: u32, dict: &str, content: &[u8]) -> Result<()> {
+        let packed = deflate(&mut self.deflate, content)?;
+        self.deflated(id, dict, &packed)
+    }
+
+    /// A stream object whose content `packed` is deflated already.
+    fn deflated(&mut self, id: u32, dict: &str, packed: &[u8]) -> Result<()> {
+        let head = format!(
+            "<< {dict} /Filter /FlateDecode /Length {} >>\nstream\n",
+            packed.len()
+        );
         self.offsets[id as usize - 1] = self.at;
         self.put(format!("{id} 0 obj\n").as_bytes())?;
         self.put(head.as_bytes())?;
-        self.put(data)?;
+        self.put(packed)?;
         self.put(b"\nendstream\nendobj\n")
     }
 
     /// One page drawn by `lane`: its content already deflated ([`PageBytes`]).
     pub fn page(&mut self, lane: usize, page: PageBytes) -> Result<()> {
         let content = self.reserve();
-        self.offsets[content as usize - 1] = self.at;
-        self.put(format!("{content} 0 obj\n").as_bytes())?;
-        self.put(
-            format!(
-                "<< /Filter /FlateDecode /Length {} >>\nstream\n",
-                page.content.len()
-            )
-            .as_bytes(),
-        )?;
-        self.put(&page.content)?;
-        self.put(b"\nendstream\nendobj\n")?;
+        self.deflated(content, "", &page.content)?;
         let id = self.reserve();
         let dict = format!(
             "<< /Type /Page /Parent {PAGES} 0 R /MediaBox [0 0 {} {}] /Resources {} 0 R /Contents {content} 0 R >>",
@@ -151,7 +144,7 @@ impl<W: Write> Writer<W> {
                     num(page.media_box.height.0),
                     self.resources[lane]
                 );
-                self.stream(id, &dict, &content, true)?;
+                self.stream(id, &dict, &content)?;
                 let _ = write!(xobjects, "/{} {id} 0 R ", names.xobject(&key.0));
             }
             let dict = format!("<< /Font << {fonts}>> /XObject << {xobjects}>> >>");
@@ -195,15 +188,15 @@ impl<W: Write> Writer<W> {
         let em = f32::from(parsed.units_per_em());
         let scale = |v: f32| (v * 1000.0 / em).round() as i64;
         let file = self.reserve();
-        self.stream(file, &format!("/Length1 {}", bytes.len()), &bytes, true)?;
+        self.stream(file, &format!("/Length1 {}", bytes.len()), &bytes)?;
         let map = self.reserve();
         let mut cid_to_gid = Vec::with_capacity(remap.len() * 2);
         for g in &remap {
             cid_to_gid.extend_from_slice(&g.to_be_bytes());
         }
-        self.stream(map, "", &cid_to_gid, true)?;
+        self.stream(map, "", &cid_to_gid)?;
         let unicode = self.reserve();
-        self.stream(unicode, "", to_unicode(texts).as_bytes(), true)?;
+        self.stream(unicode, "", to_unicode(texts).as_bytes())?;
         let bbox = parsed.global_bounding_box();
         let descriptor = self.reserve();
         let d = format!(
@@ -283,7 +276,7 @@ impl<W: Write> Writer<W> {
                 "/Type /XObject /Subtype /Image /Width {} /Height {} /ColorSpace /DeviceGray /BitsPerComponent 8",
                 raw.width, raw.height
             );
-            self.stream(id, &dict, &alpha, true)?;
+            self.stream(id, &dict, &alpha)?;
             format!("/SMask {id} 0 R ")
         } else {
             String::new()
@@ -293,7 +286,7 @@ impl<W: Write> Writer<W> {
             "/Type /XObject /Subtype /Image /Width {} /Height {} /ColorSpace {space} /BitsPerComponent 8 {mask}",
             raw.width, raw.height
         );
-        self.stream(id, &dict, &color, true)?;
+        self.stream(id, &dict, &color)?;
         self.images.insert(digest, id);
         Ok(id)
     }
@@ -311,7 +304,6 @@ pub struct PageBytes {
 pub struct PageWriter {
     names: Option<(usize, usize, Names)>,
     content: Vec<u8>,
-    /// One deflate state for all the lane's pages (a new one is a large allocation, zeroed).
     deflate: flate2::Compress,
 }
 
@@ -336,27 +328,10 @@ impl PageWriter {
         let written = ops(&page.ops, &names, doc, &mut self.content);
         self.names = Some((known.0, known.1, names));
         written?;
-        self.deflate.reset();
-        let mut packed = Vec::with_capacity(self.content.len() / 2 + 64);
-        loop {
-            let before = self.deflate.total_in() as usize;
-            let status = self
-                .deflate
-                .compress_vec(
-                    &self.content[before..],
-                    &mut packed,
-                    flate2::FlushCompress::Finish,
-                )
-                .map_err(broken)?;
-            if status == flate2::Status::StreamEnd {
-                break;
-            }
-            packed.reserve(packed.capacity().max(4096));
-        }
         Ok(PageBytes {
             width: page.width,
             height: page.height,
-            content: packed,
+            content: deflate(&mut self.deflate, &self.content)?,
         })
     }
 }
@@ -563,13 +538,21 @@ fn ops(ops: &[Op], names: &Names, doc: &Doc, out: &mut Vec<u8>) -> Result<()> {
     Ok(())
 }
 
-fn compress(bytes: &[u8]) -> Vec<u8> {
-    let mut enc = flate2::write::ZlibEncoder::new(
-        Vec::with_capacity(bytes.len() / 3),
-        flate2::Compression::fast(),
-    );
-    let _ = enc.write_all(bytes);
-    enc.finish().unwrap_or_default()
+/// `bytes` deflated with `state` (reset first: one state serves a lane's every page, where a
+/// new one would be a large allocation, zeroed, each time).
+fn deflate(state: &mut flate2::Compress, bytes: &[u8]) -> Result<Vec<u8>> {
+    state.reset();
+    let mut packed = Vec::with_capacity(bytes.len() / 2 + 64);
+    loop {
+        let done = state.total_in() as usize;
+        let status = state
+            .compress_vec(&bytes[done..], &mut packed, flate2::FlushCompress::Finish)
+            .map_err(broken)?;
+        if status == flate2::Status::StreamEnd {
+            return Ok(packed);
+        }
+        packed.reserve(packed.capacity().max(4096));
+    }
 }
 
 /// The CMap that gives each glyph (by its CID, the face's glyph ID) its text.
