@@ -556,6 +556,7 @@ pub mod batch {
     /// is shown interrupted before the next start discards it.
     pub fn list(store: &Store, forum_id: i64, limit: usize) -> Result<Vec<Batch>> {
         let conn = store.read()?;
+        crate::forum::get(&conn, forum_id)?;
         let gone = interrupted(store, &conn)?;
         let mut stmt = conn.prepare_cached(
             "SELECT id, file_name, by, state, started_at, finished_at, total_rows, done_rows,

@@ -464,6 +464,8 @@ mod tests {
         assert_eq!(seen_while_running, [(0, 1_499)]);
         assert_eq!(visible(&store), 0, "nothing of the failed import is kept");
         assert_eq!(stored(&store), 0);
+        let unknown = rows::batch::list(&store, forum + 100, 10).unwrap_err();
+        assert_eq!(unknown.code(), "not_found");
         let listed = rows::batch::list(&store, forum, 10).unwrap();
         assert_eq!(listed.len(), 1);
         assert_eq!(listed[0].state, "failed");
